@@ -1,0 +1,13 @@
+"""govstats: statistics of Chinese government information disclosure annual reports.
+
+>>> import govstats
+>>> report = govstats.parse_report("report.txt")          # doctest: +SKIP
+>>> report.values                                          # doctest: +SKIP
+"""
+
+from .errors import GovstatsError, UnreadableInput, UnrecognisedInput
+from .parse import parse_report
+from .report import Report
+
+__all__ = ["GovstatsError", "Report", "UnreadableInput", "UnrecognisedInput", "parse_report"]
+__version__ = "0.1.0"

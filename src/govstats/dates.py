@@ -1,0 +1,47 @@
+"""Dates as printed in reports (2017年1月22日, 2022-02-08, 二○一四年一月十日) → ISO dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import cn2an
+
+_CN_DIGITS = "〇○零一二三四五六七八九十"
+ARABIC_DATE = re.compile(
+    r"(?P<y>(?:19|20)\d{2})\s*[年\-/.]\s*(?P<m>\d{1,2})\s*[月\-/.]\s*(?P<d>\d{1,2})\s*日?"
+)
+CHINESE_DATE = re.compile(
+    rf"(?P<y>[{_CN_DIGITS}]{{4}})\s*年\s*(?P<m>[{_CN_DIGITS}]{{1,3}})\s*月\s*(?P<d>[{_CN_DIGITS}]{{1,3}})\s*日"
+)
+
+
+def _cn_year(s: str) -> int:
+    table = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")}
+    table.update({"○": "0", "零": "0"})
+    return int("".join(table[c] for c in s))
+
+
+def _cn_small(s: str) -> int:
+    return int(cn2an.cn2an(s.replace("〇", "零").replace("○", "零"), "smart"))
+
+
+def parse_date(printed: str) -> dt.date | None:
+    """The date a printed string names, or None (also for impossible dates like 2月30日)."""
+    m = ARABIC_DATE.search(printed)
+    try:
+        if m:
+            return dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
+        m = CHINESE_DATE.search(printed)
+        if m:
+            return dt.date(_cn_year(m["y"]), _cn_small(m["m"]), _cn_small(m["d"]))
+    except (ValueError, KeyError):
+        return None
+    return None
+
+
+def find_dates(text: str) -> list[tuple[str, int]]:
+    """Every printed date in ``text`` with its offset."""
+    out = [(m.group(0).strip(), m.start()) for m in ARABIC_DATE.finditer(text)]
+    out += [(m.group(0).strip(), m.start()) for m in CHINESE_DATE.finditer(text)]
+    return sorted(out, key=lambda x: x[1])

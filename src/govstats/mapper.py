@@ -1,0 +1,605 @@
+"""Grids → values, by label.
+
+Rows are recognised by their printed labels (never by position), columns by their header
+labels; the layout of the regime (``layouts/*.yaml``) says which indicator each row × column
+cell is.  A label that occurs in several sections (维持具体行政行为数 under 行政复议 and under
+被举报投诉) is resolved by the section matched most recently.
+
+Two kinds of grid:
+
+* ``table`` grids (HTML, DOCX, PDF, tab text, pipe markdown) have real cells: header rows give
+  the column of every value.
+* ``stream`` grids (flattened text) have a label and numeric runs per row: the table is found
+  as the densest cluster of rows whose labels end with a layout label, its columns are the
+  layout's columns (after checking the header labels are printed), and runs are split into
+  cells by :mod:`govstats.digits` using the table's own arithmetic.  Cells that cannot be
+  recovered with certainty get no value and a finding.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from .digits import Relation, Segment, split_cells
+from .layouts import APPLICANTS, ColumnSpec, Layout, RowSpec, TableSpec
+from .model import Cell, Document, Finding, Grid, Value
+from .normalize import collapse_ws, nfkc, normalize_label, read_number
+from .rules import split_relations
+
+# ---------------------------------------------------------------------------- results
+
+
+@dataclass
+class MapResult:
+    values: list[Value] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    tables: dict[str, int] = field(default_factory=dict)  # table id → cells emitted
+
+    def extend(self, other: MapResult) -> None:
+        self.values.extend(other.values)
+        self.findings.extend(other.findings)
+        for k, v in other.tables.items():
+            self.tables[k] = self.tables.get(k, 0) + v
+
+
+def _loc(
+    grid: Grid, spec: TableSpec, row_label: str, col_label: str, cell: Cell | None, **extra: Any
+) -> dict[str, Any]:
+    loc: dict[str, Any] = {
+        "table": grid.index,
+        "table_id": spec.id,
+        "row_label": row_label,
+        "column_label": col_label,
+    }
+    if cell is not None:
+        if cell.line is not None:
+            loc["line"] = cell.line
+        if cell.page is not None:
+            loc["page"] = cell.page
+        if cell.path is not None:
+            loc["path"] = cell.path
+    elif grid.page is not None:
+        loc["page"] = grid.page
+    loc.update(extra)
+    return loc
+
+
+def _labels(text: str) -> tuple[str, str]:
+    return normalize_label(text), normalize_label(text, keep_parens=True)
+
+
+class _Context:
+    """Which section rows were matched most recently (resolves repeated labels)."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+        self.tick = 0
+
+    def note(self, code: str) -> None:
+        self.tick += 1
+        self.seen[code] = self.tick
+
+    def choose(self, candidates: list[tuple[TableSpec, RowSpec]]) -> tuple[TableSpec, RowSpec]:
+        if len(candidates) == 1:
+            return candidates[0]
+
+        def score(c: tuple[TableSpec, RowSpec]) -> tuple[int, int]:
+            row = c[1]
+            return (self.seen.get(row.under, 0) if row.under else 0, -row.order)
+
+        return max(candidates, key=score)
+
+
+def _unit_of(
+    spec: TableSpec, row: RowSpec | None, col: ColumnSpec, printed: str | None
+) -> str | None:
+    from .layouts import catalogue
+
+    if printed:
+        return collapse_ws(nfkc(printed)) or None
+    if col.unit:
+        return col.unit
+    code, _ = spec.indicator(row, col)
+    base = code.removesuffix(".cumulative")
+    ind = catalogue().get(base)
+    return ind.unit if ind else None
+
+
+# ---------------------------------------------------------------------------- table grids
+
+
+def _occupancy(grid: Grid) -> dict[tuple[int, int], Cell]:
+    occ: dict[tuple[int, int], Cell] = {}
+    for row in grid.rows:
+        for c in row:
+            for dr in range(max(1, c.rowspan)):
+                for dc in range(max(1, c.colspan)):
+                    occ.setdefault((c.row + dr, c.col + dc), c)
+    return occ
+
+
+def _is_numberish(text: str) -> bool:
+    r = read_number(text)
+    return r.status in ("number", "run")
+
+
+@dataclass
+class _Active:
+    spec: TableSpec
+    columns: dict[int, ColumnSpec]  # grid column → value column spec
+    header_paths: dict[int, str]  # grid column → printed header path
+    unit_col: int | None = None
+    first_value_col: int = 0
+
+
+def _header_match(
+    spec: TableSpec, header_rows: list[int], occ: dict[tuple[int, int], Cell], n_cols: int
+) -> _Active | None:
+    columns: dict[int, ColumnSpec] = {}
+    paths: dict[int, str] = {}
+    unit_col = None
+    used: set[str] = set()
+    for c in range(n_cols):
+        texts: list[str] = []
+        last: Cell | None = None
+        for r in header_rows:
+            cell = occ.get((r, c))
+            if cell is not None and cell is not last and cell.text.strip():
+                texts.append(cell.text)
+            last = cell
+        if not texts:
+            continue
+        paths[c] = " / ".join(collapse_ws(t) for t in texts)
+        leaf_plain, leaf_exact = _labels(texts[-1])
+        if spec.unit_columns and spec.unit_columns.equals(leaf_plain, leaf_exact):
+            unit_col = c
+            continue
+        for col in spec.value_columns:
+            if col.key in used:
+                continue
+            if not col.labels.equals(leaf_plain, leaf_exact):
+                continue
+            if col.group is not None:
+                groups = [_labels(t) for t in texts[:-1]]
+                if not any(col.group.equals(p, e) for p, e in groups):
+                    continue
+            columns[c] = col
+            used.add(col.key)
+            break
+    if not columns:
+        return None
+    return _Active(spec, columns, paths, unit_col, min(columns))
+
+
+def _header_score(active: _Active) -> int:
+    return len(active.columns) * 10 + (1 if active.unit_col is not None else 0)
+
+
+def _row_is_header(cells: list[Cell], layout: Layout) -> bool:
+    if not cells or any(_is_numberish(c.text) for c in cells):
+        return False
+    for c in cells:
+        plain, exact = _labels(c.text)
+        if not plain:
+            continue
+        for spec in layout.tables:
+            for col in spec.columns:
+                if col.labels.equals(plain, exact) or (
+                    col.group and col.group.equals(plain, exact)
+                ):
+                    return True
+            if spec.unit_columns and spec.unit_columns.equals(plain, exact):
+                return True
+            if spec.label_columns and spec.label_columns.equals(plain, exact):
+                return True
+    return False
+
+
+def _match_row(
+    label_cells: list[Cell], spec_rows: list[tuple[TableSpec, RowSpec]], ctx: _Context
+) -> tuple[tuple[TableSpec, RowSpec] | None, str]:
+    """Match a row's label cells (left to right) to a layout row; update the context."""
+    found: tuple[TableSpec, RowSpec] | None = None
+    printed = ""
+    for cell in label_cells:
+        plain, exact = _labels(cell.text)
+        if not plain:
+            continue
+        ranked = [(r.labels.rank(plain, exact)[0], t, r) for t, r in spec_rows]
+        best = max((k for k, _, _ in ranked), default=0)
+        if best == 0:
+            continue
+        cands = [(t, r) for k, t, r in ranked if k == best]
+        choice = ctx.choose(cands)
+        if choice[1].section or choice[1].header:
+            ctx.note(choice[1].code)
+        found = choice
+        printed = collapse_ws(cell.text)
+    return found, printed
+
+
+def map_table_grid(
+    grid: Grid, layout: Layout, inherited: _Active | None = None
+) -> tuple[MapResult, _Active | None]:
+    res = MapResult()
+    occ = _occupancy(grid)
+    n_cols = grid.n_cols
+    n_rows = len(grid.rows)
+    ctx = _Context()
+    active = inherited
+    header_rows: list[int] = []
+    by_row: dict[int, list[Cell]] = defaultdict(list)
+    for r in range(n_rows):
+        seen: set[int] = set()
+        for c in range(n_cols):
+            cell = occ.get((r, c))
+            if cell is not None and id(cell) not in seen:
+                seen.add(id(cell))
+                by_row[r].append(cell)
+    for r in range(n_rows):
+        own = grid.rows[r]
+        if _row_is_header(own, layout):
+            header_rows.append(r)
+            best = None
+            for spec in layout.tables:
+                cand = _header_match(spec, header_rows, occ, n_cols)
+                if cand and (best is None or _header_score(cand) > _header_score(best)):
+                    best = cand
+            if best is not None:
+                active = best
+            continue
+        header_rows = []
+        if active is None:
+            continue
+        spec = active.spec
+        label_cells = [
+            c for c in by_row[r] if c.col < active.first_value_col and c.col != active.unit_col
+        ]
+        spec_rows = [(spec, row) for row in spec.rows]
+        values_here = {c: occ.get((r, c)) for c in active.columns}
+        if not spec.rows:
+            match: tuple[TableSpec, RowSpec] | None = None
+            printed = collapse_ws(" ".join(c.text for c in label_cells))
+            if not any(
+                v is not None and v.row == r and _is_numberish(v.text) for v in values_here.values()
+            ):
+                continue
+        else:
+            match, printed = _match_row(label_cells, spec_rows, ctx)
+            if match is None:
+                if (
+                    any(
+                        v is not None and v.row == r and _is_numberish(v.text)
+                        for v in values_here.values()
+                    )
+                    and label_cells
+                ):
+                    res.findings.append(
+                        Finding(
+                            rule="map.unknown_row",
+                            severity="warning",
+                            message=f"table {grid.index}: row label "
+                            f"{collapse_ws(label_cells[-1].text)!r} is not in layout "
+                            f"{layout.source} ({spec.id}); its numbers were not used",
+                            message_zh="未识别的行标签，其数字未采用",
+                            cells=(
+                                _loc(
+                                    grid,
+                                    spec,
+                                    collapse_ws(label_cells[-1].text),
+                                    "",
+                                    label_cells[-1],
+                                ),
+                            ),
+                        )
+                    )
+                continue
+            if match[1].header:
+                continue
+        row_spec = match[1] if match else None
+        if row_spec is not None and row_spec.code.startswith("_"):
+            continue
+        unit_text = None
+        if active.unit_col is not None:
+            uc = occ.get((r, active.unit_col))
+            unit_text = uc.text if uc is not None and uc.row == r else None
+        for c, col in active.columns.items():
+            cell = occ.get((r, c))
+            if cell is None or cell.row != r or cell.col != c:
+                continue  # empty slot or a cell spanning from another row/column
+            code, applicant = spec.indicator(row_spec, col)
+            loc = _loc(grid, spec, printed, active.header_paths.get(c, col.key), cell)
+            _emit(
+                res, code, applicant, cell.text, _unit_of(spec, row_spec, col, unit_text), loc, spec
+            )
+    return res, active
+
+
+def _emit(
+    res: MapResult,
+    code: str,
+    applicant: str,
+    raw: str,
+    unit: str | None,
+    loc: dict[str, Any],
+    spec: TableSpec,
+) -> None:
+    reading = read_number(raw)
+    if reading.status == "number":
+        assert reading.value is not None
+        res.values.append(
+            Value(code, applicant, reading.value, reading.unit or unit, False, raw.strip(), loc)
+        )
+        res.tables[spec.id] = res.tables.get(spec.id, 0) + 1
+    elif reading.status in ("blank", "placeholder"):
+        res.findings.append(
+            Finding(
+                rule=f"cell.{reading.status}",
+                severity="info",
+                message=f"{code} [{applicant}] is printed "
+                f"{'blank' if reading.status == 'blank' else repr(raw.strip())} "
+                "(kept apart from 0)",
+                message_zh="单元格为空白"
+                if reading.status == "blank"
+                else f"单元格印作“{raw.strip()}”",
+                indicators=(code,),
+                cells=({**loc, "applicant": applicant, "raw": raw},),
+            )
+        )
+    else:
+        res.findings.append(
+            Finding(
+                rule="cell.unreadable",
+                severity="warning",
+                message=f"{code} [{applicant}]: cannot read {raw.strip()!r} as one number",
+                message_zh=f"无法读取数值“{raw.strip()}”",
+                indicators=(code,),
+                cells=({**loc, "applicant": applicant, "raw": raw},),
+            )
+        )
+
+
+# ---------------------------------------------------------------------------- streams
+
+_UNIT_TAIL = ("人次", "万元", "条", "件", "个", "次", "人", "元", "期", "份", "篇", "项")
+
+
+@dataclass
+class _StreamHit:
+    index: int  # row index in the stream grid
+    spec: TableSpec
+    row: RowSpec | None  # None: a header-only table (table 四)
+    printed: str
+    runs: list[Cell]
+
+
+def _stream_candidates(label: str, layout: Layout) -> list[tuple[TableSpec, RowSpec, int]]:
+    plain, exact = _labels(label)
+    variants = [(plain, exact)]
+    for u in _UNIT_TAIL:
+        if plain.endswith(u):
+            variants.append((plain[: -len(u)], exact[: -len(u)] if exact.endswith(u) else exact))
+    out: list[tuple[TableSpec, RowSpec, int]] = []
+    for spec, row in layout.all_rows:
+        for p, e in variants:
+            s = row.labels.suffix(p, e)
+            if s:
+                out.append((spec, row, len(s)))
+                break
+    if not out:
+        return out
+    best = max(n for _, _, n in out)
+    return [c for c in out if c[2] == best]
+
+
+def _header_tables(label: str, layout: Layout) -> list[TableSpec]:
+    """Header-only tables (no row labels, e.g. table 四) whose column labels all appear."""
+    plain, _ = _labels(label)
+    out = []
+    for spec in layout.tables:
+        if spec.rows:
+            continue
+        groups = {g for c in spec.value_columns if c.group for g in c.group.plain}
+        if (
+            groups
+            and all(g in plain for g in groups)
+            and all(c.labels.within(plain) >= 0 for c in spec.value_columns)
+        ):
+            out.append(spec)
+    return out
+
+
+def _stream_columns(spec: TableSpec, region_text: str) -> list[ColumnSpec]:
+    """The table's value columns printed in the header text before its rows.
+
+    Matrix tables keep the form's column order once every leaf label is seen; list tables
+    (R0) drop optional columns (历年累计) whose header is not printed.
+    """
+    plain, _ = _labels(region_text)
+    cols = list(spec.value_columns)
+    if spec.kind == "list":
+        kept = [
+            c
+            for c in cols
+            if c.labels.within(plain) >= 0 or any(p.search(plain) for p in c.labels.patterns)
+        ]
+        return kept or cols[:1]
+    return cols
+
+
+def map_stream_grid(grid: Grid, layout: Layout, solver_budget: int = 200000) -> MapResult:
+    res = MapResult()
+    hits: list[_StreamHit] = []
+    ctx = _Context()
+    for i, row in enumerate(grid.rows):
+        label_cell, runs = row[0], row[1:]
+        if not runs:
+            continue
+        header_specs = _header_tables(label_cell.text, layout)
+        if header_specs:
+            hits.append(_StreamHit(i, header_specs[0], None, "", runs))
+            continue
+        cands = _stream_candidates(label_cell.text, layout)
+        if not cands:
+            continue
+        # sections named earlier in the same label ("（三）不予公开1.属于国家秘密") set context
+        plain, _ = _labels(label_cell.text)
+        for _spec, rowspec in layout.all_rows:
+            if (rowspec.section or rowspec.header) and rowspec.labels.within(plain) >= 0:
+                ctx.note(rowspec.code)
+        spec, rowspec = ctx.choose([(s, r) for s, r, _ in cands])
+        if rowspec.section or rowspec.header:
+            ctx.note(rowspec.code)
+        if rowspec.header or rowspec.code.startswith("_"):
+            continue
+        hits.append(_StreamHit(i, spec, rowspec, collapse_ws(label_cell.text), runs))
+    by_table: dict[str, list[_StreamHit]] = defaultdict(list)
+    for h in hits:
+        by_table[h.spec.id].append(h)
+    for _table_id, table_hits in by_table.items():
+        cluster = _densest_cluster(table_hits)
+        spec = cluster[0].spec
+        first = cluster[0].index
+        region = " ".join(grid.rows[k][0].text for k in range(max(0, first - 3), first + 1))
+        columns = _stream_columns(spec, region)
+        _solve_stream_table(grid, layout, spec, columns, cluster, res)
+    return res
+
+
+def _densest_cluster(hits: list[_StreamHit], max_gap: int = 4) -> list[_StreamHit]:
+    clusters: list[list[_StreamHit]] = []
+    for h in hits:
+        if clusters and h.index - clusters[-1][-1].index <= max_gap:
+            clusters[-1].append(h)
+        else:
+            clusters.append([h])
+    return max(clusters, key=len)
+
+
+def _solve_stream_table(
+    grid: Grid,
+    layout: Layout,
+    spec: TableSpec,
+    columns: list[ColumnSpec],
+    hits: list[_StreamHit],
+    res: MapResult,
+) -> None:
+    n = len(columns)
+    seen_codes: set[str] = set()
+    segments: list[Segment] = []
+    slots: list[tuple[_StreamHit, ColumnSpec, str, str]] = []  # per global cell
+    for h in hits:
+        key = h.row.code if h.row else "_"
+        if key in seen_codes:
+            res.findings.append(
+                Finding(
+                    rule="map.duplicate_row",
+                    severity="warning",
+                    message=f"row {h.printed!r} of {spec.id} appears twice; "
+                    "the second was not used",
+                    message_zh="表格行重复出现，第二次未采用",
+                    indicators=(key,),
+                )
+            )
+            continue
+        seen_codes.add(key)
+        text = " ".join(c.text for c in h.runs)
+        segments.append(Segment(text=collapse_ws(nfkc(text)), start=len(slots), n_cells=n))
+        for col in columns:
+            code, applicant = spec.indicator(h.row, col)
+            slots.append((h, col, code, applicant))
+    if not segments:
+        return
+    index = {(code, applicant): k for k, (_, _, code, applicant) in enumerate(slots)}
+    relations = split_relations(layout.regime, spec, index)
+    result = split_cells(segments, relations)
+    for k, (h, col, code, applicant) in enumerate(slots):
+        cell_text = result.cells[k] if k < len(result.cells) else None
+        seg = next(s for s in segments if s.start <= k < s.start + s.n_cells)
+        loc = _loc(
+            grid,
+            spec,
+            h.printed,
+            col.labels.plain[0] if col.labels.plain else col.key,
+            h.runs[0],
+            run=seg.text,
+            split=result.status,
+        )
+        if cell_text is None:
+            continue
+        _emit(res, code, applicant, cell_text, _unit_of(spec, h.row, col, None), loc, spec)
+    if result.status not in ("unique", "forced"):
+        res.findings.append(
+            Finding(
+                rule=f"digits.{result.status}",
+                severity="warning",
+                message=f"table {spec.id}: run-together cells could not all be recovered "
+                f"({result.status}): {result.reason}; uncertain cells were left without "
+                f"a value",
+                message_zh="连写数字无法唯一拆分，未确定的单元格不输出数值",
+                indicators=tuple(
+                    sorted(
+                        {
+                            c
+                            for (_, _, c, _), v in zip(slots, result.cells, strict=False)
+                            if v is None
+                        }
+                    )
+                ),
+                cells=tuple(
+                    {"run": s.text, "cells": s.n_cells, **_loc(grid, spec, "", "", None)}
+                    for s in segments
+                ),
+                found="; ".join("|".join(c) for c in result.candidates[:5]) or None,
+            )
+        )
+    elif result.status == "forced" and "fail" in result.reason:
+        res.findings.append(
+            Finding(
+                rule="digits.forced_inconsistent",
+                severity="warning",
+                message=f"table {spec.id}: cells fixed by the digit count alone; {result.reason}",
+                message_zh="数字位数唯一确定拆分，但表内勾稽关系不成立",
+            )
+        )
+
+
+# ---------------------------------------------------------------------------- document
+
+
+def map_document(doc: Document, layout: Layout) -> MapResult:
+    """Map every grid of ``doc`` with ``layout``; values keep their provenance."""
+    res = MapResult()
+    for grid in doc.grids:
+        if grid.kind == "stream":
+            continue
+        part, _active = map_table_grid(grid, layout, inherited=None)
+        res.extend(part)
+    covered = set(res.tables)
+    for grid in doc.grids:
+        if grid.kind != "stream":
+            continue
+        part = map_stream_grid(grid, layout)
+        # stream tables only where no real grid supplied the same table
+        keep = {t for t in part.tables if t not in covered}
+        part.values = [v for v in part.values if v.location.get("table_id") in keep]
+        part.findings = [
+            f
+            for f in part.findings
+            if not f.cells or any(c.get("table_id") in keep for c in f.cells)
+        ]
+        part.tables = {t: n for t, n in part.tables.items() if t in keep}
+        res.extend(part)
+    return res
+
+
+__all__ = [
+    "APPLICANTS",
+    "MapResult",
+    "Relation",
+    "map_document",
+    "map_stream_grid",
+    "map_table_grid",
+]

@@ -1,0 +1,172 @@
+"""Report metadata read from the document itself: title, body, year, dates, scope."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .dates import CHINESE_DATE, _cn_year, find_dates, parse_date
+from .jurisdiction import find_issuer, resolve_jurisdiction
+from .model import Document
+from .normalize import collapse_ws, nfkc
+
+_TITLE_WORDS = ("年度报告", "年报", "工作报告", "情况报告")
+_HEADER_TITLE = re.compile(r"^\s*(?:标题|题目|title)\s*[:：]\s*(?P<t>.+)$", re.M | re.I)
+_HEADER_DATE = re.compile(
+    r"^\s*(?:发布时间|发布日期|成文日期|日期|时间)\s*[:：]\s*(?P<d>.+)$", re.M
+)
+_YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年")
+_CN_YEAR = re.compile(r"(?P<y>[〇○零一二三四五六七八九]{4})\s*年")
+_PERIOD = re.compile(
+    r"统计期限[^。；]{0,8}?(?:自|从)?\s*(?P<a>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
+    r"[^。；]{0,6}?(?:起)?\s*(?:至|到)\s*(?P<b>(?:(?:19|20)\d{2}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日)"
+)
+_SCOPE_CONSOLIDATED = re.compile(
+    r"全(?:市|省|区|县|州|盟)(?:各级|共|范围内|累计)|(?:各县|各区|县区|区县|各乡镇|各部门).{0,20}(?:汇总|编制)"
+)
+_SCOPE_OWN = re.compile(r"本(?:机关|单位|局|部门|厅|委|办)")
+
+
+def find_title(doc: Document) -> str | None:
+    m = _HEADER_TITLE.search(doc.text[:2000])
+    if m:
+        return collapse_ws(m["t"])
+    lines = [collapse_ws(nfkc(x)) for x in doc.text.splitlines()[:40]]
+    lines = [x for x in lines if x]
+    for i, line in enumerate(lines[:15]):
+        if any(w in line for w in _TITLE_WORDS) and len(line) <= 80:
+            head = [x for x in lines[max(0, i - 2) : i] if len(x) <= 30 and not x.endswith("。")]
+            # a short heading line before the title names the body (临沂市人民政府 / 2017年…)
+            prefix = head[-1] if head and not any(w in head[-1] for w in _TITLE_WORDS) else ""
+            title = f"{prefix}{line}" if prefix and "报告" not in prefix else line
+            # a title split over two lines ("…政府信息公开" + "工作年度报告")
+            if i + 1 < len(lines) and lines[i + 1].startswith(("工作年度报告", "年度报告")):
+                title += lines[i + 1]
+            return title
+        if (
+            i + 1 < len(lines)
+            and lines[i + 1].startswith(("工作年度报告", "年度报告"))
+            and "政府信息公开" in line
+        ):
+            return line + lines[i + 1]
+    return None
+
+
+def find_year(title: str | None, text: str) -> tuple[int | None, str]:
+    """Report year from the title, else from the statistics period; with the evidence."""
+    if title:
+        m = _YEAR.search(title.replace(" ", ""))
+        if m:
+            return int(m["y"]), f"title: {title}"
+        m = _CN_YEAR.search(title)
+        if m:
+            return _cn_year(m["y"]), f"title: {title}"
+    m = _PERIOD.search(text)
+    if m:
+        y = _YEAR.search(m["a"])
+        if y:
+            return int(y["y"]), f"statistics period: {collapse_ws(m.group(0))}"
+    return None, "no year in the title or statistics period"
+
+
+def find_publication(doc: Document, title: str | None) -> dict[str, Any]:
+    """The publication date as printed: the sign-off date of the report when printed, else the
+    page's own 发布时间 header.  All candidates are kept for validation."""
+    text = doc.text
+    candidates: list[dict[str, Any]] = []
+    m = _HEADER_DATE.search(text[:2000])
+    if m:
+        printed = collapse_ws(m["d"])
+        d = parse_date(printed)
+        candidates.append(
+            {"kind": "page_header", "printed": printed, "date": d.isoformat() if d else None}
+        )
+    lines = text.splitlines()
+    for ln, line in enumerate(lines, start=1):
+        s = collapse_ws(nfkc(line))
+        if not s or len(s) > 20:
+            continue
+        for printed, _ in find_dates(s):
+            if len(printed) >= len(s) - 2:
+                d = parse_date(printed)
+                candidates.append(
+                    {
+                        "kind": "sign_off",
+                        "printed": printed,
+                        "line": ln,
+                        "date": d.isoformat() if d else None,
+                    }
+                )
+    # sign-off dates embedded in running (crawler) text: a Chinese-numeral date
+    for mm in CHINESE_DATE.finditer(text):
+        d = parse_date(mm.group(0))
+        candidates.append(
+            {
+                "kind": "sign_off",
+                "printed": mm.group(0),
+                "offset": mm.start(),
+                "date": d.isoformat() if d else None,
+            }
+        )
+    sign = [c for c in candidates if c["kind"] == "sign_off"]
+    chosen = sign[0] if sign else (candidates[0] if candidates else None)
+    return {
+        "published": chosen["printed"] if chosen else None,
+        "published_date": chosen["date"] if chosen else None,
+        "dates": candidates,
+    }
+
+
+def statistics_period(text: str) -> dict[str, Any] | None:
+    m = _PERIOD.search(text)
+    if not m:
+        return None
+    a, b = collapse_ws(m["a"]), collapse_ws(m["b"])
+    if not _YEAR.search(b):
+        y = _YEAR.search(a)
+        b_full = f"{y['y']}年{b}" if y else b
+    else:
+        b_full = b
+    da, db = parse_date(a), parse_date(b_full)
+    return {
+        "printed": collapse_ws(m.group(0)),
+        "start": da.isoformat() if da else None,
+        "end": db.isoformat() if db else None,
+    }
+
+
+def scope_hints(text: str, level: str) -> list[str]:
+    hints = []
+    if _SCOPE_CONSOLIDATED.search(text):
+        hints.append("consolidated: the text speaks for the whole region or its subordinate bodies")
+    if level == "department" or _SCOPE_OWN.search(text[:3000]):
+        hints.append("own office: the text speaks of the body itself")
+    return hints
+
+
+def extract_meta(doc: Document) -> dict[str, Any]:
+    title = find_title(doc)
+    year, year_evidence = find_year(title, doc.text)
+    issuer = find_issuer(title) if title else None
+    if not issuer:
+        issuer = find_issuer(doc.text[:300])
+    jur = resolve_jurisdiction(issuer or "")
+    pub = find_publication(doc, title)
+    meta: dict[str, Any] = {
+        "title": title,
+        "jurisdiction": issuer,
+        "jurisdiction_normalized": jur.normalized if issuer else None,
+        "level": jur.level if issuer else None,
+        "province": jur.province,
+        "admin_code": jur.code,
+        "parent": jur.parent,
+        "jurisdiction_evidence": list(jur.evidence),
+        "year": year,
+        "year_evidence": year_evidence,
+        "published": pub["published"],
+        "published_date": pub["published_date"],
+        "dates": pub["dates"],
+        "statistics_period": statistics_period(doc.text),
+    }
+    meta["scope"] = scope_hints(doc.text, meta["level"] or "")
+    return meta

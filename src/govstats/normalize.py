@@ -1,0 +1,148 @@
+"""Normalising printed labels and reading printed numbers.
+
+Labels are compared after :func:`normalize_label`: NFKC (full-width → ASCII), no whitespace,
+no leading ordinal (一、 （一） 1. 1、 ① (1)), no 其中： prefix, no parenthesised notes.
+Numbers are read by :func:`read_number`, which keeps blanks and placeholders (/ — 无) apart
+from zero and never guesses.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+_WS = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
+_ORDINAL = re.compile(
+    r"^(?:"
+    r"[一二三四五六七八九十百]+[、.,，:：]"  # 一、
+    r"|\([一二三四五六七八九十]+\)[、.,]?"  # (一)
+    r"|[0-9]{1,2}(?:[、.,，:：)](?![0-9])|\s)"  # 1. 1、 1) — not a decimal
+    r"|\([0-9]{1,2}\)"  # (1)
+    r"|[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮]"
+    r")"
+)
+_PREFIXES = ("其中:", "其中", "含:", "包括:")
+_PAREN = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|〔[^〔〕]*〕")
+_QUOTES = str.maketrans(
+    {
+        "“": "",
+        "”": "",
+        '"': "",
+        "'": "",
+        "‘": "",
+        "’": "",
+        "《": "",
+        "》": "",
+        "<": "",
+        ">": "",
+        "「": "",
+        "」": "",
+    }
+)
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def collapse_ws(text: str) -> str:
+    """Whitespace runs (incl. U+3000 and NBSP) → one space, stripped."""
+    return _WS.sub(" ", text).strip()
+
+
+def strip_ordinals(text: str) -> str:
+    """Remove leading ordinals and 其中 prefixes, repeatedly (``三、（一）1.`` → ``""``)."""
+    prev = None
+    while prev != text:
+        prev = text
+        text = text.lstrip(" :：、.,，")
+        text = _ORDINAL.sub("", text, count=1)
+        for p in _PREFIXES:
+            if text.startswith(p):
+                text = text[len(p) :]
+    return text
+
+
+def normalize_label(text: str, *, keep_parens: bool = False) -> str:
+    """The comparable form of a printed label.
+
+    >>> normalize_label("　　（一）主动公开政府信息数（不同渠道和方式公开相同信息计1条）")
+    '主动公开政府信息数'
+    >>> normalize_label("3.危及“三安全一稳定”")
+    '危及三安全一稳定'
+    """
+    t = nfkc(text)
+    t = _WS.sub("", t)
+    t = strip_ordinals(t)
+    if not keep_parens:
+        prev = None
+        while prev != t:
+            prev = t
+            t = _PAREN.sub("", t)
+        t = t.replace("(", "").replace(")", "")
+    t = t.translate(_QUOTES)
+    return t.rstrip(":：、,，.。;；")
+
+
+# --------------------------------------------------------------------------- numbers
+
+PLACEHOLDERS = frozenset(
+    {"/", "-", "—", "——", "–", "－", "无", "--", "―", "─", "\\", "×", "x", "X", "空", "*", "／"}
+)
+_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The reading of one printed cell.
+
+    ``status``: ``number`` (``value`` set), ``blank`` (nothing printed), ``placeholder``
+    (``/``, ``—``, ``无`` …: printed as "not applicable", not zero), ``text`` (words),
+    ``run`` (several numbers run together or separated by spaces: cells unknown).
+    """
+
+    status: str
+    value: int | float | None
+    raw: str
+    unit: str | None = None
+
+
+_UNIT_SUFFIX = re.compile(
+    r"^(?P<num>[+-]?[\d,]+(?:\.\d+)?)\s*(?P<unit>%|‰|[条件个次人期份篇万元笔项家起]+|人次|万元)$"
+)
+
+
+def to_number(s: str) -> int | float:
+    """``"1,108"`` → 1108; ``"178.8"`` → 178.8 (a float only when a point is printed)."""
+    s = s.replace(",", "")
+    if "." in s:
+        try:
+            return float(Decimal(s))
+        except InvalidOperation as exc:  # pragma: no cover - guarded by the regex
+            raise ValueError(s) from exc
+    return int(s)
+
+
+def read_number(raw: str) -> Reading:
+    """Read one printed cell.  Never turns a blank or a placeholder into 0."""
+    t = nfkc(raw)
+    t = _WS.sub(" ", t).strip()
+    if not t:
+        return Reading("blank", None, raw)
+    if t in PLACEHOLDERS:
+        return Reading("placeholder", None, raw)
+    compact = t.replace(" ", "")
+    if _NUMBER.match(t):
+        return Reading("number", to_number(t), raw)
+    m = _UNIT_SUFFIX.match(compact)
+    if m and " " not in t.strip():
+        return Reading("number", to_number(m.group("num")), raw, m.group("unit"))
+    if re.fullmatch(r"[\d.]+(?: [\d.]+)+", t) or (re.fullmatch(r"\d+", compact) and " " in t):
+        return Reading("run", None, raw)
+    return Reading("text", None, raw)
+
+
+def has_digit(text: str) -> bool:
+    return any(ch.isdigit() for ch in text)

@@ -1,0 +1,88 @@
+"""``parse_report``: the one straight path for one report.
+
+bytes → decode/read (``govstats.read``) → regime (``regimes``) → map by label (``mapper``) →
+derived values (``derive``) → metadata and narrative → :class:`~govstats.report.Report`.
+A pure function of the input bytes (the file name only helps pick the reader).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from .derive import derive_values
+from .errors import UnrecognisedInput
+from .mapper import map_document
+from .meta import extract_meta
+from .model import Finding
+from .narrative import extract_narrative
+from .read import read_document
+from .regimes import detect_regime
+from .report import Report
+
+
+def _load(path_or_bytes: str | Path | bytes, filename: str | None) -> tuple[bytes, str | None]:
+    if isinstance(path_or_bytes, bytes | bytearray | memoryview):
+        return bytes(path_or_bytes), filename
+    p = Path(path_or_bytes)
+    return p.read_bytes(), filename or str(p)
+
+
+def parse_report(path_or_bytes: str | Path | bytes, filename: str | None = None) -> Report:
+    """Parse one report (a path, or bytes with an optional ``filename`` hint).
+
+    Raises :class:`~govstats.errors.UnreadableInput` when the bytes cannot be read as text
+    and :class:`~govstats.errors.UnrecognisedInput` when the text is not a disclosure report.
+    """
+    data, name = _load(path_or_bytes, filename)
+    source = {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+    doc = read_document(data, name)
+    source.update({"kind": doc.kind, "encoding": doc.encoding})
+    meta = extract_meta(doc)
+    decision = detect_regime(doc)
+    issues: list[Finding] = list(doc.notes)
+    values = []
+    if decision.layout is None:
+        if "政府信息公开" not in doc.text and not doc.grids:
+            raise UnrecognisedInput(
+                "no statistics table of a known regime and no disclosure-report wording found"
+            )
+        issues.append(
+            Finding(
+                rule="structure.no_table",
+                severity="info",
+                message="no statistics table of a known regime was found (narrative report?)",
+                message_zh="未发现已知格式的统计表",
+            )
+        )
+    else:
+        mapped = map_document(doc, decision.layout)
+        values = mapped.values
+        issues.extend(mapped.findings)
+        values = values + derive_values(values, decision.regime)
+        if not mapped.values:
+            issues.append(
+                Finding(
+                    rule="structure.no_values",
+                    severity="warning",
+                    message=f"labels of {decision.regime} were found but no table value was read",
+                    message_zh="识别出统计表格式，但未读取到数值",
+                )
+            )
+    meta.update(
+        {
+            "regime": decision.regime,
+            "regime_evidence": list(decision.evidence),
+            "regime_scores": decision.scores,
+            "layout": decision.layout.source if decision.layout else None,
+        }
+    )
+    table_lines = {
+        int(v.location["line"])
+        for v in values
+        if "line" in v.location and doc.kind == "text" and "split" not in v.location
+    }
+    narrative = extract_narrative(doc, table_lines)
+    return Report(
+        source=source, meta=meta, value_list=values, narrative_list=narrative, issues=issues
+    )

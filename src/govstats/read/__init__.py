@@ -1,0 +1,78 @@
+"""Readers: input bytes → :class:`~govstats.model.Document` (text plus cell grids).
+
+One reader per input kind; :func:`read_document` picks one from the file name and the
+bytes' signature.  Readers know nothing of indicators: they only find tables and cells.
+"""
+
+from __future__ import annotations
+
+from ..errors import UnreadableInput
+from ..model import Document
+
+KINDS = ("pdf", "docx", "html", "markdown", "text")
+
+
+def sniff_kind(data: bytes, filename: str | None = None) -> str:
+    """The input kind from the bytes' signature, then the file name's extension."""
+    head = data[:2048].lstrip()
+    if data.startswith(b"%PDF"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04") and b"word/" in data[:65536]:
+        return "docx"
+    low = head.lower()
+    if (
+        low.startswith((b"<!doctype html", b"<html", b"<?xml"))
+        or b"<table" in data[:200000].lower()
+    ):
+        return "html"
+    name = (filename or "").lower()
+    if name.endswith((".htm", ".html", ".shtml")):
+        return "html"
+    if name.endswith((".md", ".markdown")):
+        return "markdown"
+    if name.endswith(".pdf"):
+        return "pdf"
+    if name.endswith(".docx"):
+        return "docx"
+    return "text"
+
+
+def read_document(data: bytes, filename: str | None = None, kind: str | None = None) -> Document:
+    """Read ``data`` into a :class:`Document`.  ``kind`` overrides detection."""
+    kind = kind or sniff_kind(data, filename)
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+    if kind == "pdf":
+        from .pdf import read_pdf
+
+        return read_pdf(data)
+    if kind == "docx":
+        from .docx import read_docx
+
+        return read_docx(data)
+    if kind == "html":
+        from .html import read_html
+
+        return read_html(data)
+    from ..decode import decode_bytes
+
+    text, encoding = decode_bytes(data)
+    if kind == "markdown" or _looks_like_markdown_tables(text):
+        from .markdown import read_markdown
+
+        doc = read_markdown(text)
+    else:
+        from .text import read_text
+
+        doc = read_text(text)
+    doc.encoding = encoding
+    return doc
+
+
+def _looks_like_markdown_tables(text: str) -> bool:
+    """Pipe-table text (converter output) rather than tab/space/run-together text."""
+    pipe_lines = sum(1 for line in text.splitlines() if line.count("|") >= 2)
+    return pipe_lines >= 5
+
+
+__all__ = ["KINDS", "UnreadableInput", "read_document", "sniff_kind"]

@@ -1,0 +1,445 @@
+"""HTML reader: bytes → :class:`~govstats.model.Document` (page text plus cell grids).
+
+Built for the pages government sites publish, most of them Word "save as web page" exports
+inside a site template: broken markup, ``<o:p>``, conditional comments, ``&nbsp;`` padding,
+numbers split across ``<span>`` elements.
+
+* Text is decoded with :func:`govstats.decode.decode_bytes` and parsed with lxml's forgiving
+  HTML parser.  Scripts, styles, comments, the ``<head>``, form controls and elements hidden
+  by an inline ``display:none`` / ``visibility:hidden`` (unless they hold a table) are dropped.
+* Every innermost ``<table>`` (one that holds no other table) with at least one non-empty
+  cell becomes a :class:`~govstats.model.Grid`, numbered 1, 2, … in document order.  Tables
+  that hold tables are page layout: their cells are read as blocks of text.
+* Each ``<td>``/``<th>`` is one :class:`~govstats.model.Cell` at the top-left slot it takes
+  after ``rowspan``/``colspan`` expansion (the HTML table model).  ``Grid.rows[i]`` holds the
+  cells whose top-left slot is in row ``i``; a row wholly covered by spans from above is an
+  empty list, so ``rows[i][j].row == i`` always holds.  Span values are read leniently
+  (``"2.0"`` → 2, ``"0"``/``""``/``"abc"`` → 1), capped at :data:`MAX_SPAN` and, for rowspans,
+  at the rows the table has.  Where a colspan would run into a slot already taken by a cell
+  from a row above, it is shortened so that no slot is ever covered twice (a browser draws
+  such cells on top of each other); both repairs are reported in ``Document.notes``.
+* Whitespace (including ``&nbsp;``, U+3000, line breaks) collapses to one space; ``<br>``
+  and block elements inside a cell count as a space.  A source line break between two CJK
+  characters is dropped instead, as browsers do (CSS Text 3 segment-break transformation),
+  so a label that Word wrapped inside a text node reads as one word.
+* ``Document.text`` is the visible text in reading order: one line per block; an innermost
+  table prints one line per row with its cells (each cell once, in source order) separated
+  by tabs; empty lines are left out.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+import lxml.etree as etree
+import lxml.html
+
+from ..decode import declared_charset, decode_bytes
+from ..errors import UnreadableInput
+from ..model import Cell, Document, Finding, Grid
+
+__all__ = ["MAX_SPAN", "clean_text", "read_html"]
+
+#: Largest rowspan / colspan taken from the markup.
+MAX_SPAN = 200
+#: Longest ``Grid.title``.
+TITLE_CHARS = 80
+
+# Elements whose content is never shown as page text.
+_DROP_TAGS = frozenset({
+    "head", "title", "meta", "link", "base", "script", "style", "noscript", "template",
+    "select", "option", "optgroup", "datalist", "textarea", "button", "input", "object",
+    "embed", "iframe", "frame", "applet", "svg", "math", "canvas", "audio", "video", "map",
+})
+# Elements that start and end a line of text (a space inside a table cell).
+_BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details",
+    "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form",
+    "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "legend",
+    "li", "main", "menu", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody",
+    "td", "tfoot", "th", "thead", "tr", "ul", "xmp", "listing", "plaintext",
+})
+_CELL_TAGS = ("td", "th")
+
+_HIDDEN_STYLE = re.compile(r"(?:display\s*:\s*none|visibility\s*:\s*hidden)", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
+# Literal Word conditional-comment debris that some CMSs escape into the visible text.
+_CONDITIONAL_DEBRIS = re.compile(r"<!(?:--)?\[(?:if[^\]]*|endif)\](?:--)?>", re.IGNORECASE)
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_CJK = (
+    "\u2e80-\u2fff\u3001-\u303f\u3040-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff01-\uffee"
+    "\U00020000-\U0003ffff"
+)
+_SEGMENT_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t\r\n]*[\r\n][ \t\r\n]*(?=[{_CJK}])")
+_BREAK = "\x01"  # a <br> or block boundary inside a cell; reads as a space
+_SPACE = re.compile(rf"[\s{_BREAK}]+")
+_UNIT_LINE = re.compile(r"^[（(]?\s*(?:计量)?单位\s*[:：]")
+_SPAN = re.compile(r"\s*\+?(\d+)")
+
+
+def clean_text(raw: str) -> str:
+    """Collapse whitespace runs to one space (dropping source line breaks between CJK
+    characters and zero-width characters) and strip the ends."""
+    raw = raw.translate(_ZERO_WIDTH)
+    raw = _SEGMENT_BREAK.sub("", raw)
+    return _SPACE.sub(" ", raw).strip()
+
+
+def read_html(data: bytes) -> Document:
+    """Read an HTML page.  Raises :class:`~govstats.errors.UnreadableInput` when the bytes
+    are empty, cannot be decoded, are not text, or hold no visible text at all."""
+    if not data or not data.strip():
+        raise UnreadableInput("the HTML input is empty")
+    text, encoding, decode_note = _decode(data)
+    sample = text[:200_000]
+    n_bad = len(_BAD_CHARS.findall(sample))
+    if n_bad > 16 and n_bad > 0.02 * len(sample):
+        raise UnreadableInput(
+            f"the input decoded as {encoding} is mostly control characters: not an HTML page"
+        )
+    text = _CONTROL.sub("", text)
+    if not text.strip():
+        raise UnreadableInput("the HTML input holds only whitespace")
+    # huge_tree lifts libxml2's nesting limit from 256 to 2048 levels: pages with hundreds of
+    # unclosed <font>/<div> tags exist, and the parser stops reading where the limit is hit.
+    parser = lxml.html.HTMLParser(
+        encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True,
+        huge_tree=True,
+    )
+    try:
+        root = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise UnreadableInput(f"cannot parse the input as HTML: {reason}") from exc
+    if root is None:
+        raise UnreadableInput("cannot parse the input as HTML: no document element")
+    limits = [e.message for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT"]
+    _drop_invisible(root)
+    walker = _PageWalker()
+    walker.walk(root)
+    doc_text = "\n".join(walker.lines)
+    if not doc_text and not walker.grids:
+        if limits:
+            raise UnreadableInput(f"the HTML page cannot be parsed: {limits[0]}")
+        raise UnreadableInput(
+            "the HTML page has no visible text (its content may be loaded by a script)"
+        )
+    notes = list(walker.notes)
+    if decode_note is not None:
+        notes.insert(0, decode_note)
+    if limits:
+        notes.insert(0, Finding(
+            rule="read.html.truncated", severity="warning",
+            message=f"the HTML parser stopped early ({limits[0]}): the rest of the page was "
+                    "not read",
+            message_zh="HTML嵌套过深，解析提前停止，页面其余部分未读取",
+        ))
+    return Document(kind="html", text=doc_text, grids=walker.grids, encoding=encoding,
+                    notes=notes)
+
+
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_GB_FAMILY = frozenset({"gb2312", "gbk", "cp936", "x-gbk", "gb_2312-80", "gb18030"})
+
+
+def _decode(data: bytes) -> tuple[str, str, Finding | None]:
+    """:func:`decode_bytes`, except for a page in its declared charset (else UTF-8) that
+    fails on only a few stray bytes.  CMS pages often hold one truncated multi-byte character
+    in otherwise clean text; strict decoding then fails and charset detection may pick a
+    single-byte code page that turns every Chinese character into mojibake.  Such a page is
+    decoded in its own charset with the stray bytes replaced by U+FFFD, and the repair is
+    reported in ``Document.notes``."""
+    declared = declared_charset(data)
+    own = "gb18030" if declared in _GB_FAMILY else declared
+    if not data.startswith(_BOMS) and not _decodes(data, "utf-8") and not _decodes(data, own):
+        for encoding in dict.fromkeys(c for c in (own, "utf-8") if c):
+            try:
+                text = data.decode(encoding, errors="replace")
+            except LookupError:
+                continue
+            n_bad = text.count("\ufffd")
+            if n_bad <= max(8, len(text) // 2000):
+                return text, encoding, Finding(
+                    rule="read.html.undecodable_bytes", severity="warning",
+                    message=f"{n_bad} byte sequence(s) are not valid {encoding} and were "
+                            "replaced by U+FFFD; the rest of the page decodes cleanly",
+                    message_zh=f"{n_bad}处字节不是有效的{encoding}编码，已替换为U+FFFD",
+                )
+    text, encoding = decode_bytes(data)
+    return text, encoding, None
+
+
+def _decodes(data: bytes, encoding: str | None) -> bool:
+    if not encoding:
+        return False
+    try:
+        data.decode(encoding)
+    except (LookupError, UnicodeDecodeError):
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------- page text
+
+
+def _is_hidden(el: etree._Element) -> bool:
+    if el.get("hidden") is not None:
+        return True
+    style = el.get("style")
+    return bool(style) and _HIDDEN_STYLE.search(style) is not None
+
+
+def _drop_invisible(root: etree._Element) -> None:
+    """Remove elements that are never shown, keeping their tail text."""
+    doomed: list[etree._Element] = []
+    walk = etree.iterwalk(root, events=("start",))
+    for _, el in walk:
+        if not isinstance(el.tag, str):
+            doomed.append(el)  # a comment or PI the parser kept
+            walk.skip_subtree()
+            continue
+        if el is root:
+            continue
+        tag = el.tag.lower()
+        if tag in _DROP_TAGS or (_is_hidden(el) and el.find(".//table") is None):
+            doomed.append(el)
+            walk.skip_subtree()
+    for el in doomed:
+        _drop_tree(el)
+
+
+def _drop_tree(el: etree._Element) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+def _tag(el: etree._Element) -> str:
+    return el.tag.lower() if isinstance(el.tag, str) else ""
+
+
+class _PageWalker:
+    """Walks the page once, collecting text lines and the grids of innermost tables."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.grids: list[Grid] = []
+        self.notes: list[Finding] = []
+        self._buf: list[str] = []
+        self._recent: list[str] = []  # lines since the last grid, for its title
+        self._pre = 0
+
+    def walk(self, root: etree._Element) -> None:
+        innermost = {t for t in root.iter("table") if t.find(".//table") is None}
+        walk = etree.iterwalk(root, events=("start", "end"))
+        for event, el in walk:
+            tag = _tag(el)
+            if event == "start":
+                if el in innermost:
+                    self._flush()
+                    self._table(el)
+                    walk.skip_subtree()
+                    continue
+                if tag in _BLOCK_TAGS or tag == "br":
+                    self._flush()
+                if tag == "pre":
+                    self._pre += 1
+                self._add(el.text)
+            else:
+                if tag in _BLOCK_TAGS:
+                    self._flush()
+                if tag == "pre":
+                    self._pre -= 1
+                if el is not root:
+                    self._add(el.tail)
+        self._flush()
+
+    def _add(self, text: str | None) -> None:
+        if not text:
+            return
+        if self._pre > 0 and "\n" in text:
+            first, *rest = text.split("\n")
+            self._buf.append(first)
+            for part in rest:
+                self._flush()
+                self._buf.append(part)
+            return
+        self._buf.append(text)
+
+    def _flush(self) -> None:
+        if not self._buf:
+            return
+        line = clean_text(_CONDITIONAL_DEBRIS.sub("", "".join(self._buf)))
+        self._buf.clear()
+        if line:
+            self.lines.append(line)
+            self._recent.append(line)
+            del self._recent[:-8]
+
+    def _title(self, caption: str) -> str | None:
+        if caption:
+            return caption[:TITLE_CHARS]
+        for line in reversed(self._recent):
+            if not _UNIT_LINE.match(line):
+                return line[:TITLE_CHARS]
+        return self._recent[-1][:TITLE_CHARS] if self._recent else None
+
+    def _table(self, table: etree._Element) -> None:
+        raw_rows, caption = _table_rows(table)
+        if not any(c.text for row in raw_rows for c in row):
+            return  # pure-empty table: layout filler
+        index = len(self.grids) + 1
+        rows, notes = _layout(raw_rows, index)
+        self.notes.extend(notes)
+        grid = Grid(index=index, rows=rows, kind="table", title=self._title(caption))
+        self.grids.append(grid)
+        self._recent.clear()
+        if caption:
+            self.lines.append(caption)
+        for row in rows:
+            if any(c.text for c in row):
+                self.lines.append("\t".join(c.text for c in row))
+
+
+# --------------------------------------------------------------------------- tables
+
+
+@dataclass
+class _RawCell:
+    text: str
+    rowspan: str | None
+    colspan: str | None
+
+
+def _table_rows(table: etree._Element) -> tuple[list[list[_RawCell]], str]:
+    """The rows of an innermost table, in source order, and its caption text.
+
+    Rows are ``<tr>`` elements at any depth (through ``thead``/``tbody``/``tfoot`` or stray
+    wrappers such as ``<form>``); cells found outside any ``<tr>`` form implicit rows.
+    """
+    rows: list[list[_RawCell]] = []
+    caption = ""
+    current: list[_RawCell] | None = None
+    implicit: list[_RawCell] | None = None
+    walk = etree.iterwalk(table, events=("start", "end"))
+    for event, el in walk:
+        if el is table:
+            continue
+        tag = _tag(el)
+        if event == "start":
+            if tag == "tr":
+                current = []
+                implicit = None
+                rows.append(current)
+            elif tag in _CELL_TAGS:
+                cell = _RawCell(_cell_text(el), el.get("rowspan"), el.get("colspan"))
+                if current is None:
+                    if implicit is None:
+                        implicit = []
+                        rows.append(implicit)
+                    implicit.append(cell)
+                else:
+                    current.append(cell)
+                walk.skip_subtree()
+            elif tag == "caption":
+                caption = caption or _cell_text(el)
+                walk.skip_subtree()
+        elif tag == "tr":
+            current = None
+    return rows, caption
+
+
+def _cell_text(cell: etree._Element) -> str:
+    parts: list[str] = []
+    walk = etree.iterwalk(cell, events=("start", "end"))
+    for event, el in walk:
+        tag = _tag(el)
+        if event == "start":
+            if tag in _BLOCK_TAGS or tag == "br":
+                parts.append(_BREAK)
+            if el.text:
+                parts.append(el.text)
+        else:
+            if tag in _BLOCK_TAGS:
+                parts.append(_BREAK)
+            if el is not cell and el.tail:
+                parts.append(el.tail)
+    return clean_text(_CONDITIONAL_DEBRIS.sub("", "".join(parts)))
+
+
+def _span(value: str | None) -> tuple[int, bool]:
+    """A span attribute read leniently: ``(span, was_repaired)``."""
+    if value is None:
+        return 1, False
+    m = _SPAN.match(value)
+    if m is None:
+        return 1, bool(value.strip())
+    n = int(m.group(1)) if len(m.group(1)) < 10 else MAX_SPAN + 1
+    if n < 1:
+        return 1, True
+    if n > MAX_SPAN:
+        return MAX_SPAN, True
+    return n, False
+
+
+def _layout(raw_rows: list[list[_RawCell]], index: int) -> tuple[list[list[Cell]], list[Finding]]:
+    """Place cells on the expanded grid (HTML table model, without overlaps)."""
+    n_rows = len(raw_rows)
+    taken_until: dict[int, int] = {}  # column → last row covered by a rowspan from above
+    rows: list[list[Cell]] = []
+    repaired: list[str] = []
+    shortened: list[str] = []
+    for r, raw_row in enumerate(raw_rows):
+        out: list[Cell] = []
+        c = 0
+        for k, raw in enumerate(raw_row, start=1):
+            path = f"table[{index}]/tr[{r + 1}]/td[{k}]"
+            rowspan, bad_r = _span(raw.rowspan)
+            colspan, bad_c = _span(raw.colspan)
+            if bad_r or bad_c:
+                repaired.append(path)
+            rowspan = min(rowspan, n_rows - r)
+            while taken_until.get(c, -1) >= r:
+                c += 1
+            for j in range(1, colspan):
+                if taken_until.get(c + j, -1) >= r:
+                    colspan = j
+                    shortened.append(path)
+                    break
+            out.append(Cell(text=raw.text, row=r, col=c, rowspan=rowspan, colspan=colspan,
+                            path=path))
+            if rowspan > 1:
+                for j in range(colspan):
+                    taken_until[c + j] = r + rowspan - 1
+            c += colspan
+        rows.append(out)
+    notes: list[Finding] = []
+    if repaired:
+        notes.append(Finding(
+            rule="read.html.invalid_span", severity="info",
+            message=f"table {index}: {len(repaired)} cell(s) with a missing, zero, non-numeric "
+                    f"or oversized rowspan/colspan were read as 1 or capped at {MAX_SPAN}",
+            message_zh=f"表{index}：{len(repaired)}个单元格的合并行/列数无效，已按1或上限{MAX_SPAN}读取",
+            cells=tuple({"path": p} for p in repaired[:10]),
+        ))
+    if shortened:
+        notes.append(Finding(
+            rule="read.html.overlapping_cells", severity="info",
+            message=f"table {index}: {len(shortened)} cell(s) whose colspan ran into a cell "
+                    "spanning down from a row above were narrowed so that no slot is covered "
+                    "twice",
+            message_zh=f"表{index}：{len(shortened)}个单元格的跨列与上方跨行单元格重叠，已缩小跨列",
+            cells=tuple({"path": p} for p in shortened[:10]),
+        ))
+    return rows, notes

@@ -1,0 +1,199 @@
+"""Plain text → Document.
+
+Two table shapes are recognised in plain text:
+
+* **Tab cells** (Word's "save as text"): each cell is a line that starts with a tab, rows are
+  separated by blank lines, a long label wraps onto continuation lines without the tab, and
+  a row whose cells were broken by stray blank lines is joined again when its parts add up
+  to the header's width.  These become ``kind="table"`` grids.
+* **Streams**: everything else — space-separated cells (``主动公开信息数 条 425 1516``) and
+  crawler text whose cells run together (``…申请数量640020470二、…``).  The text is cut into
+  tokens: a label (text) followed by numeric runs.  Each label with its runs becomes one row
+  of a ``kind="stream"`` grid; the mapper decides which rows belong to a table and splits
+  runs into cells.
+
+Nothing here knows indicator names.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ..model import Cell, Document, Grid
+from ..normalize import has_digit
+
+_TAB_LINE = re.compile(r"^\t")
+
+
+def read_text(text: str) -> Document:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    grids: list[Grid] = []
+    tab_regions = _tab_regions(lines)
+    covered: set[int] = set()
+    for start, end in tab_regions:
+        grid = _tab_grid(lines, start, end, index=len(grids) + 1)
+        if grid.rows:
+            grids.append(grid)
+            covered.update(range(start, end))
+    stream = _stream_grid(lines, covered, index=len(grids) + 1)
+    if stream.rows:
+        grids.append(stream)
+    return Document(kind="text", text=text, grids=grids)
+
+
+# ----------------------------------------------------------------------------- tab cells
+
+
+def _tab_regions(lines: list[str]) -> list[tuple[int, int]]:
+    """Line ranges [start, end) holding tab-cell tables (at least 6 tab lines)."""
+    regions: list[tuple[int, int]] = []
+    i, n = 0, len(lines)
+    while i < n:
+        if not _TAB_LINE.match(lines[i]):
+            i += 1
+            continue
+        start = i
+        last_tab = i
+        j = i
+        while j < n:
+            line = lines[j]
+            if _TAB_LINE.match(line):
+                last_tab = j
+            elif (line.strip() and j - last_tab > 3) or (not line.strip() and j - last_tab > 4):
+                break
+            j += 1
+        end = last_tab + 1
+        tab_count = sum(1 for k in range(start, end) if _TAB_LINE.match(lines[k]))
+        if tab_count >= 6:
+            regions.append((start, end))
+        i = end
+    return regions
+
+
+def _tab_grid(lines: list[str], start: int, end: int, index: int) -> Grid:
+    raw_rows: list[list[tuple[str, int]]] = []  # (cell text, 1-based line)
+    current: list[tuple[str, int]] = []
+    for k in range(start, end):
+        line = lines[k]
+        if _TAB_LINE.match(line):
+            cell_text = line[1:]
+            # A tab line may itself hold several tab-separated cells.
+            for part in cell_text.split("\t"):
+                current.append((part, k + 1))
+        elif line.strip():
+            if current:  # continuation of a wrapped label
+                text, ln = current[-1]
+                current[-1] = (text + line.strip(), ln)
+            else:
+                current.append((line, k + 1))
+        else:
+            if current:
+                raw_rows.append(current)
+                current = []
+    if current:
+        raw_rows.append(current)
+    if not raw_rows:
+        return Grid(index=index, rows=[])
+    width = max(len(r) for r in raw_rows[:3])
+    merged: list[list[tuple[str, int]]] = []
+    for row in raw_rows:
+        if (
+            merged
+            and len(merged[-1]) < width
+            and len(merged[-1]) + len(row) == width
+            and not _looks_like_label(row[0][0])
+        ):
+            merged[-1] = merged[-1] + row
+        else:
+            merged.append(row)
+    rows = [
+        [Cell(text=t, row=r, col=c, line=ln) for c, (t, ln) in enumerate(row)]
+        for r, row in enumerate(merged)
+    ]
+    return Grid(index=index, rows=rows, kind="table")
+
+
+def _looks_like_label(text: str) -> bool:
+    t = unicodedata.normalize("NFKC", text).strip()
+    return bool(t) and not has_digit(t) and len(t) > 2
+
+
+# ----------------------------------------------------------------------------- streams
+
+# A numeric run: digits with optional decimal points, thousands commas and inner spaces.
+_NUM = r"\d+(?:[.,]\d+)*"
+_RUN = re.compile(rf"{_NUM}(?:[ \t\u3000\xa0]+{_NUM})*")
+# A trailing ordinal glued to the next label: "…0000000" + "2.其他…" → run "000000", "2.其他".
+_ORDINAL_AFTER = re.compile(r"^[.、．]\s*\D")
+
+
+def _stream_grid(lines: list[str], covered: set[int], index: int) -> Grid:
+    rows: list[list[Cell]] = []
+    for ln, line in enumerate(lines, start=1):
+        if ln - 1 in covered or not line.strip():
+            continue
+        for label, runs, col_offset in _tokens(line):
+            r = len(rows)
+            row = [Cell(text=label, row=r, col=0, line=ln, path=f"char[{col_offset}]")]
+            for k, (run, off) in enumerate(runs, start=1):
+                row.append(Cell(text=run, row=r, col=k, line=ln, path=f"char[{off}]"))
+            rows.append(row)
+    return Grid(index=index, rows=rows, kind="stream")
+
+
+def _tokens(line: str) -> list[tuple[str, list[tuple[str, int]], int]]:
+    """Cut one line into (label, [(run, offset)...], label_offset) tokens.
+
+    Runs directly followed by ``.``/``、`` and a non-digit end with the next label's ordinal
+    (``…00000002.其他`` or ``不予公开1.属于…``): that last digit is handed to the next label.
+    """
+    out: list[tuple[str, list[tuple[str, int]], int]] = []
+    pos = 0
+    label_start = 0
+    label_parts: list[str] = []
+    runs: list[tuple[str, int]] = []
+    carry = ""
+    for m in _RUN.finditer(line):
+        s, e = m.span()
+        run = m.group(0)
+        gap = line[pos:s]
+        if gap.strip(" \u3000\xa0\t"):
+            # text between runs: a new label starts here
+            if (runs or label_parts) and runs:
+                out.append(("".join(label_parts), runs, label_start))
+                label_parts, runs = [], []
+                label_start = pos
+            label_parts.append(carry + gap)
+            carry = ""
+        after = line[e : e + 3]
+        if _ORDINAL_AFTER.match(after):
+            # the last one or two digits are the next row's ordinal
+            digits = run.rstrip()
+            ordinal_len = 2 if len(digits) >= 3 and digits[-2:] in {"10", "11", "12"} else 1
+            head, tail = digits[:-ordinal_len], digits[-ordinal_len:]
+            head = head.rstrip()
+            if head:
+                runs.append((head, s))
+            if runs:
+                out.append(("".join(label_parts), runs, label_start))
+                label_parts, runs = [], []
+            else:
+                # an ordinal right after a label ("不予公开1.属于…"): part of the label path
+                pass
+            label_start = s + len(head)
+            carry = tail
+            if not head and label_parts:
+                label_parts.append("")
+            pos = e
+            continue
+        runs.append((run, s))
+        pos = e
+    tail_text = line[pos:]
+    if runs:
+        out.append(("".join(label_parts), runs, label_start))
+        label_parts = []
+    # trailing label without runs is dropped: it holds no numbers
+    _ = tail_text
+    return [t for t in out if t[0].strip() or t[1]]

@@ -1,0 +1,58 @@
+"""The parsed report: metadata, values with provenance, narrative figures and findings."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .model import Finding, NarrativeFigure, Value
+
+VALUE_COLUMNS = ["indicator", "applicant", "value", "unit", "derived", "raw", "location"]
+NARRATIVE_COLUMNS = ["indicator", "value", "unit", "raw", "context", "location"]
+
+
+@dataclass
+class Report:
+    """One parsed report.  ``values`` has one row per printed table cell (plus derived rows
+    marked ``derived``); ``narrative`` the figures the prose states; ``issues`` findings."""
+
+    source: dict[str, Any]
+    meta: dict[str, Any]
+    value_list: list[Value] = field(default_factory=list)
+    narrative_list: list[NarrativeFigure] = field(default_factory=list)
+    issues: list[Finding] = field(default_factory=list)
+
+    @property
+    def values(self) -> pd.DataFrame:
+        rows = [v.to_dict() for v in self.value_list]
+        df = pd.DataFrame(rows, columns=VALUE_COLUMNS)
+        return df.astype({"derived": bool}) if len(df) else df
+
+    @property
+    def narrative(self) -> pd.DataFrame:
+        return pd.DataFrame([n.to_dict() for n in self.narrative_list], columns=NARRATIVE_COLUMNS)
+
+    def value(
+        self, indicator: str, applicant: str = "total", *, derived: bool | None = None
+    ) -> int | float | None:
+        """The value of one indicator (printed first), or None when absent."""
+        for want in (False, True) if derived is None else (derived,):
+            for v in self.value_list:
+                if v.indicator == indicator and v.applicant == applicant and v.derived == want:
+                    return v.value
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "meta": self.meta,
+            "values": [v.to_dict() for v in self.value_list],
+            "narrative": [n.to_dict() for n in self.narrative_list],
+            "issues": [f.to_dict() for f in self.issues],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"), default=str)
