@@ -327,8 +327,8 @@ def _failure(rel: _Rel, values: dict[int, str]) -> str | None:
 @dataclass
 class _CompResult:
     count: int
-    common: tuple[str | None, ...]  # per component cell (order), None when not common
-    candidates: list[tuple[str, ...]]  # per component cell (order)
+    common: tuple[str | None, ...]  # per component cell in global order, None if not common
+    candidates: list[tuple[str, ...]]  # per component cell in global order
 
 
 class _Budget:
@@ -463,8 +463,10 @@ def _solve_linked(
 
     Segments are visited in order (right to left when totals come last), cells by
     position.  A state is (cell, position in its segment, partial sums of the relations
-    open there); its result (number of completions, cells common to all completions,
-    first completions) depends on nothing else, so it is memoised.  Every relation with a
+    open there); its result (number of completions, cells common to all of them, edges to
+    the next states) depends on nothing else, so it is memoised; counting and common cells
+    are exact without listing completions, and candidates are read off the edges at the
+    end.  Every relation with a
     cell in the current segment is checked after each placement against the exact range
     its unplaced cells can still reach given the digits left, and exactly once its last
     cell is placed.
@@ -730,7 +732,7 @@ def _split(
         values: dict[int, str] = {}
         for seg in segs:
             values.update(zip(range(seg.start, seg.start + seg.n), next(seg.splits()), strict=True))
-        cells = [values.get(c) for c in range(width)]
+        cells: list[str | None] = [values.get(c) for c in range(width)]
         failures = [f for rel in rels if (f := _failure(rel, values)) is not None]
         why = "forced by the digits alone (every segment admits exactly one split)"
         if failures:
@@ -831,8 +833,8 @@ def _split(
     placed: list[tuple[list[int], list[tuple[str, ...]]]] = []
     for members, _, comp in solved:
         index = [seg.start + k for seg in members for k in range(seg.n)]
-        for cell, text in zip(index, comp.common, strict=True):
-            cells[cell] = text
+        for cell, printed in zip(index, comp.common, strict=True):
+            cells[cell] = printed
         placed.append((index, comp.candidates))
     candidates: list[tuple[str, ...]] = []
     for combo in itertools.islice(itertools.product(*(c for _, c in placed)), max_candidates):

@@ -22,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from .digits import Relation, Segment, split_cells
+from .digits import Relation, Segment, SplitResult, split_cells
 from .layouts import APPLICANTS, ColumnSpec, Layout, RowSpec, TableSpec
 from .model import Cell, Document, Finding, Grid, Value
 from .normalize import collapse_ws, nfkc, normalize_label, read_number
@@ -420,12 +420,14 @@ def _stream_columns(spec: TableSpec, region_text: str) -> list[ColumnSpec]:
     plain, _ = _labels(region_text)
     cols = list(spec.value_columns)
     if spec.kind == "list":
-        kept = [
+        # the first value column (this year's figure) is always there; others only when
+        # their header is printed
+        optional = [
             c
-            for c in cols
+            for c in cols[1:]
             if c.labels.within(plain) >= 0 or any(p.search(plain) for p in c.labels.patterns)
         ]
-        return kept or cols[:1]
+        return cols[:1] + optional
     return cols
 
 
@@ -468,6 +470,56 @@ def map_stream_grid(grid: Grid, layout: Layout, solver_budget: int = 200000) -> 
     return res
 
 
+def _solve_rows_alone(
+    segments: list[Segment],
+    relations: list[Relation],
+    joint: SplitResult,
+    res: MapResult,
+    spec: TableSpec,
+) -> SplitResult:
+    """The table as a whole has no consistent split: solve each row with its own relations
+    only, so one inconsistent row does not cost the others their cells."""
+    res.findings.append(
+        Finding(
+            rule=f"digits.table_{joint.status}",
+            severity="warning",
+            message=f"table {spec.id}: no split satisfies the table's identities as a whole "
+            f"({joint.reason}); rows were split one by one with their own identities",
+            message_zh="整表数字拆分不满足勾稽关系，改为逐行拆分",
+        )
+    )
+    cells: list[str | None] = [None] * (max(s.start + s.n_cells for s in segments))
+    statuses = []
+    for seg in segments:
+        rng = range(seg.start, seg.start + seg.n_cells)
+        local = [
+            Relation(tuple((i - seg.start, w) for i, w in r.terms), r.op, r.constant, r.name)
+            for r in relations
+            if all(i in rng for i, _ in r.terms)
+        ]
+        one = split_cells([Segment(seg.text, 0, seg.n_cells)], local)
+        statuses.append(one.status)
+        for k in range(seg.n_cells):
+            if one.status in ("unique", "forced", "ambiguous") and k < len(one.cells):
+                cells[seg.start + k] = one.cells[k]
+    status = (
+        "forced"
+        if all(st == "forced" for st in statuses)
+        else ("unique" if all(st in ("unique", "forced") for st in statuses) else "ambiguous")
+    )
+    return SplitResult(status, tuple(cells), (), f"rows split one by one: {statuses}")
+
+
+def _interrupted(grid: Grid, index: int) -> bool:
+    """The next stream row is a one- or two-character fragment with numbers (``减12``,
+    ``-15``, ``元 3``): the row's numbers continue past it, so its run is incomplete."""
+    if index + 1 >= len(grid.rows):
+        return False
+    nxt = grid.rows[index + 1]
+    frag = collapse_ws(nfkc(nxt[0].text))
+    return len(nxt) > 1 and 0 < len(frag) <= 2 and not frag.endswith((".", "、"))
+
+
 def _densest_cluster(hits: list[_StreamHit], max_gap: int = 4) -> list[_StreamHit]:
     clusters: list[list[_StreamHit]] = []
     for h in hits:
@@ -505,6 +557,23 @@ def _solve_stream_table(
             )
             continue
         seen_codes.add(key)
+        if _interrupted(grid, h.index):
+            nxt = grid.rows[h.index + 1]
+            res.findings.append(
+                Finding(
+                    rule="digits.interrupted",
+                    severity="warning",
+                    message=f"row {h.printed!r} of {spec.id}: its numbers are interrupted by "
+                    f"{nxt[0].text.strip()!r} (a sign or unit?); cells not read",
+                    message_zh="该行数字中间夹有文字（符号或单位），未读取",
+                    indicators=(key,),
+                    cells=(_loc(grid, spec, h.printed, "", h.runs[0]),),
+                    found=" ".join(c.text for c in h.runs)
+                    + nxt[0].text
+                    + " ".join(c.text for c in nxt[1:]),
+                )
+            )
+            continue
         text = " ".join(c.text for c in h.runs)
         segments.append(Segment(text=collapse_ws(nfkc(text)), start=len(slots), n_cells=n))
         for col in columns:
@@ -515,6 +584,8 @@ def _solve_stream_table(
     index = {(code, applicant): k for k, (_, _, code, applicant) in enumerate(slots)}
     relations = split_relations(layout.regime, spec, index)
     result = split_cells(segments, relations)
+    if result.status in ("inconsistent", "invalid") and len(segments) > 1:
+        result = _solve_rows_alone(segments, relations, result, res, spec)
     for k, (h, col, code, applicant) in enumerate(slots):
         cell_text = result.cells[k] if k < len(result.cells) else None
         seg = next(s for s in segments if s.start <= k < s.start + s.n_cells)

@@ -31,6 +31,7 @@ class Identity:
     severity: str
     zh: str
     en: str
+    parents: tuple[str, ...] = ()
 
 
 _KEYS = {
@@ -46,6 +47,7 @@ _KEYS = {
     "zh",
     "en",
     "tolerance",
+    "parents",
 }
 
 
@@ -137,6 +139,24 @@ def split_relations(
                 cur = index.get((code, "total"))
                 if cum is not None and cur is not None:
                     rels.append(Relation(((cur, 1), (cum, -1)), "<=", 0, f"{ident.id}:{code}"))
+            continue
+        if ident.kind == "part_le_parent":
+            cat = catalogue()
+            for parent in ident.parents:
+                kids = [c for c in table_codes if cat.get(c) and cat[c].parent == parent]
+                for suffix in ("", ".cumulative"):
+                    p_cell = index.get((parent + suffix, "total"))
+                    for kid in sorted(kids):
+                        k_cell = index.get((kid + suffix, "total"))
+                        if p_cell is not None and k_cell is not None:
+                            rels.append(
+                                Relation(
+                                    ((k_cell, 1), (p_cell, -1)),
+                                    "<=",
+                                    0,
+                                    f"{ident.id}:{kid}{suffix}",
+                                )
+                            )
             continue
         left = _expand(ident.left, spec, table_codes)
         right = _expand(ident.right, spec, table_codes)

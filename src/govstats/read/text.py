@@ -169,10 +169,9 @@ def _tokens(line: str) -> list[tuple[str, list[tuple[str, int]], int]]:
             carry = ""
         after = line[e : e + 3]
         if _ORDINAL_AFTER.match(after):
-            # the last one or two digits are the next row's ordinal
+            # the last digit is the next row's ordinal (sub-rows of these forms run 1–8)
             digits = run.rstrip()
-            ordinal_len = 2 if len(digits) >= 3 and digits[-2:] in {"10", "11", "12"} else 1
-            head, tail = digits[:-ordinal_len], digits[-ordinal_len:]
+            head, tail = digits[:-1], digits[-1:]
             head = head.rstrip()
             if head:
                 runs.append((head, s))

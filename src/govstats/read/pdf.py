@@ -1,0 +1,1042 @@
+"""PDF reader: bytes → :class:`~govstats.model.Document` with pdfplumber.
+
+``Document.text`` is the text of every page (``page.extract_text()``), pages separated by
+``"\\f"``.  Tables are found in two ways:
+
+1. **Ruled tables.**  Visible ruling only (stroked lines and rectangles, hair-line filled
+   rectangles; white cell backgrounds and paragraph shading are ignored) is handed to
+   pdfplumber's table finder as explicit edges.  Open ends of a table that runs over a page
+   break are closed first.  Each table cell becomes one :class:`Cell`; its ``row``/``col`` and
+   ``rowspan``/``colspan`` come from the cell bounding box against the table's column and row
+   boundaries.  A spanning cell that holds several numbers (its inner rulings are missing) is
+   split by the x-positions of the cells above it.
+2. **Word positions** where there is no ruling (or only part of it): lines whose words end in
+   a run of numbers are value rows.  Value rows just below a ruled table are added to it, in
+   the columns their numbers overlap.  Otherwise the lines above them are read as a header:
+   header words become header cells, the lowest ones define the columns, the upper ones span
+   the columns under them, and every word of a value row goes to the column its x-range
+   overlaps most — so a value row printed far below its header still lands in the columns of
+   its header, and a cell printed empty stays empty.
+
+Every table is a :class:`Grid` (``kind="table"``, 1-based ``index`` in the document, ``page``
+and ``title`` = nearest text line above it).  A table continued from the previous page keeps
+the previous grid's title.  PDFs without a usable text layer raise
+:class:`~govstats.errors.UnreadableInput`; pdfminer errors never escape.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import itertools
+import re
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import UnreadableInput
+from ..model import Cell, Document, Finding, Grid
+
+__all__ = ["clean_cell_text", "read_pdf", "text_layer_problem"]
+
+# --------------------------------------------------------------------------------------------
+# Text helpers
+
+_CJK_CHARS = (
+    "\u2e80-\u2fff"  # radicals
+    "\u3000-\u303f"  # CJK symbols and punctuation
+    "\u3040-\u30ff"  # kana
+    "\u3400-\u4dbf"  # extension A
+    "\u4e00-\u9fff"  # unified ideographs
+    "\uf900-\ufaff"  # compatibility ideographs
+    "\ufe30-\ufe4f"  # compatibility forms
+    "\uff00-\uffef"  # full-width forms
+    "\u2018-\u201f\u2026\u2014\u00b7"  # quotes, ellipsis, dash, middle dot as used in Chinese
+)
+_CJK_RE = re.compile(f"[{_CJK_CHARS}]")
+_CJK_GAP_RE = re.compile(f"(?<=[{_CJK_CHARS}])\\s+(?=[{_CJK_CHARS}])")
+_WS_RE = re.compile(r"\s+")
+_CID_RE = re.compile(r"\(cid:\d+\)")
+_NUMBER_RE = re.compile(r"^[-+−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$")
+_PLACEHOLDER_RE = re.compile(r"^[-—–－/／]$")
+_PAGE_NO_RE = re.compile(
+    r"^[-—–－\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*(?:共\s*)?\d{1,4}\s*页?)?[-—–－\s]*$"
+)
+_SECTION_RE = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|第[一二三四五六七八九十百零〇\d]+\s*[章节条部])"
+)
+
+
+def _is_cjk(ch: str) -> bool:
+    return bool(_CJK_RE.match(ch))
+
+
+def _join_cjk(parts: Iterable[str]) -> str:
+    """Join text pieces: no space where either side is CJK, one space otherwise."""
+    out = ""
+    for part in parts:
+        part = part.strip()
+        if not part:
+            continue
+        if out and not (_is_cjk(out[-1]) or _is_cjk(part[0])):
+            out += " "
+        out += part
+    return out
+
+
+def clean_cell_text(text: str | None) -> str:
+    """A cell's text: whitespace collapsed, lines joined without a space between CJK
+    characters (``"结果\\n维持"`` → ``"结果维持"``, ``"总 计"`` → ``"总计"``)."""
+    if not text:
+        return ""
+    joined = _join_cjk(_WS_RE.sub(" ", line) for line in text.splitlines())
+    return _CJK_GAP_RE.sub("", joined)
+
+
+def _is_number(token: str) -> bool:
+    return bool(_NUMBER_RE.match(token))
+
+
+def _is_value_token(token: str) -> bool:
+    return _is_number(token) or bool(_PLACEHOLDER_RE.match(token))
+
+
+def _is_page_number(text: str) -> bool:
+    return bool(_PAGE_NO_RE.match(text))
+
+
+def text_layer_problem(page_texts: Sequence[str]) -> str | None:
+    """Why the text layer cannot be used, or ``None`` when it can.
+
+    ``(cid:NNN)`` codes are what pdfminer prints for glyphs it cannot map to Unicode (a
+    Type0 font without a ToUnicode map).  When they are most of the text, or when there is
+    (almost) no text at all (a scan), the reader must not guess.
+    """
+    n_pages = max(len(page_texts), 1)
+    cids = 0
+    other = 0
+    for text in page_texts:
+        cids += len(_CID_RE.findall(text))
+        other += len(_WS_RE.sub("", _CID_RE.sub("", text)))
+    if cids and cids >= other:
+        share = cids / (cids + other)
+        return (
+            "text layer is (cid:…) glyph codes without a ToUnicode map; OCR needed "
+            f"({share:.0%} of {cids + other} glyphs)"
+        )
+    if cids + other < 10 * n_pages:
+        return f"no text layer ({cids + other} characters on {len(page_texts)} pages; OCR needed)"
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Geometry helpers
+
+
+@dataclass
+class _Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def h(self) -> float:
+        return max(self.bottom - self.top, 1.0)
+
+    @property
+    def w(self) -> float:
+        return max(self.x1 - self.x0, 0.1)
+
+
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return max(0.0, min(a1, b1) - max(a0, b0))
+
+
+def _gap(a0: float, a1: float, b0: float, b1: float) -> float:
+    """Distance between two intervals (0 when they overlap)."""
+    return max(0.0, max(a0, b0) - min(a1, b1))
+
+
+def _cluster_values(values: Iterable[float], tol: float) -> list[float]:
+    out: list[list[float]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tol:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [sum(g) / len(g) for g in out]
+
+
+def _nearest_index(bounds: Sequence[float], v: float) -> int:
+    return min(range(len(bounds)), key=lambda i: abs(bounds[i] - v))
+
+
+def _inside(x: float, y: float, bbox: tuple[float, float, float, float], pad: float = 0) -> bool:
+    return bbox[0] - pad <= x <= bbox[2] + pad and bbox[1] - pad <= y <= bbox[3] + pad
+
+
+def _lines_of(words: Sequence[_Word]) -> list[list[_Word]]:
+    """Words clustered into lines by vertical centre, each sorted left to right."""
+    lines: list[list[_Word]] = []
+    for w in sorted(words, key=lambda w: (w.cy, w.x0)):
+        if lines:
+            last = lines[-1]
+            cy = statistics.fmean(x.cy for x in last)
+            h = max(x.h for x in last)
+            if abs(w.cy - cy) <= 0.45 * max(h, w.h):
+                last.append(w)
+                continue
+        lines.append([w])
+    return [sorted(line, key=lambda w: w.x0) for line in lines]
+
+
+def _line_text(line: Sequence[_Word]) -> str:
+    return clean_cell_text(" ".join(w.text for w in line))
+
+
+def _bbox_of(words: Iterable[_Word]) -> tuple[float, float, float, float]:
+    ws = list(words)
+    return (
+        min(w.x0 for w in ws),
+        min(w.top for w in ws),
+        max(w.x1 for w in ws),
+        max(w.bottom for w in ws),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Loading pages (everything that touches pdfminer happens here)
+
+
+@dataclass
+class _Page:
+    number: int
+    width: float
+    height: float
+    text: str
+    chars: list[dict[str, Any]]
+    words: list[_Word]
+    tables: list[list[tuple[float, float, float, float]]]  # cell bboxes of each ruled table
+
+
+_TABLE_SETTINGS = {
+    "vertical_strategy": "explicit",
+    "horizontal_strategy": "explicit",
+    "snap_tolerance": 3,
+    "join_tolerance": 3,
+    "intersection_tolerance": 3,
+    "edge_min_length": 3,
+}
+
+
+def _is_white(color: Any) -> bool:
+    if color is None:
+        return False
+    if isinstance(color, int | float):
+        color = (color,)
+    try:
+        vals = [float(v) for v in color]
+    except (TypeError, ValueError):
+        return False
+    if len(vals) == 4:  # CMYK: white is no ink
+        return all(v < 0.05 for v in vals)
+    return bool(vals) and all(v > 0.95 for v in vals)
+
+
+def _ruling_edges(page: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Vertical and horizontal edges of the visible ruling on a page."""
+    from pdfplumber.utils import obj_to_edges
+
+    objs: list[dict[str, Any]] = []
+    for obj in list(page.lines) + list(page.curves):
+        if obj.get("stroke", True) and not _is_white(obj.get("stroking_color")):
+            objs.append(obj)
+    for r in page.rects:
+        thin = min(r["x1"] - r["x0"], r["bottom"] - r["top"]) <= 2.0
+        if (r.get("stroke") and not _is_white(r.get("stroking_color"))) or (
+            r.get("fill") and thin and not _is_white(r.get("non_stroking_color"))
+        ):
+            objs.append(r)
+    edges = [e for o in objs for e in obj_to_edges(o)]
+    v = [e for e in edges if e["orientation"] == "v" and e["bottom"] - e["top"] >= 3]
+    h = [e for e in edges if e["orientation"] == "h" and e["x1"] - e["x0"] >= 3]
+    h += _closing_edges(v, h)
+    return v, h
+
+
+def _closing_edges(v: list[dict[str, Any]], h: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Horizontal edges that close vertical rulings ending together at an open table end
+    (a table cut by a page break has no bottom or top line)."""
+    out: list[dict[str, Any]] = []
+    for key in ("top", "bottom"):
+        for y in _cluster_values((e[key] for e in v), 2.0):
+            group = [e for e in v if abs(e[key] - y) <= 2.0]
+            if len(group) < 2:
+                continue
+            x0 = min(e["x0"] for e in group)
+            x1 = max(e["x0"] for e in group)
+            if x1 - x0 < 10:
+                continue
+            covered = sum(_overlap(x0, x1, e["x0"], e["x1"]) for e in h if abs(e["top"] - y) <= 3.0)
+            if covered < 0.9 * (x1 - x0):
+                out.append(
+                    {
+                        "x0": x0,
+                        "x1": x1,
+                        "top": y,
+                        "bottom": y,
+                        "width": x1 - x0,
+                        "height": 0.0,
+                        "orientation": "h",
+                        "object_type": "line",
+                    }
+                )
+    return out
+
+
+def _load_page(page: Any) -> _Page:
+    text = page.extract_text() or ""
+    chars = list(page.chars)
+    words = [
+        _Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], float(w.get("size") or 0))
+        for w in page.extract_words(
+            x_tolerance=2, y_tolerance=3, keep_blank_chars=False, extra_attrs=["size"]
+        )
+        if not _CID_RE.fullmatch(w["text"])
+    ]
+    tables: list[list[tuple[float, float, float, float]]] = []
+    if words:
+        v, h = _ruling_edges(page)
+        if len(v) >= 2 and len(h) >= 2:
+            settings = dict(_TABLE_SETTINGS, explicit_vertical_lines=v, explicit_horizontal_lines=h)
+            for t in page.find_tables(settings):
+                tables.append([tuple(map(float, c)) for c in t.cells])
+    return _Page(
+        page.page_number, float(page.width), float(page.height), text, chars, words, tables
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Tables found on one page (before numbering)
+
+
+@dataclass
+class _Table:
+    page: int
+    bbox: tuple[float, float, float, float]
+    cells: list[Cell]
+    col_bounds: list[float] = field(default_factory=list)  # ruled tables: x of column lines
+    n_rows: int = 0
+    placed_rows: int = 0  # rows whose cells were placed by word x-positions
+
+
+def _cell_text(chars: Sequence[dict[str, Any]], bbox: tuple[float, float, float, float]) -> str:
+    from pdfplumber.utils import extract_text
+
+    inside = [
+        c for c in chars if _inside((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2, bbox)
+    ]
+    if not inside:
+        return ""
+    return clean_cell_text(extract_text(inside, x_tolerance=2, y_tolerance=3))
+
+
+def _ruled_table(page: _Page, cell_boxes: list[tuple[float, float, float, float]]) -> _Table | None:
+    xs = _cluster_values([b[0] for b in cell_boxes] + [b[2] for b in cell_boxes], 2.0)
+    ys = _cluster_values([b[1] for b in cell_boxes] + [b[3] for b in cell_boxes], 2.0)
+    if len(xs) < 3 or len(ys) < 2:  # one column: a framed paragraph, not a table
+        return None
+    raw: list[tuple[int, int, int, int, tuple[float, float, float, float]]] = []
+    for b in cell_boxes:
+        c0, c1 = _nearest_index(xs, b[0]), _nearest_index(xs, b[2])
+        r0, r1 = _nearest_index(ys, b[1]), _nearest_index(ys, b[3])
+        if c1 <= c0 or r1 <= r0:
+            continue
+        raw.append((r0, c0, r1 - r0, c1 - c0, b))
+    raw.sort(key=lambda t: (t[0], t[1]))
+    cells: list[Cell] = []
+    for r0, c0, rs, cs, b in raw:
+        cells.append(Cell(_cell_text(page.chars, b), r0, c0, rs, cs, page=page.number))
+    if not any(c.text for c in cells):
+        return None
+    cells, split_rows = _split_numeric_spans(cells, raw, page.words)
+    bbox = (xs[0], ys[0], xs[-1], ys[-1])
+    return _Table(
+        page.number, bbox, cells, col_bounds=xs, n_rows=len(ys) - 1, placed_rows=split_rows
+    )
+
+
+def _split_numeric_spans(
+    cells: list[Cell],
+    raw: list[tuple[int, int, int, int, tuple[float, float, float, float]]],
+    words: Sequence[_Word],
+) -> tuple[list[Cell], int]:
+    """A spanning cell holding only numbers where the row above has several cells over the
+    same columns: the ruling between its values is missing.  Place each number under the
+    cell above that its x-range overlaps most; slots without a number stay empty.  Returns
+    the cells and the number of rows split."""
+    boxes = {(r, c): b for r, c, _rs, _cs, b in raw}
+    out: list[Cell] = []
+    split: set[int] = set()
+    for cell in cells:
+        tokens = cell.text.split()
+        if cell.colspan < 2 or not tokens or not all(_is_value_token(t) for t in tokens):
+            out.append(cell)
+            continue
+        above = _row_above(cells, cell)
+        if len(above) < 2:
+            out.append(cell)
+            continue
+        box = boxes[(cell.row, cell.col)]
+        inner = [w for w in words if _inside(w.cx, w.cy, box)]
+        ranges = [boxes[(a.row, a.col)] for a in above]
+        placed: dict[int, list[_Word]] = {}
+        for w in inner:
+            k = max(
+                range(len(ranges)), key=lambda i: _overlap(w.x0, w.x1, ranges[i][0], ranges[i][2])
+            )
+            placed.setdefault(k, []).append(w)
+        for i, a in enumerate(above):
+            text = " ".join(w.text for w in sorted(placed.get(i, []), key=lambda w: w.x0))
+            out.append(Cell(text, cell.row, a.col, cell.rowspan, a.colspan, page=cell.page))
+        split.add(cell.row)
+    return out, len(split)
+
+
+def _row_above(cells: Sequence[Cell], cell: Cell) -> list[Cell]:
+    """The cells of the nearest row above ``cell`` that lie within its columns, if they tile
+    its columns with more than one cell."""
+    c0, c1 = cell.col, cell.col + cell.colspan
+    for r in range(cell.row - 1, -1, -1):
+        inside = sorted(
+            (
+                c
+                for c in cells
+                if c.row <= r < c.row + c.rowspan and c.col >= c0 and c.col + c.colspan <= c1
+            ),
+            key=lambda c: c.col,
+        )
+        if sum(c.colspan for c in inside) == cell.colspan and len(inside) > 1:
+            return inside
+        if inside:
+            return []
+    return []
+
+
+# --------------------------------------------------------------------------------------------
+# Tables from word positions
+
+
+def _value_line(line: Sequence[_Word]) -> bool:
+    """A table row printed as text: it ends with a run of numbers."""
+    if len(line) < 2 or _is_page_number(_line_text(line)):
+        return False
+    size = statistics.median(w.h for w in line)
+    kinds = [_is_value_token(w.text) for w in line]
+    if not kinds[-1]:
+        return False
+    first = len(kinds)
+    while first > 0 and kinds[first - 1]:
+        first -= 1
+    run = line[first:]
+    numbers = sum(1 for w in run if _is_number(w.text))
+    if len(run) >= 2 and numbers >= 2:
+        return all(b.x0 - a.x1 >= 0.4 * size for a, b in itertools.pairwise(run))
+    # "label     550": one number far right of a label
+    return numbers == 1 and first > 0 and run[0].x0 - line[first - 1].x1 >= 2 * size
+
+
+def _phrases(line: Sequence[_Word]) -> list[_Word]:
+    """Merge text words that are letter-spaced parts of one label; numbers stay apart."""
+    out: list[_Word] = []
+    for w in line:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and not _is_value_token(w.text)
+            and not _is_value_token(prev.text)
+            and w.x0 - prev.x1 < 0.6 * max(w.h, prev.h)
+        ):
+            out[-1] = _Word(
+                _join_cjk([prev.text, w.text]),
+                prev.x0,
+                w.x1,
+                min(prev.top, w.top),
+                max(prev.bottom, w.bottom),
+                max(prev.size, w.size),
+            )
+        else:
+            out.append(w)
+    return out
+
+
+def _prose_like(line: Sequence[_Word], text_left: float) -> bool:
+    text = _line_text(line)
+    if _SECTION_RE.match(text) or _is_page_number(text):
+        return True
+    for w in _phrases(line):
+        t = w.text
+        if (
+            len(t) >= 16
+            and re.search(r"[，。；：,;]", t)
+            and not (t[0] in "（(" and t[-1] in "）)")
+        ):
+            return True
+    # one phrase starting at the left text margin and reaching far right: running text
+    return len(line) == 1 and abs(line[0].x0 - text_left) < 3 and line[0].w > 250
+
+
+@dataclass
+class _HCell:
+    words: list[_Word]
+
+    @property
+    def x0(self) -> float:
+        return min(w.x0 for w in self.words)
+
+    @property
+    def x1(self) -> float:
+        return max(w.x1 for w in self.words)
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def h(self) -> float:
+        return max(w.h for w in self.words)
+
+    @property
+    def text(self) -> str:
+        ws = sorted(self.words, key=lambda w: (round(w.top), w.x0))
+        return clean_cell_text("\n".join(w.text for w in ws))
+
+
+def _header_cells(words: list[_Word]) -> list[_HCell]:
+    """Header words grouped into cells: a word continues the word right above it when they
+    overlap in x, are one line apart, and the upper word spans nothing else below."""
+    words = sorted(words, key=lambda w: (w.top, w.x0))
+    parent = list(range(len(words)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def ov(a: _Word, b: _Word) -> float:
+        return _overlap(a.x0, a.x1, b.x0, b.x1) / min(a.w, b.w)
+
+    def below(i: int) -> int | None:
+        a = words[i]
+        cands = [
+            j
+            for j, b in enumerate(words)
+            if j != i and b.top >= a.bottom - 0.3 * a.h and ov(a, b) >= 0.5
+        ]
+        return min(cands, key=lambda j: words[j].top, default=None)
+
+    def above(j: int) -> int | None:
+        b = words[j]
+        cands = [
+            i
+            for i, a in enumerate(words)
+            if i != j and a.bottom <= b.top + 0.3 * b.h and ov(a, b) >= 0.5
+        ]
+        return max(cands, key=lambda i: words[i].bottom, default=None)
+
+    for i, a in enumerate(words):
+        j = below(i)
+        if j is None or above(j) != i:
+            continue
+        b = words[j]
+        gap, h = b.top - a.bottom, max(a.h, b.h)
+        # wrapped text: the next line right below, or (wide line spacing) a line aligned
+        # with it that is not longer than it
+        aligned = abs(a.x0 - b.x0) <= 0.5 * h or abs(a.cx - b.cx) <= 0.5 * h
+        if gap > 1.2 * h and not (gap <= 2.6 * h and aligned and a.w >= b.w - 1):
+            continue
+        # the upper word must not stretch over other words at the lower word's level
+        level = [
+            k
+            for k, c in enumerate(words)
+            if k not in (i, j)
+            and abs(c.cy - b.cy) < 0.6 * b.h
+            and _overlap(a.x0, a.x1, c.x0, c.x1) > 0
+        ]
+        if level:
+            continue
+        parent[find(j)] = find(i)
+    groups: dict[int, list[_Word]] = {}
+    for i, w in enumerate(words):
+        groups.setdefault(find(i), []).append(w)
+    return [_HCell(ws) for ws in groups.values()]
+
+
+@dataclass
+class _Column:
+    x0: float
+    x1: float
+    leaves: list[_HCell] = field(default_factory=list)
+    level: int = 0
+
+    @property
+    def top(self) -> float:
+        """Top of the column's own header label (+inf for a column without one)."""
+        return min((c.top for c in self.leaves), default=float("inf"))
+
+
+def _assign(tokens: Sequence[_Word], cols: Sequence[_Column]) -> dict[int, list[_Word]]:
+    """Each token to the column its x-range overlaps most; without overlap, to the nearer
+    neighbour.  Tokens far outside every column are left out (key -1)."""
+    out: dict[int, list[_Word]] = {}
+    for t in tokens:
+        best = max(range(len(cols)), key=lambda i: _overlap(t.x0, t.x1, cols[i].x0, cols[i].x1))
+        if _overlap(t.x0, t.x1, cols[best].x0, cols[best].x1) <= 0:
+            best = min(range(len(cols)), key=lambda i: _gap(t.x0, t.x1, cols[i].x0, cols[i].x1))
+            d = _gap(t.x0, t.x1, cols[best].x0, cols[best].x1)
+            edge = best in (0, len(cols) - 1) and (t.x1 < cols[0].x0 or t.x0 > cols[-1].x1)
+            if edge and d > max(1.0 * t.h, 0.5 * (cols[best].x1 - cols[best].x0)):
+                best = -1
+        out.setdefault(best, []).append(t)
+    return out
+
+
+def _cell_join(tokens: Iterable[_Word]) -> str:
+    ws = sorted(tokens, key=lambda w: (round(w.top), w.x0))
+    return clean_cell_text(" ".join(w.text for w in ws))
+
+
+def _partition(sibs: list[_HCell], run: list[int], cols: Sequence[_Column]) -> dict[int, list[int]]:
+    """Split a run of columns among sibling header cells printed above it."""
+    sibs = sorted(sibs, key=lambda s: s.cx)
+    if len(sibs) == 1:
+        return {id(sibs[0]): run}
+    tol = 0.6 * statistics.median(s.h for s in sibs)
+    starts: list[int] = []
+    left_aligned = True
+    for k, s in enumerate(sibs):
+        match = [c for c in run if abs(cols[c].x0 - s.x0) <= tol]
+        if not match:
+            left_aligned = False
+            break
+        starts.append(match[0] if k else run[0])
+    if not left_aligned:
+        # centred labels: each one sits in the middle of its columns
+        starts = [run[0]]
+        left = cols[run[0]].x0
+        for k, s in enumerate(sibs[:-1]):
+            right = 2 * s.cx - left
+            nxt = sibs[k + 1]
+            options = [c for c in run if c > starts[-1] and cols[c].x0 <= nxt.x1]
+            options = options[: max(len(options) - (len(sibs) - k - 2), 1)]
+            if not options:
+                options = [c for c in run if c > starts[-1]][:1] or [starts[-1]]
+            b = min(options, key=lambda c: abs(cols[c].x0 - right))
+            if not (s.cx < cols[b].x0 + tol and nxt.cx > cols[b].x0 - tol):
+                mid = (s.x1 + nxt.x0) / 2
+                b = min(options, key=lambda c: abs(cols[c].x0 - mid))
+            starts.append(b)
+            left = cols[b].x0
+    out: dict[int, list[int]] = {}
+    for k, s in enumerate(sibs):
+        end = starts[k + 1] if k + 1 < len(starts) else run[-1] + 1
+        out[id(s)] = [c for c in run if starts[k] <= c < end]
+    return out
+
+
+def _split_header(hcells: list[_HCell]) -> tuple[list[_HCell], list[_HCell]]:
+    """Leaves (header cells with nothing printed below them) and upper header cells."""
+    tol = 2.0
+    leaves: list[_HCell] = []
+    parents: list[_HCell] = []
+    for c in hcells:
+        under = any(
+            d is not c and d.top >= c.bottom - tol and _overlap(c.x0, c.x1, d.x0, d.x1) > 0
+            for d in hcells
+        )
+        (parents if under else leaves).append(c)
+    # a "leaf" stretching over two lower leaves is an upper cell whose children sit beside
+    # each other under it
+    for c in list(leaves):
+        spanned = [
+            d
+            for d in leaves
+            if d is not c
+            and d.top > c.top + tol
+            and _overlap(c.x0, c.x1, d.x0, d.x1) > 0.3 * (d.x1 - d.x0)
+        ]
+        if len(spanned) >= 2:
+            leaves.remove(c)
+            parents.append(c)
+    return leaves, parents
+
+
+def _header_spans(
+    parents: list[_HCell], cols: Sequence[_Column]
+) -> tuple[dict[int, list[int]], dict[int, int]]:
+    """Columns spanned by each upper header cell, and its header row, found top-down: a cell
+    spans the columns below it within its own parent's span, shared with the cells beside
+    it."""
+    tol = 2.0
+    spans: dict[int, list[int]] = {}
+    depth: dict[int, int] = {}
+    done: list[_HCell] = []
+    for p in sorted(parents, key=lambda p: p.top):
+        if id(p) in spans:
+            continue
+        up = [
+            q
+            for q in done
+            if q.bottom <= p.top + tol
+            and spans[id(q)]
+            and cols[spans[id(q)][0]].x0 - tol <= p.cx <= cols[spans[id(q)][-1]].x1 + tol
+        ]
+        q = max(up, key=lambda q: q.top, default=None)
+        avail = spans[id(q)] if q is not None else list(range(len(cols)))
+        lvl = depth[id(q)] + 1 if q is not None else 0
+        below = [i for i in avail if cols[i].top >= p.bottom - tol]
+        sibs = [s for s in parents if id(s) not in spans and abs(s.top - p.top) < 0.8 * p.h]
+        runs: list[list[int]] = []
+        for i in below:
+            if runs and runs[-1][-1] == i - 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        for run in runs:
+            lo, hi = cols[run[0]].x0, cols[run[-1]].x1
+            group = [s for s in sibs if lo - 3 * tol <= s.cx <= hi + 3 * tol]
+            if not group:
+                continue
+            spans.update(_partition(group, run, cols))
+            for s in group:
+                depth[id(s)] = lvl
+            done.extend(group)
+        if not spans.get(id(p)):  # nothing printed below it: it spans what it covers
+            covered = [i for i in avail if _overlap(p.x0, p.x1, cols[i].x0, cols[i].x1) > 0]
+            if not covered and avail:
+                covered = [min(avail, key=lambda i: abs((cols[i].x0 + cols[i].x1) / 2 - p.cx))]
+            spans[id(p)] = covered
+            depth[id(p)] = lvl
+            if p not in done:
+                done.append(p)
+    return spans, depth
+
+
+def _word_table(
+    page: _Page,
+    header_words: list[_Word],
+    rows: list[list[_Word]],
+    label_lines: list[list[_Word]],
+) -> _Table | None:
+    """Build a grid from header words and value lines placed by their x-coordinates."""
+    leaves, parents = _split_header(_header_cells(header_words))
+    cols: list[_Column] = []
+    for c in sorted(leaves, key=lambda c: c.x0):
+        if cols and _overlap(c.x0, c.x1, cols[-1].x0, cols[-1].x1) > 0.3 * (c.x1 - c.x0):
+            cols[-1].x0 = min(cols[-1].x0, c.x0)
+            cols[-1].x1 = max(cols[-1].x1, c.x1)
+            cols[-1].leaves.append(c)
+        else:
+            cols.append(_Column(c.x0, c.x1, [c]))
+    # label lines join the label of the nearest value row
+    row_tokens: list[list[_Word]] = [list(_phrases(row)) for row in rows]
+    for line in label_lines:
+        cy = statistics.fmean(w.cy for w in line)
+        k = min(range(len(rows)), key=lambda i: abs(statistics.fmean(w.cy for w in rows[i]) - cy))
+        row_tokens[k].extend(_phrases(line))
+    # columns without a header label: tokens outside every header column, clustered by x
+    body = [t for tokens in row_tokens for t in tokens]
+    loose = _assign(body, cols).get(-1, []) if cols else body
+    extra: list[_Column] = []
+    for t in sorted(loose, key=lambda t: t.x0):
+        if extra and _overlap(t.x0, t.x1, extra[-1].x0, extra[-1].x1) > 0:
+            extra[-1].x1 = max(extra[-1].x1, t.x1)
+        else:
+            extra.append(_Column(t.x0, t.x1))
+    cols = sorted(cols + extra, key=lambda c: c.x0)
+    if len(cols) < 2:
+        return None
+    spans, depth = _header_spans(parents, cols)
+    for i, col in enumerate(cols):
+        over = [depth[id(p)] for p in parents if i in spans.get(id(p), [])]
+        col.level = max(over) + 1 if over else 0
+    n_head = max((c.level + 1 for c in cols if c.leaves), default=0)
+    if parents:
+        n_head = max(n_head, max(depth.values(), default=0) + 1)
+
+    cells: list[Cell] = []
+    taken: set[tuple[int, int]] = set()
+
+    def put(text: str, r: int, c: int, rs: int = 1, cs: int = 1) -> None:
+        slots = {(rr, cc) for rr in range(r, r + rs) for cc in range(c, c + cs)}
+        if slots & taken:
+            return
+        taken.update(slots)
+        cells.append(Cell(text, r, c, rs, cs, page=page.number))
+
+    for p in sorted(parents, key=lambda p: (depth[id(p)], p.x0)):
+        span = spans.get(id(p)) or []
+        if span:
+            put(p.text, depth[id(p)], span[0], 1, span[-1] - span[0] + 1)
+    for i, col in enumerate(cols):
+        if col.leaves:
+            text = _join_cjk(c.text for c in sorted(col.leaves, key=lambda c: c.top))
+            put(text, col.level, i, max(n_head - col.level, 1), 1)
+    for r in range(n_head):
+        for c in range(len(cols)):
+            put("", r, c)
+    for k, tokens in enumerate(row_tokens):
+        placed = _assign(tokens, cols)
+        for c in range(len(cols)):
+            put(_cell_join(placed.get(c, [])), n_head + k, c)
+    cells.sort(key=lambda c: (c.row, c.col))
+    words = header_words + [w for row in rows + label_lines for w in row]
+    n_rows = n_head + len(rows)
+    return _Table(page.number, _bbox_of(words), cells, n_rows=n_rows, placed_rows=n_rows)
+
+
+def _attach_rows(table: _Table, rows: list[list[_Word]], page: int) -> None:
+    """Value rows printed below a ruled table, placed in its columns by x-overlap."""
+    xs = table.col_bounds
+    cols = [_Column(xs[i], xs[i + 1]) for i in range(len(xs) - 1)]
+    for row in rows:
+        placed = _assign(_phrases(row), cols)
+        r = table.n_rows
+        for c in range(len(cols)):
+            table.cells.append(Cell(_cell_join(placed.get(c, [])), r, c, page=page))
+        table.n_rows += 1
+        table.placed_rows += 1
+    bottom = max(w.bottom for row in rows for w in row)
+    table.bbox = (table.bbox[0], table.bbox[1], table.bbox[2], max(table.bbox[3], bottom))
+
+
+def _page_tables(page: _Page) -> tuple[list[_Table], list[list[_Word]]]:
+    """The tables of one page, and the text lines outside them."""
+    tables = [t for t in (_ruled_table(page, boxes) for boxes in page.tables) if t is not None]
+    free = [w for w in page.words if not any(_inside(w.cx, w.cy, t.bbox, 1.0) for t in tables)]
+    lines = _lines_of(free)
+    if not lines:
+        return tables, []
+    text_left = min(line[0].x0 for line in lines)
+    used: set[int] = set()
+    i = 0
+    while i < len(lines):
+        if not _value_line(lines[i]):
+            i += 1
+            continue
+        # a block of value rows, with wrapped row labels between them
+        rows = [i]
+        labels: list[int] = []
+        h = statistics.median(w.h for w in lines[i])
+        j = i + 1
+        pending: list[int] = []
+        while j < len(lines):
+            prev_bottom = max(w.bottom for w in lines[(pending or rows)[-1]])
+            if min(w.top for w in lines[j]) - prev_bottom > 3 * h:
+                break
+            if _value_line(lines[j]):
+                rows.append(j)
+                labels.extend(pending)
+                pending = []
+            else:
+                num_x0 = min(w.x0 for r in rows for w in lines[r] if _is_value_token(w.text))
+                if all(w.x1 <= num_x0 for w in lines[j]) and not _prose_like(lines[j], text_left):
+                    pending.append(j)
+                else:
+                    break
+            j += 1
+        row_words = [lines[r] for r in rows]
+        label_words = [lines[r] for r in labels]
+        top = min(w.top for w in lines[i])
+        # value rows right below a ruled table belong to it
+        host = None
+        for t in tables:
+            if t.col_bounds and 0 <= top - t.bbox[3] <= 6 * h:
+                between = [
+                    k
+                    for k in range(i)
+                    if k not in used and min(w.top for w in lines[k]) > t.bbox[3]
+                ]
+                if not between and _overlap(t.bbox[0], t.bbox[2], *_bbox_of(lines[i])[::2]) > 0:
+                    host = t
+        if host is not None:
+            _attach_rows(host, row_words + label_words, page.number)
+            used.update(rows + labels)
+            i = j
+            continue
+        # header: the lines above, up to a title, running text or a wide gap
+        head: list[int] = []
+        k = i - 1
+        cur_top = top
+        limit = 12 * h
+        while k >= 0 and len(head) < 10:
+            line = lines[k]
+            if k in used or _value_line(line) or _prose_like(line, text_left):
+                break
+            if cur_top - max(w.bottom for w in line) > limit:
+                break
+            head.append(k)
+            cur_top = min(w.top for w in line)
+            limit = 4 * h
+            k -= 1
+        numbers = sum(1 for r in row_words for w in r if _is_number(w.text))
+        if not head and (numbers < 2 or len(rows) < 2):
+            i = j
+            continue
+        header_words = [w for k in head for w in _phrases(lines[k])]
+        table = _word_table(page, header_words, row_words, label_words)
+        if table is not None:
+            tables.append(table)
+            used.update(rows + labels + head)
+        i = j
+    text_lines = [line for n, line in enumerate(lines) if n not in used]
+    tables.sort(key=lambda t: t.bbox[1])
+    return tables, text_lines
+
+
+# --------------------------------------------------------------------------------------------
+# The reader
+
+
+def _title_above(table: _Table, lines: Sequence[Sequence[_Word]]) -> str | None:
+    best: tuple[float, str] | None = None
+    for line in lines:
+        bottom = max(w.bottom for w in line)
+        text = _line_text(line)
+        above = bottom <= table.bbox[1] + 1.0 and bool(text) and not _is_page_number(text)
+        if above and (best is None or bottom > best[0]):
+            best = (bottom, text)
+    return best[1] if best else None
+
+
+def _only_page_numbers(lines: Iterable[Sequence[_Word]]) -> bool:
+    return all(_is_page_number(_line_text(line)) for line in lines)
+
+
+def _unreadable(exc: BaseException, where: str = "") -> UnreadableInput:
+    chain: list[BaseException] = []
+    e: BaseException | None = exc
+    while e is not None and len(chain) < 5:
+        chain.append(e)
+        e = e.__cause__ or e.__context__
+    names = " ".join(type(x).__name__ for x in chain)
+    detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+    if "Password" in names or "Encrypt" in names or "password" in detail.lower():
+        return UnreadableInput(f"encrypted PDF{where}: cannot be read without its password")
+    kind = type(exc).__name__
+    return UnreadableInput(
+        f"corrupt PDF{where}: {kind}: {detail}" if detail else f"corrupt PDF{where}: {kind}"
+    )
+
+
+def _grid_of(table: _Table, index: int, title: str | None) -> Grid:
+    rows: dict[int, list[Cell]] = {}
+    for cell in table.cells:
+        rows.setdefault(cell.row, []).append(cell)
+    grid_rows = [sorted(rows[r], key=lambda c: c.col) for r in sorted(rows)]
+    return Grid(index=index, rows=grid_rows, kind="table", page=table.page, title=title)
+
+
+def read_pdf(data: bytes) -> Document:
+    """Read a PDF's text and tables.
+
+    Raises :class:`UnreadableInput` for bytes that are not a readable PDF (corrupt,
+    encrypted) and for PDFs whose text layer is missing (scans) or made of ``(cid:…)``
+    glyph codes; no pdfminer exception escapes.
+    """
+    try:
+        import pdfplumber
+    except ImportError as exc:  # pragma: no cover - packaging problem
+        raise ImportError("reading PDFs needs pdfplumber: pip install 'govstats[pdf]'") from exc
+    if b"%PDF" not in data[:1024]:
+        raise UnreadableInput("not a PDF: no %PDF header")
+
+    texts: list[str] = []
+    grids: list[Grid] = []
+    notes: list[Finding] = []
+    tail_clear = False  # only page numbers follow the last grid on its page
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        pages = list(pdf.pages)
+    except Exception as exc:
+        raise _unreadable(exc) from exc
+    try:
+        for page in pages:
+            try:
+                loaded = _load_page(page)
+            except Exception as exc:
+                raise _unreadable(exc, f" (page {page.page_number})") from exc
+            finally:
+                page.close()
+            texts.append(loaded.text)
+            tables, lines = _page_tables(loaded)
+            for n, table in enumerate(tables):
+                above = [ln for ln in lines if max(w.bottom for w in ln) <= table.bbox[1] + 1]
+                continued = (
+                    n == 0
+                    and bool(grids)
+                    and grids[-1].page == loaded.number - 1
+                    and tail_clear
+                    and _only_page_numbers(above)
+                )
+                title = grids[-1].title if continued else _title_above(table, lines)
+                grid = _grid_of(table, len(grids) + 1, title)
+                grids.append(grid)
+                if table.placed_rows:
+                    notes.append(
+                        Finding(
+                            rule="pdf.cells_by_position",
+                            severity="info",
+                            message=(
+                                f"table {grid.index} (page {grid.page}): {table.placed_rows} "
+                                "row(s) without ruling; cells placed by the x-position of "
+                                "their words under the header"
+                            ),
+                            message_zh=f"第{grid.page}页表格{grid.index}有{table.placed_rows}行"
+                            "无表格线，按文字横向位置对应到表头各列",
+                        )
+                    )
+            if tables:
+                below = [ln for ln in lines if min(w.top for w in ln) >= tables[-1].bbox[3] - 1]
+                tail_clear = _only_page_numbers(below)
+            else:
+                tail_clear = False
+            del loaded
+    finally:
+        with contextlib.suppress(Exception):
+            pdf.close()
+    problem = text_layer_problem(texts)
+    if problem:
+        raise UnreadableInput(problem)
+    cids = sum(len(_CID_RE.findall(t)) for t in texts)
+    if cids:
+        notes.append(
+            Finding(
+                rule="pdf.cid_glyphs",
+                severity="warning",
+                message=f"{cids} glyph(s) without a Unicode mapping read as (cid:…) codes",
+                message_zh=f"有{cids}个字形无法映射为文字，显示为(cid:…)",
+            )
+        )
+    return Document(kind="pdf", text="\f".join(texts), grids=grids, notes=notes)
