@@ -12,26 +12,9 @@ from docx.oxml import OxmlElement  # noqa: E402
 from docx.oxml.ns import qn  # noqa: E402
 
 from govstats.errors import UnreadableInput  # noqa: E402
-from govstats.model import Cell, Grid  # noqa: E402
 from govstats.read import read_document  # noqa: E402
 from govstats.read.docx import read_docx  # noqa: E402
-
-
-def covered(grid: Grid) -> dict[tuple[int, int], Cell]:
-    slots: dict[tuple[int, int], Cell] = {}
-    for row in grid.rows:
-        for cell in row:
-            for r in range(cell.row, cell.row + cell.rowspan):
-                for c in range(cell.col, cell.col + cell.colspan):
-                    assert (r, c) not in slots, f"slot {(r, c)} covered twice"
-                    slots[(r, c)] = cell
-    return slots
-
-
-def find(grid: Grid, text: str) -> Cell:
-    hits = [c for row in grid.rows for c in row if c.text == text]
-    assert len(hits) == 1, f"{text!r}: {len(hits)} cells"
-    return hits[0]
+from tests.grid_helpers import covered, find  # noqa: E402
 
 
 def to_bytes(document) -> bytes:

@@ -12,9 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from govstats.errors import UnreadableInput
-from govstats.model import Cell, Grid
+from govstats.model import Grid
 from govstats.read import read_document
 from govstats.read.html import MAX_SPAN, clean_text, read_html
+from tests.grid_helpers import covered, find
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CORPUS = SHARED / "corpus"
@@ -26,22 +27,8 @@ needs_corpus = pytest.mark.skipif(
 # --------------------------------------------------------------------------- helpers
 
 
-def covered(grid: Grid) -> dict[tuple[int, int], Cell]:
-    """Each expanded slot → the cell covering it; fails on a slot covered twice."""
-    slots: dict[tuple[int, int], Cell] = {}
-    for row in grid.rows:
-        for cell in row:
-            for r in range(cell.row, cell.row + cell.rowspan):
-                for c in range(cell.col, cell.col + cell.colspan):
-                    assert (r, c) not in slots, f"slot {(r, c)} covered twice"
-                    slots[(r, c)] = cell
-    return slots
 
 
-def find(grid: Grid, text: str) -> Cell:
-    hits = [c for row in grid.rows for c in row if c.text == text]
-    assert len(hits) == 1, f"{text!r}: {len(hits)} cells"
-    return hits[0]
 
 
 def row_texts(grid: Grid, r: int) -> list[str]:

@@ -23,6 +23,7 @@ from govstats.errors import UnreadableInput  # noqa: E402
 from govstats.model import Cell, Document, Grid  # noqa: E402
 from govstats.read import read_document  # noqa: E402
 from govstats.read.pdf import clean_cell_text, read_pdf, text_layer_problem  # noqa: E402
+from tests.grid_helpers import covered, find, grid_texts  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
@@ -146,26 +147,10 @@ class Sheet:
         return bytes(self.pdf.output())
 
 
-def covered(grid: Grid) -> dict[tuple[int, int], Cell]:
-    """Every (row, col) slot and the one cell covering it; fails if a slot is covered twice."""
-    slots: dict[tuple[int, int], Cell] = {}
-    for row in grid.rows:
-        for cell in row:
-            for r in range(cell.row, cell.row + cell.rowspan):
-                for c in range(cell.col, cell.col + cell.colspan):
-                    assert (r, c) not in slots, f"slot {(r, c)} covered twice"
-                    slots[(r, c)] = cell
-    return slots
 
 
-def find(grid: Grid, text: str) -> Cell:
-    hits = [c for row in grid.rows for c in row if c.text == text]
-    assert len(hits) == 1, f"{text!r}: {len(hits)} cells in {grid_texts(grid)}"
-    return hits[0]
 
 
-def grid_texts(grid: Grid) -> list[list[str]]:
-    return [[c.text for c in row] for row in grid.rows]
 
 
 def grid_with(doc: Document, *labels: str) -> Grid:
