@@ -37,6 +37,7 @@ from typing import Any
 
 from ..errors import UnreadableInput
 from ..model import Cell, Document, Finding, Grid
+from ..normalize import read_number
 
 __all__ = ["clean_cell_text", "read_pdf", "text_layer_problem"]
 
@@ -58,7 +59,6 @@ _CJK_RE = re.compile(f"[{_CJK_CHARS}]")
 _CJK_GAP_RE = re.compile(f"(?<=[{_CJK_CHARS}])\\s+(?=[{_CJK_CHARS}])")
 _WS_RE = re.compile(r"\s+")
 _CID_RE = re.compile(r"\(cid:\d+\)")
-_NUMBER_RE = re.compile(r"^[-+−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$")
 _PLACEHOLDER_RE = re.compile(r"^[-—–－/／]$")
 _PAGE_NO_RE = re.compile(
     r"^[-—–－\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*(?:共\s*)?\d{1,4}\s*页?)?[-—–－\s]*$"
@@ -95,7 +95,9 @@ def clean_cell_text(text: str | None) -> str:
 
 
 def _is_number(token: str) -> bool:
-    return bool(_NUMBER_RE.match(token))
+    """A printed number (incl. thousands commas, decimals, %), read as the mapper reads it."""
+    reading = read_number(token.replace("−", "-"))
+    return reading.status == "number" and reading.unit in (None, "%")
 
 
 def _is_value_token(token: str) -> bool:
