@@ -19,6 +19,7 @@ Two kinds of grid:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -431,7 +432,18 @@ def _stream_columns(spec: TableSpec, region_text: str) -> list[ColumnSpec]:
     return cols
 
 
-def map_stream_grid(grid: Grid, layout: Layout, solver_budget: int = 200000) -> MapResult:
+Hints = Mapping[str, frozenset[int]]
+
+
+def map_stream_grid(
+    grid: Grid, layout: Layout, solver_budget: int = 200000, hints: Hints | None = None
+) -> MapResult:
+    """Map a stream grid (cells run together in running text).
+
+    ``hints`` maps an indicator to the figures the report's prose states for it; they are
+    used only to choose between splits the digits and the table's arithmetic both allow
+    (see :func:`_narrative_choice`), never to replace a printed value.
+    """
     res = MapResult()
     hits: list[_StreamHit] = []
     ctx = _Context()
@@ -466,7 +478,7 @@ def map_stream_grid(grid: Grid, layout: Layout, solver_budget: int = 200000) -> 
         first = cluster[0].index
         region = " ".join(grid.rows[k][0].text for k in range(max(0, first - 3), first + 1))
         columns = _stream_columns(spec, region)
-        _solve_stream_table(grid, layout, spec, columns, cluster, res)
+        _solve_stream_table(grid, layout, spec, columns, cluster, res, hints or {})
     return res
 
 
@@ -510,6 +522,45 @@ def _solve_rows_alone(
     return SplitResult(status, tuple(cells), (), f"rows split one by one: {statuses}")
 
 
+def _narrative_choice(
+    segments: list[Segment],
+    relations: list[Relation],
+    result: SplitResult,
+    slots: list[tuple[_StreamHit, ColumnSpec, str, str]],
+    hints: Hints,
+) -> tuple[SplitResult, list[tuple[str, int]]] | None:
+    """Resolve an ambiguous split with the figures the prose states.
+
+    For each undecided cell whose indicator the prose speaks of, every stated figure is tried
+    as an extra constraint.  A figure is used only when it is the *only* stated figure that
+    leaves the table splittable; the split is then accepted only when it is unique.  So a
+    prose figure can choose between readings of the printed digits, never invent a number.
+    """
+    extra: list[Relation] = []
+    used: list[tuple[str, int]] = []
+    for k, (_, _, code, applicant) in enumerate(slots):
+        if applicant != "total" or k >= len(result.cells) or result.cells[k] is not None:
+            continue
+        stated = hints.get(code)
+        if not stated:
+            continue
+        fits = [
+            v
+            for v in sorted(stated)
+            if split_cells(segments, [*relations, *extra, Relation(((k, 1),), "=", v)]).status
+            in ("unique", "ambiguous")
+        ]
+        if len(fits) == 1:
+            extra.append(Relation(((k, 1),), "=", fits[0], f"narrative:{code}"))
+            used.append((code, fits[0]))
+    if not extra:
+        return None
+    final = split_cells(segments, [*relations, *extra])
+    if final.status != "unique":
+        return None
+    return SplitResult("narrative", final.cells, (), final.reason), used
+
+
 def _interrupted(grid: Grid, index: int) -> bool:
     """The next stream row is a one- or two-character fragment with numbers (``减12``,
     ``-15``, ``元 3``): the row's numbers continue past it, so its run is incomplete."""
@@ -537,6 +588,7 @@ def _solve_stream_table(
     columns: list[ColumnSpec],
     hits: list[_StreamHit],
     res: MapResult,
+    hints: Hints,
 ) -> None:
     n = len(columns)
     seen_codes: set[str] = set()
@@ -586,6 +638,26 @@ def _solve_stream_table(
     result = split_cells(segments, relations)
     if result.status in ("inconsistent", "invalid") and len(segments) > 1:
         result = _solve_rows_alone(segments, relations, result, res, spec)
+    if result.status == "ambiguous" and hints:
+        chosen = _narrative_choice(segments, relations, result, slots, hints)
+        if chosen is not None:
+            result, used = chosen
+            res.findings.append(
+                Finding(
+                    rule="digits.narrative_choice",
+                    severity="warning",
+                    message=f"table {spec.id}: the run-together digits allow several splits; "
+                    "the one chosen is the only split that agrees with the figure(s) the "
+                    f"report's text states ({', '.join(f'{c} = {v}' for c, v in used)})",
+                    message_zh="连写数字有多种拆分，采用与正文所述数字一致的唯一拆分",
+                    indicators=tuple(c for c, _ in used),
+                    cells=tuple(
+                        {"run": s.text, "cells": s.n_cells, **_loc(grid, spec, "", "", None)}
+                        for s in segments
+                    ),
+                    expected="; ".join(f"{c} = {v}" for c, v in used),
+                )
+            )
     for k, (h, col, code, applicant) in enumerate(slots):
         cell_text = result.cells[k] if k < len(result.cells) else None
         seg = next(s for s in segments if s.start <= k < s.start + s.n_cells)
@@ -601,7 +673,7 @@ def _solve_stream_table(
         if cell_text is None:
             continue
         _emit(res, code, applicant, cell_text, _unit_of(spec, h.row, col, None), loc, spec)
-    if result.status not in ("unique", "forced"):
+    if result.status not in ("unique", "forced", "narrative"):
         res.findings.append(
             Finding(
                 rule=f"digits.{result.status}",
@@ -640,8 +712,12 @@ def _solve_stream_table(
 # ---------------------------------------------------------------------------- document
 
 
-def map_document(doc: Document, layout: Layout) -> MapResult:
-    """Map every grid of ``doc`` with ``layout``; values keep their provenance."""
+def map_document(doc: Document, layout: Layout, hints: Hints | None = None) -> MapResult:
+    """Map every grid of ``doc`` with ``layout``; values keep their provenance.
+
+    ``hints`` (indicator → figures stated in the prose) may settle run-together digits that
+    the table alone cannot split; see :func:`map_stream_grid`.
+    """
     res = MapResult()
     for grid in doc.grids:
         if grid.kind == "stream":
@@ -652,7 +728,7 @@ def map_document(doc: Document, layout: Layout) -> MapResult:
     for grid in doc.grids:
         if grid.kind != "stream":
             continue
-        part = map_stream_grid(grid, layout)
+        part = map_stream_grid(grid, layout, hints=hints)
         # stream tables only where no real grid supplied the same table
         keep = {t for t in part.tables if t not in covered}
         part.values = [v for v in part.values if v.location.get("table_id") in keep]

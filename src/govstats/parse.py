@@ -14,7 +14,7 @@ from .derive import derive_values
 from .errors import UnrecognisedInput
 from .mapper import map_document
 from .meta import extract_meta
-from .model import Finding
+from .model import Document, Finding
 from .narrative import extract_narrative
 from .read import read_document
 from .regimes import detect_regime
@@ -26,6 +26,15 @@ def _load(path_or_bytes: str | Path | bytes, filename: str | None) -> tuple[byte
         return bytes(path_or_bytes), filename
     p = Path(path_or_bytes)
     return p.read_bytes(), filename or str(p)
+
+
+def _prose_figures(doc: Document) -> dict[str, frozenset[int]]:
+    """Integer figures the text states per indicator (hints for run-together digits)."""
+    out: dict[str, set[int]] = {}
+    for f in extract_narrative(doc):
+        if isinstance(f.value, int) and f.unit is None:
+            out.setdefault(f.indicator, set()).add(f.value)
+    return {k: frozenset(v) for k, v in out.items()}
 
 
 def parse_report(path_or_bytes: str | Path | bytes, filename: str | None = None) -> Report:
@@ -56,7 +65,7 @@ def parse_report(path_or_bytes: str | Path | bytes, filename: str | None = None)
             )
         )
     else:
-        mapped = map_document(doc, decision.layout)
+        mapped = map_document(doc, decision.layout, hints=_prose_figures(doc))
         values = mapped.values
         issues.extend(mapped.findings)
         values = values + derive_values(values, decision.regime)

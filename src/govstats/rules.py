@@ -80,6 +80,7 @@ def identities() -> tuple[Identity, ...]:
                 severity=d.get("severity", "error"),
                 zh=d.get("zh", ""),
                 en=d.get("en", ""),
+                parents=tuple(d.get("parents", [])),
             )
         )
     return tuple(out)
