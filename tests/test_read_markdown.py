@@ -21,9 +21,16 @@ def texts(grid: Grid) -> list[list[str]]:
     return [[c.text for c in row] for row in grid.rows]
 
 
+def tables(doc: Document) -> list[Grid]:
+    """The reader's grids without the whole-text flow stream it appends last."""
+    flows = [g for g in doc.grids if g.title == "flow"]
+    assert len(flows) <= 1 and (not flows or doc.grids[-1] is flows[0])
+    return [g for g in doc.grids if g.title != "flow"]
+
+
 def only_grid(doc: Document) -> Grid:
-    assert len(doc.grids) == 1, [texts(g) for g in doc.grids]
-    return doc.grids[0]
+    assert len(tables(doc)) == 1, [texts(g) for g in tables(doc)]
+    return tables(doc)[0]
 
 
 def assert_positions(grid: Grid) -> None:
@@ -139,7 +146,7 @@ def test_escaped_pipes_br_bold_entities_and_whitespace_in_cells() -> None:
 
 def test_escaped_pipe_alone_does_not_make_a_table() -> None:
     doc = read_markdown("这一行只有转义的竖线 a \\| b\n")
-    assert doc.grids == []
+    assert tables(doc) == []
 
 
 def test_blank_line_and_text_line_end_a_grid() -> None:
@@ -150,10 +157,10 @@ def test_blank_line_and_text_line_end_a_grid() -> None:
         "这是一段说明文字，不是表格。\n"
         "| 行政处罚 | 0 |\n"
     )
-    assert [texts(g) for g in doc.grids] == [[["规章", "13"]], [["行政许可", "0"]],
+    assert [texts(g) for g in tables(doc)] == [[["规章", "13"]], [["行政许可", "0"]],
                                             [["行政处罚", "0"]]]
-    assert [g.index for g in doc.grids] == [1, 2, 3]
-    assert [g.title for g in doc.grids] == [None, None, None]
+    assert [g.index for g in tables(doc)] == [1, 2, 3]
+    assert [g.title for g in tables(doc)] == [None, None, None]
 
 
 def test_subheadings_between_pipe_blocks_become_titles() -> None:
@@ -167,15 +174,15 @@ def test_subheadings_between_pipe_blocks_become_titles() -> None:
         "## 表三：收到和处理政府信息公开申请情况\n"
         "| 一、本年新收政府信息公开申请数量 | 1259 | 1295 |\n"
     )
-    assert [g.title for g in doc.grids] == [
+    assert [g.title for g in tables(doc)] == [
         "第二十条第（一）项", "第二十条第（五）项", "表三：收到和处理政府信息公开申请情况",
     ]
-    assert [texts(g)[-1] for g in doc.grids] == [
+    assert [texts(g)[-1] for g in tables(doc)] == [
         ["规章", "13", "13", "524"],
         ["行政许可", "0", "0", "0"],
         ["一、本年新收政府信息公开申请数量", "1259", "1295"],
     ]
-    assert [g.rows[0][0].line for g in doc.grids] == [2, 5, 8]
+    assert [g.rows[0][0].line for g in tables(doc)] == [2, 5, 8]
 
 
 def test_single_short_line_between_tables_is_a_title_but_prose_is_not() -> None:
@@ -188,7 +195,7 @@ def test_single_short_line_between_tables_is_a_title_but_prose_is_not() -> None:
         "以下为本年度办理情况的统计，数据截至年底。\n"
         "| 行政处罚 | 0 |\n"
     )
-    assert [g.title for g in doc.grids] == [None, "主动公开情况", None]
+    assert [g.title for g in tables(doc)] == [None, "主动公开情况", None]
 
 
 def test_document_text_reduces_table_markup_to_tabs() -> None:
@@ -211,7 +218,7 @@ def test_crlf_line_numbers() -> None:
 
 def test_empty_input() -> None:
     doc = read_markdown("")
-    assert (doc.kind, doc.text, doc.grids, doc.notes) == ("markdown", "", [], [])
+    assert (doc.kind, doc.text, tables(doc), doc.notes) == ("markdown", "", [], [])
 
 
 # --------------------------------------------------------------------------- HTML and grid tables
@@ -231,8 +238,8 @@ def test_embedded_html_table_with_colspan_and_rowspan() -> None:
         "| 规章 | 13 |\n"
     )
     doc = read_markdown(md)
-    assert len(doc.grids) == 2
-    html, pipe = doc.grids
+    assert len(tables(doc)) == 2
+    html, pipe = tables(doc)
     assert html.title == "三、收到和处理政府信息公开申请情况"
     assert texts(html) == [
         ["申请人情况", "法人或其他组织", "总计"],
@@ -261,10 +268,10 @@ def test_two_html_tables_on_one_line_are_numbered_in_order() -> None:
         "<table><tr><td>规章</td><td>13</td></tr></table><table><tr><td>行政许可</td>"
         "<td>0</td></tr></table>\n| 行政处罚 | 0 |"
     )
-    assert [texts(g) for g in doc.grids] == [[["规章", "13"]], [["行政许可", "0"]],
+    assert [texts(g) for g in tables(doc)] == [[["规章", "13"]], [["行政许可", "0"]],
                                             [["行政处罚", "0"]]]
-    assert doc.grids[1].rows[0][0].path == "table[2]/tr[1]/td[1]"
-    assert [g.rows[0][0].line for g in doc.grids] == [1, 1, 2]
+    assert tables(doc)[1].rows[0][0].path == "table[2]/tr[1]/td[1]"
+    assert [g.rows[0][0].line for g in tables(doc)] == [1, 1, 2]
 
 
 def test_pandoc_grid_table_with_wide_characters_and_colspan() -> None:
@@ -331,8 +338,8 @@ def test_torn_label_wrapped_in_brackets_paired_with_pipe_number_row() -> None:
         "|---|---|---|\n"
         "| 1.属于国家秘密 | 4 | 4 |\n"
     )
-    assert len(doc.grids) == 2
-    grid = doc.grids[1]
+    assert len(tables(doc)) == 2
+    grid = tables(doc)[1]
     assert texts(grid) == [
         ["（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "2", "0", "2"],
         ["1.属于国家秘密", "4", "4"],
@@ -390,11 +397,11 @@ def test_torn_labels_count_mismatch_is_not_paired() -> None:
         "| 1 | 2 |\n"
     )
     doc = read_markdown(md)
-    assert [texts(g) for g in doc.grids] == [
+    assert [texts(g) for g in tables(doc)] == [
         [["行政许可"], ["行政处罚"], ["行政强制"]],
         [["0", "0"], ["1", "2"]],
     ]
-    assert [c.line for row in doc.grids[0].rows for c in row] == [1, 2, 3]
+    assert [c.line for row in tables(doc)[0].rows for c in row] == [1, 2, 3]
     (note,) = doc.notes
     assert note.rule == RULE_LABEL_MISMATCH
     assert note.severity == "warning"
@@ -405,7 +412,7 @@ def test_torn_labels_count_mismatch_is_not_paired() -> None:
 
 def test_torn_labels_count_mismatch_with_number_lines() -> None:
     doc = read_markdown("规章\n规范性文件\n\n22 235\n34 189\n5 9\n")
-    assert [texts(g) for g in doc.grids] == [
+    assert [texts(g) for g in tables(doc)] == [
         [["规章"], ["规范性文件"]],
         [["22", "235"], ["34", "189"], ["5", "9"]],
     ]
@@ -421,7 +428,7 @@ def test_headings_annotations_and_prose_are_not_paired() -> None:
         "注：行政复议、行政诉讼数量含上年度结转数量。\n"
         "| 40 | 0 | 10 |\n"
     )
-    assert [texts(g) for g in doc.grids] == [[["40", "0", "10"]]]
+    assert [texts(g) for g in tables(doc)] == [[["40", "0", "10"]]]
     assert doc.notes == []
 
 
@@ -433,7 +440,7 @@ def test_column_header_fragments_are_not_labels() -> None:
         "\n"
         "10    1      0   0    0\n"
     )
-    assert doc.grids == []
+    assert tables(doc) == []
     assert doc.notes == []
 
 
@@ -501,7 +508,7 @@ def test_corpus_shanghai_new_requests_row(name: str) -> None:
     expected = ["" if v is None else str(v) for v in truth["table3_applicant_columns_new"].values()]
     assert len(expected) == 7
     found = []
-    for grid in doc.grids:
+    for grid in tables(doc):
         for row in grid.rows:
             cells = [c.text for c in row]
             if "一、本年新收政府信息公开申请数量" in cells:
@@ -511,7 +518,7 @@ def test_corpus_shanghai_new_requests_row(name: str) -> None:
     # Every digit run of every cell is printed in the report: nothing made up.
     raw = (folder / "report.txt").read_text(encoding="utf-8")
     printed = set(re.findall(r"\d+", raw))
-    for grid in doc.grids:
+    for grid in tables(doc):
         for row in grid.rows:
             for cell in row:
                 assert set(re.findall(r"\d+", cell.text)) <= printed
@@ -553,8 +560,8 @@ def test_round_trip_pipe_markdown(grid: list[list[str]], separator: bool, pad: s
     md = render(grid, separator, pad)
     doc = read_markdown(md)
     expected = [[" ".join(c.split()) for c in row] for row in grid]
-    assert [texts(g) for g in doc.grids] == [expected]
-    (out,) = doc.grids
+    assert [texts(g) for g in tables(doc)] == [expected]
+    (out,) = tables(doc)
     assert_positions(out)
     lines = [1 + r + (1 if separator and r >= 1 else 0) for r in range(len(grid))]
     assert [row[0].line for row in out.rows] == lines
@@ -577,8 +584,8 @@ def test_any_text_reads_without_inventing_numbers(md: str) -> None:
     doc = read_markdown(md)
     n_lines = len(md.split("\n"))
     printed = set(re.findall(r"\d+", md))
-    assert [g.index for g in doc.grids] == list(range(1, len(doc.grids) + 1))
-    for grid in doc.grids:
+    assert [g.index for g in tables(doc)] == list(range(1, len(tables(doc)) + 1))
+    for grid in tables(doc):
         for r, row in enumerate(grid.rows):
             for cell in row:
                 assert cell.row == r

@@ -9,13 +9,103 @@ from typing import Any
 
 import yaml
 
-from .model import Value
+from .layouts import Layout
+from .model import Finding, Value
 
 
 @lru_cache(maxsize=1)
 def derivations() -> tuple[dict[str, Any], ...]:
     text = resources.files("govstats").joinpath("rules/derived.yaml").read_text("utf-8")
     return tuple(yaml.safe_load(text) or [])
+
+
+def blank_cells(findings: list[Finding]) -> dict[tuple[str, str], dict[str, Any]]:
+    """(code, applicant) → location of every cell printed blank or as a dash/slash."""
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for f in findings:
+        if f.rule in ("cell.blank", "cell.placeholder") and f.indicators and f.cells:
+            loc = dict(f.cells[0])
+            out.setdefault((f.indicators[0], str(loc.pop("applicant", "total"))), loc)
+    return out
+
+
+def resolve_blanks(
+    values: list[Value],
+    blanks: dict[tuple[str, str], dict[str, Any]],
+    layout: Layout | None,
+) -> list[Value]:
+    """Values of blank cells that the form's own identities determine exactly.
+
+    Counts are never negative, so when an identity (a row's applicants add up to 总计, the
+    result rows add up to （七）总计, new + carried in = decisions + carried out, a table-4
+    block adds up to its 总计) has all its cells known but some blanks, and the blanks sit
+    on one side: a single blank equals the difference, and several blanks whose sum must be
+    0 are each 0.  Repeated until nothing changes.  Each value is derived (``derived=True``,
+    ``raw`` = what was printed), so a blank is never silently read as 0; a blank that no
+    identity determines stays without a value.
+    """
+    if layout is None or not blanks:
+        return []
+    from .rules import split_relations  # rules imports digits; keep derive light
+
+    known: dict[tuple[str, str], int | float] = {
+        (v.indicator, v.applicant): v.value for v in values
+    }
+    table_of = {(v.indicator, v.applicant): v.location.get("table_id") for v in values}
+    out: list[Value] = []
+    for spec in layout.tables:
+        keys = sorted(
+            {k for k, t in table_of.items() if t == spec.id}
+            | {k for k, loc in blanks.items() if loc.get("table_id") == spec.id}
+        )
+        if not any(k in blanks for k in keys):
+            continue
+        index = {k: i for i, k in enumerate(keys)}
+        rels = [r for r in split_relations(layout.regime, spec, index) if r.op == "="]
+        changed = True
+        while changed:
+            changed = False
+            for rel in rels:
+                unknown = [(keys[i], c) for i, c in rel.terms if keys[i] not in known]
+                if not unknown:
+                    continue
+                signs = {c > 0 for _, c in unknown}
+                if len(signs) != 1:
+                    continue
+                rest = sum(c * known[keys[i]] for i, c in rel.terms if keys[i] in known)
+                # sum(unknown coefficients * x) = constant - rest, all unknown coefs same sign
+                need = (rel.constant - rest) / unknown[0][1]
+                if len(unknown) == 1:
+                    if need < 0 or not float(need).is_integer():
+                        continue
+                    solved = {unknown[0][0]: int(need)}
+                elif need == 0:
+                    solved = {k: 0 for k, _ in unknown}
+                else:
+                    continue
+                for key, val in solved.items():
+                    known[key] = val
+                    loc = blanks[key]
+                    out.append(
+                        Value(
+                            key[0],
+                            key[1],
+                            val,
+                            None,
+                            True,
+                            str(loc.get("raw", "")).strip(),
+                            {
+                                **{k: v for k, v in loc.items() if k != "raw"},
+                                "printed": "blank",
+                                "rule": rel.name,
+                                "derived_from": "the form's identity "
+                                + rel.name
+                                + " with every other cell known",
+                            },
+                        )
+                    )
+                changed = True
+    return out
 
 
 def derive_values(values: list[Value], regime: str | None) -> list[Value]:

@@ -224,6 +224,138 @@ def _match_row(
 def map_table_grid(
     grid: Grid, layout: Layout, inherited: _Active | None = None
 ) -> tuple[MapResult, _Active | None]:
+    """Map a grid with real cell boundaries: header rows define columns by their labels.
+
+    A grid without span information (``grid.spans_known`` False) has its matrix tables
+    mapped by :func:`map_unspanned_grid` instead; its list tables take this path.
+    """
+    res, active = _map_by_headers(grid, layout, inherited)
+    if grid.spans_known:
+        return res, active
+    form = map_unspanned_grid(grid, layout)
+    if form.tables:
+        res.values = [v for v in res.values if v.location.get("table_id") not in form.tables]
+        res.findings = [
+            f
+            for f in res.findings
+            if not any(c.get("table_id") in form.tables for c in f.cells)
+        ]
+        res.tables = {t: n for t, n in res.tables.items() if t not in form.tables}
+        res.extend(form)
+    return res, active
+
+
+_BLANKS = frozenset({"", "-", "--", "—", "——", "–", "－", "/", "／", "\\", "无", "□"})
+
+
+def _cell_kind(text: str) -> str:
+    t = collapse_ws(nfkc(text))
+    if t in _BLANKS:
+        return "blank"
+    return "num" if _is_numberish(t) else "label"
+
+
+def map_unspanned_grid(grid: Grid, layout: Layout) -> MapResult:
+    """Matrix tables of a grid whose header spans are unknown, by the form's column order.
+
+    Without spans a two-level header (申请人情况 / 法人或其他组织 / 商业企业…) cannot be laid
+    over its columns, and row-group labels (三、本年度办理结果) take a cell of their own in
+    some rows only.  The form fixes the order of the value columns, so a row is read when
+    exactly one placement of the form's N value cells fits it: the cell just before them is
+    the row's label, every cell of the block is a number or blank, and no number lies
+    outside the block.  Rows that do not fit are reported and not read; a header-only table
+    (table 四) is read from a label-less row of exactly N cells under its header.
+    """
+    res = MapResult()
+    ctx = _Context()
+    matrix = [s for s in layout.tables if s.kind == "matrix"]
+    spec_rows = [(s, r) for s in matrix for r in s.rows]
+    header_text: list[str] = []
+    header_spec: TableSpec | None = None
+    used: set[str] = set()
+    for row in grid.rows:
+        kinds = [_cell_kind(c.text) for c in row]
+        match: tuple[TableSpec, RowSpec] | None = None
+        printed = ""
+        if "num" not in kinds:
+            # a header row, a section row (三、本年度办理结果) or a row printed all blank
+            labels = [c for c, k in zip(row, kinds, strict=True) if k == "label"]
+            last = max((i for i, k in enumerate(kinds) if k == "label"), default=-1)
+            if labels:
+                match, printed = _match_row(labels, spec_rows, ctx)
+            if (
+                match is None
+                or match[1].header
+                or match[1].code.startswith("_")
+                or last == len(row) - 1
+            ):
+                header_text.extend(c.text for c in row)
+                found = _header_tables(" ".join(header_text), layout)
+                if found:
+                    header_spec = found[0]
+                continue
+            first_num = last + 1
+        else:
+            first_num = kinds.index("num")
+            label_cells = [c for c, k in zip(row[:first_num], kinds, strict=False) if k == "label"]
+            if label_cells:
+                match, printed = _match_row(label_cells, spec_rows, ctx)
+                if match is None:
+                    continue  # a row of another table, or of no table
+        header_text = []
+        if match is not None:
+            spec, row_spec = match
+            if row_spec.header or row_spec.code.startswith("_"):
+                continue
+        elif header_spec is not None:
+            spec, row_spec = header_spec, None
+        else:
+            continue
+        n = len(spec.value_columns)
+        if row_spec is None and "num" not in kinds:
+            continue
+        starts = [
+            s
+            for s in range(0, first_num + 1)
+            if s + n <= len(row)
+            and (s == 0 if row_spec is None else s > 0 and kinds[s - 1] == "label")
+            and all(k != "label" for k in kinds[s : s + n])
+            and all(k == "blank" for k in kinds[s + n :])
+            and all(k != "num" for k in kinds[:s])
+        ]
+        key = row_spec.code if row_spec else spec.id
+        if len(starts) != 1 or key in used:
+            res.findings.append(
+                Finding(
+                    rule="map.unaligned_row",
+                    severity="warning",
+                    message=f"table {grid.index} ({spec.id}): row {printed or '(no label)'!r} "
+                    f"has {len(row)} cells; the form's {n} value cells "
+                    + ("fit it in no single way" if len(starts) != 1 else "were already read")
+                    + " (the table has no span information); not read",
+                    message_zh="表格无合并单元格信息，该行数值无法与表格列唯一对应，未读取",
+                    indicators=(key,),
+                    cells=(_loc(grid, spec, printed, "", row[first_num]),),
+                    found=" | ".join(c.text for c in row),
+                )
+            )
+            continue
+        used.add(key)
+        s0 = starts[0]
+        for k, col in enumerate(spec.value_columns):
+            cell = row[s0 + k]
+            code, applicant = spec.indicator(row_spec, col)
+            label = col.labels.plain[0] if col.labels.plain else col.key
+            if col.group is not None and col.group.plain:
+                label = f"{col.group.plain[0]} / {label}"
+            loc = _loc(grid, spec, printed, label, cell, columns="form order")
+            _emit(res, code, applicant, cell.text, _unit_of(spec, row_spec, col, None), loc, spec)
+    return res
+
+
+def _map_by_headers(
+    grid: Grid, layout: Layout, inherited: _Active | None = None
+) -> tuple[MapResult, _Active | None]:
     res = MapResult()
     occ = _occupancy(grid)
     n_cols = grid.n_cols
@@ -403,11 +535,16 @@ def _header_tables(label: str, layout: Layout) -> list[TableSpec]:
         if spec.rows:
             continue
         groups = {g for c in spec.value_columns if c.group for g in c.group.plain}
-        if (
-            groups
-            and all(g in plain for g in groups)
-            and all(c.labels.within(plain) >= 0 for c in spec.value_columns)
-        ):
+        if not groups or not all(g in plain for g in groups):
+            continue
+        if all(c.labels.within(plain) >= 0 for c in spec.value_columns):
+            out.append(spec)
+            continue
+        # a header torn into columns of characters by a converter ("结果结果其他尚未 /
+        # 维持纠正结果审结"): every group name is printed whole and every character of every
+        # column label is there; the cells then follow the form's column order
+        chars = set(plain)
+        if all(set(c.labels.plain[0]) <= chars for c in spec.value_columns if c.labels.plain):
             out.append(spec)
     return out
 
@@ -498,6 +635,7 @@ def _solve_rows_alone(
             message=f"table {spec.id}: no split satisfies the table's identities as a whole "
             f"({joint.reason}); rows were split one by one with their own identities",
             message_zh="整表数字拆分不满足勾稽关系，改为逐行拆分",
+            cells=({"table_id": spec.id},),
         )
     )
     cells: list[str | None] = [None] * (max(s.start + s.n_cells for s in segments))
@@ -605,6 +743,7 @@ def _solve_stream_table(
                     "the second was not used",
                     message_zh="表格行重复出现，第二次未采用",
                     indicators=(key,),
+                    cells=({"table_id": spec.id},),
                 )
             )
             continue
@@ -705,6 +844,7 @@ def _solve_stream_table(
                 severity="warning",
                 message=f"table {spec.id}: cells fixed by the digit count alone; {result.reason}",
                 message_zh="数字位数唯一确定拆分，但表内勾稽关系不成立",
+                cells=({"table_id": spec.id},),
             )
         )
 
@@ -724,21 +864,25 @@ def map_document(doc: Document, layout: Layout, hints: Hints | None = None) -> M
             continue
         part, _active = map_table_grid(grid, layout, inherited=None)
         res.extend(part)
-    covered = set(res.tables)
+    streams = MapResult()
     for grid in doc.grids:
-        if grid.kind != "stream":
-            continue
-        part = map_stream_grid(grid, layout, hints=hints)
-        # stream tables only where no real grid supplied the same table
-        keep = {t for t in part.tables if t not in covered}
-        part.values = [v for v in part.values if v.location.get("table_id") in keep]
-        part.findings = [
-            f
-            for f in part.findings
-            if not f.cells or any(c.get("table_id") in keep for c in f.cells)
+        if grid.kind == "stream":
+            streams.extend(map_stream_grid(grid, layout, hints=hints))
+    # per table, the stream reading is used only where the real grids read fewer cells of it
+    # (a table the grids missed, or tore into pieces); the two are never mixed
+    use_stream = {t for t, n in streams.tables.items() if n > res.tables.get(t, 0)}
+    if use_stream:
+        res.values = [v for v in res.values if v.location.get("table_id") not in use_stream]
+        res.findings = [
+            f for f in res.findings if not any(c.get("table_id") in use_stream for c in f.cells)
         ]
-        part.tables = {t: n for t, n in part.tables.items() if t in keep}
-        res.extend(part)
+        res.tables = {t: n for t, n in res.tables.items() if t not in use_stream}
+    streams.values = [v for v in streams.values if v.location.get("table_id") in use_stream]
+    streams.findings = [
+        f for f in streams.findings if any(c.get("table_id") in use_stream for c in f.cells)
+    ]
+    streams.tables = {t: n for t, n in streams.tables.items() if t in use_stream}
+    res.extend(streams)
     return res
 
 

@@ -45,6 +45,11 @@ class Grid:
     pipe text) and ``"stream"`` when the table was flattened into running text: each stream
     row is a label cell followed by the numeric runs printed after it, whose cell boundaries
     are unknown (``640020470``) or partly known (``500000 5``).
+
+    ``spans_known`` is False when the source cannot say which cells span several columns
+    (markdown pipe tables, tab text): a header cell then need not stand over its column, and
+    the mapper places a row's values by the form's column order instead (see
+    :func:`govstats.mapper.map_unspanned_grid`).
     """
 
     index: int
@@ -52,6 +57,7 @@ class Grid:
     kind: str = "table"
     page: int | None = None
     title: str | None = None
+    spans_known: bool = True
 
     @property
     def n_cols(self) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from .derive import derive_values
+from .derive import blank_cells, derive_values, resolve_blanks
 from .errors import UnrecognisedInput
 from .mapper import map_document
 from .meta import extract_meta
@@ -68,6 +68,7 @@ def parse_report(path_or_bytes: str | Path | bytes, filename: str | None = None)
         mapped = map_document(doc, decision.layout, hints=_prose_figures(doc))
         values = mapped.values
         issues.extend(mapped.findings)
+        values = values + resolve_blanks(values, blank_cells(mapped.findings), decision.layout)
         values = values + derive_values(values, decision.regime)
         if not mapped.values:
             issues.append(

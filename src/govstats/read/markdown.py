@@ -51,6 +51,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 
 from ..model import Cell, Document, Finding, Grid
+from .text import BLANK_MARK, flow_stream_grid
 
 __all__ = ["RULE_LABEL_MISMATCH", "RULE_PAIRED_LABELS", "read_markdown"]
 
@@ -322,8 +323,39 @@ class _Reader:
         self._stream_rows()
         self._titles()
         grids = self._number()
+        flow = self._flow(len(grids) + 1)
+        if flow.rows:
+            grids.append(flow)
         text = "\n".join(s for s in self.out if s is not None)
         return Document(kind="markdown", text=text, grids=grids, notes=self.notes)
+
+    def _flow(self, index: int) -> Grid:
+        """The whole text as one stream (pipes and separator rows dropped).
+
+        A fallback for converter output whose tables are torn into pieces the pipe tables
+        cannot hold together (headers scattered, labels on the line above their numbers):
+        the mapper uses a stream table only where no real grid gave the same table.
+        """
+        lines: list[tuple[int, str]] = []
+        for i, raw in enumerate(self.lines):
+            if _has_pipe(raw):
+                fields = [_clean_cell(f) for f in _split_unescaped(raw.strip().strip("|"))]
+                if _is_separator(fields, False):
+                    continue
+                # a blank cell must not vanish between two numbers: "821 | 35 |  | 2" would
+                # read as the run "821 35 2"; a mark keeps the row visibly interrupted
+                marked: list[str] = []
+                for f in fields:
+                    f = f or BLANK_MARK
+                    if not (f == BLANK_MARK and marked and marked[-1] == BLANK_MARK):
+                        marked.append(f)
+                text = "  ".join(marked)
+            else:
+                text = self.clean[i]
+            text = _FOOTER.sub(" ", _PAGE_MARK.sub(" ", text)).strip()
+            if text:
+                lines.append((i + 1, text))
+        return flow_stream_grid(lines, index)
 
     def _add(self, block: _Block) -> None:
         self.blocks.append(block)
@@ -772,7 +804,13 @@ class _Reader:
             if block.kind == "html":
                 rows = [[replace(c, path=_PATH_TABLE.sub(f"table[{index}]", c.path))
                          if c.path else c for c in row] for row in rows]
-            block.grid = Grid(index=index, rows=rows, kind=block.grid_kind, title=block.title)
+            block.grid = Grid(
+                index=index,
+                rows=rows,
+                kind=block.grid_kind,
+                title=block.title,
+                spans_known=block.kind == "html",  # pipe/tab/grid tables carry no spans
+            )
             grids.append(block.grid)
             self.notes.extend(block.notes)
         for p in sorted(self.pairings, key=lambda p: p.labels[0][0]):

@@ -17,6 +17,7 @@ Nothing here knows indicator names.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 
@@ -141,6 +142,44 @@ def _stream_grid(lines: list[str], covered: set[int], index: int) -> Grid:
                 row.append(Cell(text=run, row=r, col=k, line=ln, path=f"char[{off}]"))
             rows.append(row)
     return Grid(index=index, rows=rows, kind="stream")
+
+
+BLANK_MARK = "□"  # stands for a blank table cell in flowed text (never part of a number)
+
+
+def flow_stream_grid(lines: list[tuple[int, str]], index: int) -> Grid:
+    """One stream grid from text read as a single flow: ``lines`` are (line number, text).
+
+    For converter output whose tables are torn apart (a label on one line, its numbers on
+    the next, header cells scattered), the lines are joined with a space and cut into
+    label + number-run tokens as crawler text is; every cell keeps the line it came from.
+    Spaces between numbers stay certain cell boundaries.
+    """
+    starts: list[int] = []
+    numbers: list[int] = []
+    parts: list[str] = []
+    pos = 0
+    for ln, text in lines:
+        starts.append(pos)
+        numbers.append(ln)
+        parts.append(text)
+        pos += len(text) + 1
+    flow = " ".join(parts)
+
+    def where(offset: int) -> tuple[int, int]:
+        k = max(0, bisect.bisect_right(starts, offset) - 1)
+        return numbers[k], offset - starts[k]
+
+    rows: list[list[Cell]] = []
+    for label, runs, col_offset in _tokens(flow):
+        r = len(rows)
+        ln, ch = where(col_offset)
+        row = [Cell(text=label, row=r, col=0, line=ln, path=f"char[{ch}]")]
+        for k, (run, off) in enumerate(runs, start=1):
+            ln, ch = where(off)
+            row.append(Cell(text=run, row=r, col=k, line=ln, path=f"char[{ch}]"))
+        rows.append(row)
+    return Grid(index=index, rows=rows, kind="stream", title="flow")
 
 
 def _tokens(line: str) -> list[tuple[str, list[tuple[str, int]], int]]:
