@@ -190,6 +190,7 @@ class Layout:
     evidence: tuple[str, ...]
     tables: tuple[TableSpec, ...]
     source: str = ""
+    years: tuple[int, int] = (0, 9999)  # report years the form was in force (tie-break only)
     all_rows: tuple[tuple[TableSpec, RowSpec], ...] = field(default=(), repr=False)
 
 
@@ -270,6 +271,7 @@ def _load_layout(name: str, text: str) -> Layout:
         regime=data["regime"],
         name=data.get("name", ""),
         evidence=tuple(normalize_label(e) for e in data.get("evidence", [])),
+        years=(int(data.get("years", [0, 9999])[0]), int(data.get("years", [0, 9999])[1])),
         tables=tuple(tables),
         source=f"layouts/{name}",
         all_rows=all_rows,

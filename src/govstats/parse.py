@@ -48,7 +48,7 @@ def parse_report(path_or_bytes: str | Path | bytes, filename: str | None = None)
     doc = read_document(data, name)
     source.update({"kind": doc.kind, "encoding": doc.encoding})
     meta = extract_meta(doc)
-    decision = detect_regime(doc)
+    decision = detect_regime(doc, year=meta.get("year"))
     issues: list[Finding] = list(doc.notes)
     values = []
     if decision.layout is None:
