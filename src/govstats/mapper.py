@@ -705,6 +705,8 @@ def _interrupted(grid: Grid, index: int) -> bool:
     if index + 1 >= len(grid.rows):
         return False
     nxt = grid.rows[index + 1]
+    if nxt[0].line is not None and nxt[0].line != grid.rows[index][-1].line:
+        return False  # the next line (a page number such as "-5-") does not continue this row
     frag = collapse_ws(nfkc(nxt[0].text))
     return len(nxt) > 1 and 0 < len(frag) <= 2 and not frag.endswith((".", "、"))
 

@@ -132,15 +132,25 @@ _ORDINAL_AFTER = re.compile(r"^[.、．]\s*\D")
 
 def _stream_grid(lines: list[str], covered: set[int], index: int) -> Grid:
     rows: list[list[Cell]] = []
+    # text lines without numbers since the last row: the label of a line that prints only
+    # numbers (a header laid out above its values, as pdftotext -layout writes table 四)
+    pending: list[str] = []
     for ln, line in enumerate(lines, start=1):
         if ln - 1 in covered or not line.strip():
             continue
-        for label, runs, col_offset in _tokens(line):
+        tokens = _tokens(line)
+        if not tokens:
+            pending = [*pending[-11:], line.strip()]
+            continue
+        for t, (label, runs, col_offset) in enumerate(tokens):
+            if t == 0 and not label.strip() and pending:
+                label = " ".join(pending)
             r = len(rows)
             row = [Cell(text=label, row=r, col=0, line=ln, path=f"char[{col_offset}]")]
             for k, (run, off) in enumerate(runs, start=1):
                 row.append(Cell(text=run, row=r, col=k, line=ln, path=f"char[{off}]"))
             rows.append(row)
+        pending = []
     return Grid(index=index, rows=rows, kind="stream")
 
 
