@@ -133,6 +133,7 @@ class _Active:
     header_paths: dict[int, str]  # grid column → printed header path
     unit_col: int | None = None
     first_value_col: int = 0
+    alternatives: list[_Active] = field(default_factory=list)  # tables with the same header
 
 
 def _header_match(
@@ -375,13 +376,16 @@ def _map_by_headers(
         own = grid.rows[r]
         if _row_is_header(own, layout):
             header_rows.append(r)
-            best = None
-            for spec in layout.tables:
-                cand = _header_match(spec, header_rows, occ, n_cols)
-                if cand and (best is None or _header_score(cand) > _header_score(best)):
-                    best = cand
-            if best is not None:
-                active = best
+            cands = [
+                c for spec in layout.tables if (c := _header_match(spec, header_rows, occ, n_cols))
+            ]
+            if cands:
+                top = max(_header_score(c) for c in cands)
+                tied = [c for c in cands if _header_score(c) == top]
+                # tables with the same header (第二十条 (五) and (六): 信息内容 | 本年处理决定数量)
+                # are told apart by their row labels
+                active = tied[0]
+                active.alternatives = tied[1:]
             continue
         header_rows = []
         if active is None:
@@ -401,6 +405,17 @@ def _map_by_headers(
                 continue
         else:
             match, printed = _match_row(label_cells, spec_rows, ctx)
+            if match is None:
+                for alt in active.alternatives:
+                    alt_rows = [(alt.spec, row) for row in alt.spec.rows]
+                    match, printed = _match_row(label_cells, alt_rows, ctx)
+                    if match is not None:
+                        alt.alternatives = [a for a in active.alternatives if a is not alt]
+                        alt.alternatives.append(active)
+                        active = alt
+                        spec = alt.spec
+                        values_here = {c: occ.get((r, c)) for c in active.columns}
+                        break
             if match is None:
                 if (
                     any(
@@ -861,10 +876,15 @@ def map_document(doc: Document, layout: Layout, hints: Hints | None = None) -> M
     the table alone cannot split; see :func:`map_stream_grid`.
     """
     res = MapResult()
+    last: tuple[int, _Active | None] = (-1, None)
     for grid in doc.grids:
         if grid.kind == "stream":
             continue
-        part, _active = map_table_grid(grid, layout, inherited=None)
+        # a table continued on the next page repeats no header: it inherits the previous
+        # grid's columns when it has the same number of columns (rows still match by label)
+        inherited = last[1] if grid.n_cols == last[0] else None
+        part, active = map_table_grid(grid, layout, inherited=inherited)
+        last = (grid.n_cols, active)
         res.extend(part)
     streams = MapResult()
     for grid in doc.grids:

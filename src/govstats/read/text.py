@@ -145,6 +145,10 @@ def _stream_grid(lines: list[str], covered: set[int], index: int) -> Grid:
         for t, (label, runs, col_offset) in enumerate(tokens):
             if t == 0 and not label.strip() and pending:
                 label = " ".join(pending)
+                if _open_brackets(label) > 0:
+                    # the label's bracket closes on the line after the numbers
+                    # ("（二）部分公开（区分处理的，只计这一情" / numbers / "形，不计其他情形）")
+                    label += _bracket_tail(lines, ln)
             r = len(rows)
             row = [Cell(text=label, row=r, col=0, line=ln, path=f"char[{col_offset}]")]
             for k, (run, off) in enumerate(runs, start=1):
@@ -152,6 +156,22 @@ def _stream_grid(lines: list[str], covered: set[int], index: int) -> Grid:
             rows.append(row)
         pending = []
     return Grid(index=index, rows=rows, kind="stream")
+
+
+def _open_brackets(text: str) -> int:
+    return text.count("（") + text.count("(") - text.count("）") - text.count(")")
+
+
+def _bracket_tail(lines: list[str], ln: int) -> str:
+    """The next non-blank line (after 1-based line ``ln``) when it holds no number and closes
+    a bracket; else ''."""
+    for nxt in lines[ln : ln + 3]:
+        if not nxt.strip():
+            continue
+        if not _RUN.search(nxt) and _open_brackets(nxt) < 0:
+            return nxt.strip()
+        return ""
+    return ""
 
 
 BLANK_MARK = "□"  # stands for a blank table cell in flowed text (never part of a number)
