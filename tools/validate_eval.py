@@ -54,7 +54,8 @@ def load_corpus(folders: list[Path] | None = None) -> dict[str, Report]:
 
 
 def load_targets() -> dict[str, list[dict[str, Any]]]:
-    return yaml.safe_load(TARGETS.read_text("utf-8")) or {}
+    data = yaml.safe_load(TARGETS.read_text("utf-8")) or {}
+    return {k: v for k, v in data.items() if not k.startswith("_")}
 
 
 def findings_by_report(

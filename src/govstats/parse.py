@@ -87,5 +87,5 @@ def parse_report(path_or_bytes: str | Path | bytes, filename: str | None = None)
     report = Report(
         source=source, meta=meta, value_list=values, narrative_list=narrative, issues=issues
     )
-    report.issues.extend(validate_report(report))
+    report.issues.extend(validate_report(report, text=doc.text))
     return report

@@ -31,6 +31,7 @@ from typing import Any
 
 import yaml
 
+from .dates import ARABIC_DATE, CHINESE_DATE, parse_date
 from .errors import ConfigError
 from .layouts import APPLICANTS, catalogue
 from .model import Finding, Value
@@ -463,7 +464,43 @@ def _date_cell(c: dict[str, Any]) -> dict[str, Any]:
 
 
 def _dates(meta: dict[str, Any]) -> list[dict[str, Any]]:
-    return [c for c in meta.get("dates") or [] if isinstance(c, dict)]
+    return [c for c in meta.get("dates") or [] if isinstance(c, dict)] + list(
+        meta.get("_validate_dates") or []
+    )
+
+
+_WS = re.compile(r"[\s\u3000\xa0]+")
+
+
+def sign_off_dates(text: str, body: str | None) -> list[dict[str, Any]]:
+    """Dates printed right after the body's name (the sign-off, ``…交通与建设局 2015年2月4日``),
+    also inside running crawler text where ``meta`` finds none; impossible dates are kept
+    with ``date`` None.
+
+    >>> body = "平潭综合实验区交通与建设局"
+    >>> sign_off_dates(f"附件 {body} 2015年2月30日 附件下载", body)[0]["date"] is None
+    True
+    """
+    if not text or not body:
+        return []
+    key = _WS.sub("", body)
+    out = []
+    for rx in (ARABIC_DATE, CHINESE_DATE):
+        for m in rx.finditer(text):
+            before = _WS.sub("", text[max(0, m.start() - len(body) - 8) : m.start()])
+            if not before.endswith(key):
+                continue
+            d = parse_date(m.group(0))
+            out.append(
+                {
+                    "kind": "sign_off",
+                    "printed": _WS.sub("", m.group(0)),
+                    "offset": m.start(),
+                    "date": d.isoformat() if d else None,
+                    "by": "validate",
+                }
+            )
+    return out
 
 
 def _date_finding(
@@ -694,12 +731,29 @@ _PER_REPORT: dict[str, Callable[[Check, Report, _Index], list[Finding]]] = {
 }
 
 
-def validate_report(report: Report) -> list[Finding]:
+def validate_report(report: Report, text: str | None = None) -> list[Finding]:
     """Findings of the per-report rules (identities, text vs table, dates, structure).
 
-    Reader and mapper findings already in ``report.issues`` (``cell.blank``, ``digits.*``)
-    are not repeated; the result is meant to be appended to ``report.issues``.
+    ``text`` (the document text, passed by ``parse_report``) adds sign-off dates that
+    ``meta`` did not find (:func:`sign_off_dates`).  Reader and mapper findings already in
+    ``report.issues`` (``cell.blank``, ``digits.*``) are not repeated; the result is meant to
+    be appended to ``report.issues``.
     """
+    if text:
+        known = {(c.get("printed"), c.get("date")) for c in _dates(report.meta)}
+        extra = [
+            c
+            for c in sign_off_dates(text, report.meta.get("jurisdiction"))
+            if (c["printed"], c["date"]) not in known
+            and not any(c["date"] and c["date"] == k[1] for k in known)
+        ]
+        report = Report(
+            report.source,
+            {**report.meta, "_validate_dates": extra},
+            report.value_list,
+            report.narrative_list,
+            report.issues,
+        )
     ix = _Index(report)
     regime = report.meta.get("regime")
     out: list[Finding] = []
