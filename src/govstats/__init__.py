@@ -8,6 +8,15 @@
 from .errors import GovstatsError, UnreadableInput, UnrecognisedInput
 from .parse import parse_report
 from .report import Report
+from .validate import validate_report, validate_reports
 
-__all__ = ["GovstatsError", "Report", "UnreadableInput", "UnrecognisedInput", "parse_report"]
+__all__ = [
+    "GovstatsError",
+    "Report",
+    "UnreadableInput",
+    "UnrecognisedInput",
+    "parse_report",
+    "validate_report",
+    "validate_reports",
+]
 __version__ = "0.1.0"

@@ -1,10 +1,13 @@
-"""Command line: ``govstats parse PATH... [--json]``."""
+"""Command line: ``govstats parse PATH... [--json]`` and
+``govstats validate PATH|DIR... [--csv OUT.csv] [--severity error|warning|info]``."""
 
 from __future__ import annotations
 
 import argparse
+import csv
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from .errors import GovstatsError
 
@@ -69,6 +72,102 @@ def _print_readable(report) -> None:  # type: ignore[no-untyped-def]
     print()
 
 
+_INPUT_SUFFIXES = {".txt", ".html", ".htm", ".pdf", ".docx", ".md"}
+CSV_COLUMNS = ["report", "sha256", "rule", "severity", "indicators", "expected", "found",
+               "message", "message_zh", "locations"]
+
+
+def _inputs(paths: list[str]) -> list[Path]:
+    """Files named, and the report files found under directories named (sorted)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*")
+                              if f.is_file() and f.suffix.lower() in _INPUT_SUFFIXES))
+        else:
+            out.append(p)
+    return out
+
+
+def _where(cell: dict) -> str:  # type: ignore[type-arg]
+    parts = []
+    if cell.get("report") and "indicator" not in cell:
+        parts.append(f"{cell['report']}")
+    if cell.get("indicator"):
+        app = cell.get("applicant")
+        parts.append(cell["indicator"] + (f"[{app}]" if app and app != "total" else ""))
+    for key, tag in (("line", "L"), ("page", "p")):
+        if cell.get(key) is not None:
+            parts.append(f"{tag}{cell[key]}")
+    if cell.get("path"):
+        parts.append(str(cell["path"]))
+    if cell.get("printed"):
+        parts.append(str(cell["printed"]))
+    if cell.get("report") and "indicator" in cell:
+        parts.append(f"({Path(str(cell['report'])).parent.name or cell['report']})")
+    return " ".join(parts)
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from .model import SEVERITIES
+    from .parse import parse_report
+    from .validate import finding_reports, validate_reports
+
+    keep = set(SEVERITIES[: SEVERITIES.index(args.severity) + 1])
+    status = 0
+    reports = []
+    files = _inputs(args.paths)
+    for path in tqdm(files, desc="validate", unit="report", file=sys.stderr,
+                     disable=len(files) < 10 or None):
+        try:
+            reports.append(parse_report(path))
+        except (GovstatsError, OSError) as exc:
+            print(f"govstats: {path}: {exc}", file=sys.stderr)
+            status = 1
+        except Exception as exc:  # never a traceback for a bad input
+            print(f"govstats: {path}: internal error while parsing ({type(exc).__name__}: "
+                  f"{exc})", file=sys.stderr)
+            status = 2
+    if not files:
+        print("govstats: no report files found", file=sys.stderr)
+        return 1
+    cross = validate_reports(reports)
+    rows: list[tuple[object, object]] = []  # (report, finding)
+    for r in reports:
+        rows.extend((r, f) for f in r.issues)
+    by_path = {str(r.source["path"]): r for r in reports}
+    for f in cross:
+        for p in finding_reports(f):
+            rows.append((by_path.get(p), f))
+    rows = [(r, f) for r, f in rows if f.severity in keep]  # type: ignore[attr-defined]
+    for r in reports:
+        mine = [f for rr, f in rows if rr is r]
+        print(f"# {r.source['path']}  ({r.meta.get('jurisdiction')} {r.meta.get('year')}, "
+              f"{r.meta.get('regime')}): {len(mine)} finding(s)")
+        for f in sorted(mine, key=lambda f: SEVERITIES.index(f.severity)):
+            print(f"  [{f.severity:7}] {f.rule:28} {f.found or ''}")
+            print(f"             {f.message_zh or f.message}")
+            where = "; ".join(_where(c) for c in f.cells[:8])
+            if where:
+                print(f"             at {where}")
+    n = len(rows)
+    print(f"\n{len(reports)} report(s), {n} finding(s) "
+          f"({', '.join(f'{s} {sum(1 for _, f in rows if f.severity == s)}' for s in SEVERITIES)})")
+    if args.csv:
+        with open(args.csv, "w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(CSV_COLUMNS)
+            for r, f in rows:
+                w.writerow([
+                    r.source["path"] if r else "", r.source["sha256"] if r else "",
+                    f.rule, f.severity, " ".join(f.indicators), f.expected or "", f.found or "",
+                    f.message, f.message_zh, " | ".join(_where(c) for c in f.cells),
+                ])
+    return status
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="govstats", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -76,6 +175,17 @@ def build_parser() -> argparse.ArgumentParser:
     pp.add_argument("paths", nargs="+", metavar="PATH")
     pp.add_argument("--json", action="store_true", help="one JSON object per input, per line")
     pp.set_defaults(func=_cmd_parse)
+    pv = sub.add_parser(
+        "validate",
+        help="check reports (files or directories) and print or write their findings",
+    )
+    pv.add_argument("paths", nargs="+", metavar="PATH|DIR")
+    pv.add_argument("--csv", metavar="OUT.csv", help="write one row per finding")
+    pv.add_argument(
+        "--severity", choices=["error", "warning", "info"], default="info",
+        help="show findings of this severity or worse (default: all)",
+    )
+    pv.set_defaults(func=_cmd_validate)
     return p
 
 

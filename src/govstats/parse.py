@@ -19,6 +19,7 @@ from .narrative import extract_narrative
 from .read import read_document
 from .regimes import detect_regime
 from .report import Report
+from .validate import validate_report
 
 
 def _load(path_or_bytes: str | Path | bytes, filename: str | None) -> tuple[bytes, str | None]:
@@ -93,6 +94,8 @@ def parse_report(path_or_bytes: str | Path | bytes, filename: str | None = None)
         if "line" in v.location and doc.kind == "text" and "split" not in v.location
     }
     narrative = extract_narrative(doc, table_lines)
-    return Report(
+    report = Report(
         source=source, meta=meta, value_list=values, narrative_list=narrative, issues=issues
     )
+    report.issues.extend(validate_report(report, text=doc.text))
+    return report
