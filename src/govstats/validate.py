@@ -231,9 +231,10 @@ class _Index:
                 self.by.setdefault((v.indicator, v.applicant), v)
         self.codes = {c for c, _ in self.by}
         self.applicants = sorted({a for _, a in self.by}, key=APPLICANTS.index)
+        regime = report.meta.get("regime")
         kids: dict[str, list[str]] = defaultdict(list)
         for code, ind in catalogue().items():
-            if ind.parent:
+            if ind.parent and (regime is None or regime in ind.regimes):
                 kids[ind.parent].append(code)
         self.kids = kids
 
@@ -245,10 +246,14 @@ class _Index:
         out: list[Value | None] = []
         for code in codes:
             if code.endswith(".*"):
+                # every child row the regime's form has; a child not printed stays None so
+                # that a sum over the rest is never taken for the whole
                 base = code[:-2]
                 got = [self.get(k + suffix, applicant) for k in self.kids.get(base, [])]
-                got = [g for g in got if g is not None]
-                out.extend(got if got else [self.get(base + suffix, applicant)])
+                if not got or all(g is None for g in got):
+                    out.append(self.get(base + suffix, applicant))
+                else:
+                    out.extend(got)
             else:
                 out.append(self.get(code + suffix, applicant))
         return out
