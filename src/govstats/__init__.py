@@ -6,8 +6,19 @@
 """
 
 from .errors import GovstatsError, UnreadableInput, UnrecognisedInput
+from .panel import build_panel, load_panel, wide
 from .parse import parse_report
 from .report import Report
 
-__all__ = ["GovstatsError", "Report", "UnreadableInput", "UnrecognisedInput", "parse_report"]
+__all__ = [
+    "GovstatsError",
+    "Report",
+    "UnreadableInput",
+    "UnrecognisedInput",
+    "build_panel",
+    "load_panel",
+    "parse_report",
+    "wide",
+]
+
 __version__ = "0.1.0"

@@ -1,4 +1,5 @@
-"""Command line: ``govstats parse PATH... [--json]``."""
+"""Command line: ``govstats parse PATH... [--json]`` and
+``govstats build SOURCE_DIR... [--out data] [--jobs N] [--no-cache]``."""
 
 from __future__ import annotations
 
@@ -69,6 +70,20 @@ def _print_readable(report) -> None:  # type: ignore[no-untyped-def]
     print()
 
 
+def _cmd_build(args: argparse.Namespace) -> int:
+    from .panel import build_panel
+
+    try:
+        summary = build_panel(
+            args.sources, args.out, jobs=args.jobs, use_cache=not args.no_cache
+        )
+    except (GovstatsError, OSError) as exc:
+        print(f"govstats build: {exc}", file=sys.stderr)
+        return 1
+    print(summary, file=sys.stderr)
+    return 1 if summary.failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="govstats", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -76,6 +91,18 @@ def build_parser() -> argparse.ArgumentParser:
     pp.add_argument("paths", nargs="+", metavar="PATH")
     pp.add_argument("--json", action="store_true", help="one JSON object per input, per line")
     pp.set_defaults(func=_cmd_parse)
+    pb = sub.add_parser(
+        "build",
+        help="parse folders of reports into the panel (panel.parquet/.csv, reports.csv, "
+        "sources.csv)",
+    )
+    pb.add_argument("sources", nargs="+", metavar="SOURCE_DIR")
+    pb.add_argument("--out", default="data", help="output folder (default: data)")
+    pb.add_argument("--jobs", type=int, default=None, help="parallel processes (default: CPUs)")
+    pb.add_argument(
+        "--no-cache", action="store_true", help="parse everything again (ignore OUT/.cache)"
+    )
+    pb.set_defaults(func=_cmd_build)
     return p
 
 
