@@ -6,6 +6,7 @@
 """
 
 from .errors import GovstatsError, UnreadableInput, UnrecognisedInput
+from .panel import build_panel, load_panel, wide
 from .parse import parse_report
 from .report import Report
 from .validate import validate_report, validate_reports
@@ -15,8 +16,11 @@ __all__ = [
     "Report",
     "UnreadableInput",
     "UnrecognisedInput",
+    "build_panel",
+    "load_panel",
     "parse_report",
     "validate_report",
     "validate_reports",
+    "wide",
 ]
 __version__ = "0.1.0"

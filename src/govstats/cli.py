@@ -1,5 +1,6 @@
 """Command line: ``govstats parse PATH... [--json]`` and
-``govstats validate PATH|DIR... [--csv OUT.csv] [--severity error|warning|info]``."""
+``govstats validate PATH|DIR... [--csv OUT.csv] [--severity error|warning|info]`` and
+``govstats build SOURCE_DIR... [--out data] [--jobs N] [--no-cache]``."""
 
 from __future__ import annotations
 
@@ -167,6 +168,19 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                 ])
     return status
 
+def _cmd_build(args: argparse.Namespace) -> int:
+    from .panel import build_panel
+
+    try:
+        summary = build_panel(
+            args.sources, args.out, jobs=args.jobs, use_cache=not args.no_cache
+        )
+    except (GovstatsError, OSError) as exc:
+        print(f"govstats build: {exc}", file=sys.stderr)
+        return 1
+    print(summary, file=sys.stderr)
+    return 1 if summary.failed else 0
+
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="govstats", description=__doc__)
@@ -186,6 +200,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="show findings of this severity or worse (default: all)",
     )
     pv.set_defaults(func=_cmd_validate)
+    pb = sub.add_parser(
+        "build",
+        help="parse folders of reports into the panel (panel.parquet/.csv, reports.csv, "
+        "sources.csv)",
+    )
+    pb.add_argument("sources", nargs="+", metavar="SOURCE_DIR")
+    pb.add_argument("--out", default="data", help="output folder (default: data)")
+    pb.add_argument("--jobs", type=int, default=None, help="parallel processes (default: CPUs)")
+    pb.add_argument(
+        "--no-cache", action="store_true", help="parse everything again (ignore OUT/.cache)"
+    )
+    pb.set_defaults(func=_cmd_build)
     return p
 
 
