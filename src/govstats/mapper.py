@@ -234,6 +234,14 @@ def map_table_grid(
     if grid.spans_known:
         return res, active
     form = map_unspanned_grid(grid, layout)
+    # per table, the form-order reading replaces the header reading only where it reads more
+    # (a flat header that lines up with its columns reads the same either way)
+    for t in [t for t, n in form.tables.items() if n <= res.tables.get(t, 0)]:
+        del form.tables[t]
+    form.values = [v for v in form.values if v.location.get("table_id") in form.tables]
+    form.findings = [
+        f for f in form.findings if any(c.get("table_id") in form.tables for c in f.cells)
+    ]
     if form.tables:
         res.values = [v for v in res.values if v.location.get("table_id") not in form.tables]
         res.findings = [
@@ -319,7 +327,7 @@ def map_unspanned_grid(grid: Grid, layout: Layout) -> MapResult:
             s
             for s in range(0, first_num + 1)
             if s + n <= len(row)
-            and (s == 0 if row_spec is None else s > 0 and kinds[s - 1] == "label")
+            and (s == 0 if row_spec is None else s > 0 and "label" in kinds[:s])
             and all(k != "label" for k in kinds[s : s + n])
             and all(k == "blank" for k in kinds[s + n :])
             and all(k != "num" for k in kinds[:s])
