@@ -1,0 +1,398 @@
+"""Named rates with explicit numerators, denominators and intervals.
+
+The metrics are data: ``catalogue/metrics.yaml`` names each one, its numerator and denominator
+(sums and differences of indicator codes, per regime where they differ), the table regimes it
+can be computed for and a zh/en description.  This module only evaluates them.
+
+A metric is computed row by row on a wide frame: one column per indicator code and a
+``regime`` column (``govstats.panel.wide(load_panel(), by="indicator")`` is such a frame).
+A rate that cannot be computed is NaN with a reason, never a silent 0:
+
+>>> import pandas as pd
+>>> frame = pd.DataFrame({"regime": ["R2", "R1"], "review.corrected": [10, 3],
+...                       "review.total": [61, 12], "review.pending": [15, None]})
+>>> out = compute(frame, "review.correction.C2", ci="wilson")
+>>> out["rate"].round(3).tolist()
+[0.217, nan]
+>>> out["reason"].isna().tolist(), out.loc[1, "reason"]
+([True, False], 'not defined for R1')
+>>> compute(frame, "review.correction.C1")["rate"].round(3).tolist()
+[0.164, 0.25]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from .errors import ConfigError, GovstatsError
+from .layouts import catalogue
+
+__all__ = [
+    "CI_METHODS",
+    "Expression",
+    "Metric",
+    "MetricError",
+    "compute",
+    "compute_many",
+    "get_metric",
+    "list_metrics",
+    "metrics",
+    "proportion_ci",
+    "terms",
+]
+
+REGIMES = ("R0", "R1", "R2", "R3")
+KINDS = {"proportion": 1.0, "per100": 100.0}
+#: ``ci=`` values of :func:`compute`.  "beta" is Clopper–Pearson; "auto" uses Clopper–Pearson
+#: when the count is 0 or n or n < 30, Wilson otherwise.
+CI_METHODS = ("wilson", "beta", "clopper-pearson", "auto")
+_AUTO_SMALL_N = 30
+_TOKEN = re.compile(r"\s*([+-])?\s*(\$?[a-z_]+(?:\.[a-z_0-9]+)*)\s*")
+_OUTPUT = ["metric", "regime", "numerator", "denominator", "rate", "ci_low", "ci_high",
+           "method", "reason"]
+
+
+class MetricError(GovstatsError, ValueError):
+    """An unknown metric or an invalid argument to :func:`compute`."""
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A signed sum of indicator codes: ``terms`` is ``((+1, "review.total"),
+    (-1, "review.pending"))``.
+
+    >>> Expression.parse("review.total - review.pending").codes
+    ('review.total', 'review.pending')
+    """
+
+    terms: tuple[tuple[int, str], ...]
+
+    @classmethod
+    def parse(cls, text: str, named: Mapping[str, str] | None = None) -> Expression:
+        """Parse ``"a.b + c.d - e"``; ``$name`` is replaced by ``named[name]`` (parsed too)."""
+        text = " ".join(str(text).split())
+        out: list[tuple[int, str]] = []
+        pos = 0
+        while pos < len(text):
+            m = _TOKEN.match(text, pos)
+            if not m or m.end() == pos or (m.group(1) is None and out):
+                raise ConfigError(f"cannot parse expression {text!r} at {text[pos:]!r}")
+            sign = -1 if m.group(1) == "-" else 1
+            name = m.group(2)
+            if name.startswith("$"):
+                if not named or name[1:] not in named:
+                    raise ConfigError(f"unknown term {name!r} in expression {text!r}")
+                inner = cls.parse(named[name[1:]])
+                out.extend((sign * s, c) for s, c in inner.terms)
+            else:
+                out.append((sign, name))
+            pos = m.end()
+        if not out:
+            raise ConfigError("empty expression")
+        return cls(tuple(out))
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(c for _, c in self.terms)
+
+    def __str__(self) -> str:
+        parts = []
+        for k, (s, c) in enumerate(self.terms):
+            parts.append(c if k == 0 and s > 0 else f"{'+' if s > 0 else '−'} {c}")
+        return " ".join(parts)
+
+    def evaluate(self, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+        """Row-wise value of the expression and, per row, the first code that is missing
+        (NaN or absent from the frame) or ``None``."""
+        value = pd.Series(0.0, index=frame.index)
+        missing = pd.Series(None, index=frame.index, dtype=object)
+        for sign, code in self.terms:
+            col = (pd.to_numeric(frame[code], errors="coerce").astype(float)
+                   if code in frame.columns else pd.Series(np.nan, index=frame.index))
+            value = value + sign * col
+            missing = missing.where(missing.notna() | col.notna(), code)
+        return value, missing
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One catalogue entry of ``catalogue/metrics.yaml``."""
+
+    name: str
+    family: str
+    variant: str
+    kind: str
+    numerator: Mapping[str, Expression]  # regime -> expression
+    denominator: Mapping[str, Expression]
+    regimes: tuple[str, ...]
+    default: bool
+    zh: str
+    en: str
+    why_not: str = ""
+
+    @property
+    def scale(self) -> float:
+        """1 for a proportion, 100 for a rate per 100."""
+        return KINDS[self.kind]
+
+
+def _per_regime(raw: object, regimes: tuple[str, ...], named: Mapping[str, Mapping[str, str]],
+                where: str) -> dict[str, Expression]:
+    out: dict[str, Expression] = {}
+    for reg in regimes:
+        text = raw.get(reg) if isinstance(raw, Mapping) else raw
+        if text is None:
+            raise ConfigError(f"{where}: no expression for regime {reg}")
+        named_here = {k: v[reg] for k, v in named.items() if reg in v}
+        try:
+            out[reg] = Expression.parse(str(text), named_here)
+        except ConfigError as e:
+            raise ConfigError(f"{where} ({reg}): {e}") from None
+    return out
+
+
+@lru_cache(maxsize=1)
+def _load() -> tuple[dict[str, dict[str, str]], dict[str, Metric]]:
+    text = resources.files("govstats").joinpath("catalogue/metrics.yaml").read_text("utf-8")
+    data = yaml.safe_load(text) or {}
+    cat = catalogue()
+    named: dict[str, dict[str, str]] = {}
+    for name, spec in (data.get("terms") or {}).items():
+        named[name] = {k: " ".join(str(v).split()) for k, v in spec.items() if k in REGIMES}
+        named[name].update({k: str(v) for k, v in spec.items() if k not in REGIMES})
+    out: dict[str, Metric] = {}
+    for k, d in enumerate(data.get("metrics") or []):
+        where = f"catalogue/metrics.yaml metric {k + 1} ({d.get('name')!r})"
+        missing = {"name", "family", "variant", "kind", "numerator", "denominator", "regimes",
+                   "zh", "en"} - set(d)
+        if missing:
+            raise ConfigError(f"{where}: missing keys {sorted(missing)}")
+        if d["name"] in out:
+            raise ConfigError(f"{where}: duplicate name")
+        if d["kind"] not in KINDS:
+            raise ConfigError(f"{where}: kind must be one of {sorted(KINDS)}")
+        regimes = tuple(d["regimes"])
+        if not set(regimes) <= set(REGIMES):
+            raise ConfigError(f"{where}: unknown regimes {sorted(set(regimes) - set(REGIMES))}")
+        num = _per_regime(d["numerator"], regimes, named, f"{where} numerator")
+        den = _per_regime(d["denominator"], regimes, named, f"{where} denominator")
+        for expr in (*num.values(), *den.values()):
+            for code in expr.codes:
+                if code not in cat:
+                    raise ConfigError(f"{where}: {code!r} is not in catalogue/indicators.csv")
+        out[d["name"]] = Metric(
+            name=d["name"], family=d["family"], variant=str(d["variant"]), kind=d["kind"],
+            numerator=num, denominator=den, regimes=regimes, default=bool(d.get("default")),
+            zh=" ".join(str(d["zh"]).split()), en=" ".join(str(d["en"]).split()),
+            why_not=" ".join(str(d.get("why_not", "")).split()),
+        )
+    families: dict[str, list[Metric]] = {}
+    for m in out.values():
+        families.setdefault(m.family, []).append(m)
+    for fam, members in families.items():
+        if sum(m.default for m in members) != 1:
+            raise ConfigError(f"catalogue/metrics.yaml: family {fam!r} needs exactly one default")
+    return named, out
+
+
+def metrics() -> dict[str, Metric]:
+    """All metrics by name (loaded once from ``catalogue/metrics.yaml``)."""
+    return dict(_load()[1])
+
+
+def terms() -> dict[str, dict[str, str]]:
+    """Named terms (``$decisions``): regime → expression text, plus ``zh``/``en``/``note``."""
+    return {k: dict(v) for k, v in _load()[0].items()}
+
+
+def get_metric(name: str) -> Metric:
+    """A metric by name, or a family's default member by family name.
+
+    >>> get_metric("review.correction").name
+    'review.correction.C2'
+    """
+    table = _load()[1]
+    if name in table:
+        return table[name]
+    for m in table.values():
+        if m.family == name and m.default:
+            return m
+    raise MetricError(f"unknown metric {name!r}; see govstats.metrics.list_metrics()")
+
+
+def list_metrics() -> pd.DataFrame:
+    """The catalogue as a table (one row per metric) for documentation.
+
+    Columns: name, family, variant, default, kind, regimes, numerator, denominator (one
+    ``R1: …; R2: …`` string when the regimes differ), zh, en, why_not.
+    """
+
+    def show(exprs: Mapping[str, Expression]) -> str:
+        texts = {reg: str(e) for reg, e in exprs.items()}
+        if len(set(texts.values())) == 1:
+            return next(iter(texts.values()))
+        return "; ".join(f"{reg}: {t}" for reg, t in texts.items())
+
+    rows = [{
+        "name": m.name, "family": m.family, "variant": m.variant, "default": m.default,
+        "kind": m.kind, "regimes": " ".join(m.regimes), "numerator": show(m.numerator),
+        "denominator": show(m.denominator), "zh": m.zh, "en": m.en, "why_not": m.why_not,
+    } for m in _load()[1].values()]
+    return pd.DataFrame(rows)
+
+
+def _normalise_ci(ci: str | None) -> str | None:
+    if ci is None:
+        return None
+    key = ci.lower()
+    if key not in CI_METHODS:
+        raise MetricError(f"ci={ci!r}: use one of {CI_METHODS} or None")
+    return "beta" if key == "clopper-pearson" else key
+
+
+def proportion_ci(count: Sequence[float] | np.ndarray, nobs: Sequence[float] | np.ndarray,
+                  method: str = "wilson", alpha: float = 0.05
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Binomial intervals for plain arrays: ``(low, high, method_used)``.
+
+    ``method`` is "wilson", "beta" (Clopper–Pearson) or "auto" (Clopper–Pearson when the count
+    is 0 or n or n < 30, else Wilson).  Calls
+    ``statsmodels.stats.proportion.proportion_confint``.
+
+    >>> low, high, used = proportion_ci([10], [46])
+    >>> round(float(low[0]), 4), round(float(high[0]), 4), used[0]
+    (0.1226, 0.3557, 'wilson')
+    """
+    from statsmodels.stats.proportion import proportion_confint
+
+    method = _normalise_ci(method) or "wilson"
+    count = np.asarray(count, dtype=float)
+    nobs = np.asarray(nobs, dtype=float)
+    if method == "auto":
+        small = (count == 0) | (count == nobs) | (nobs < _AUTO_SMALL_N)
+        used = np.where(small, "beta", "wilson")
+    else:
+        used = np.full(count.shape, method, dtype=object)
+    low = np.full(count.shape, np.nan)
+    high = np.full(count.shape, np.nan)
+    for meth in ("wilson", "beta"):
+        sel = used == meth
+        if sel.any():
+            lo, hi = proportion_confint(count[sel], nobs[sel], alpha=alpha, method=meth)
+            low[sel], high[sel] = lo, hi
+    # Wilson's bounds at 0 and n are 0 and 1 up to rounding (1 - 1e-16): make them exact so
+    # the interval always contains the estimate.
+    low[count == 0] = 0.0
+    high[count == nobs] = 1.0
+    return low, high, used.astype(object)
+
+
+def _poisson_ci(count: np.ndarray, exposure: np.ndarray, alpha: float
+                ) -> tuple[np.ndarray, np.ndarray]:
+    from statsmodels.stats.rates import confint_poisson
+
+    low, high = confint_poisson(count, exposure, method="exact-c", alpha=alpha)
+    return np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+
+
+def _regimes_of(frame: pd.DataFrame, regime: str | None) -> pd.Series:
+    if regime is not None:
+        if regime not in REGIMES:
+            raise MetricError(f"regime={regime!r}: use one of {REGIMES}")
+        return pd.Series(regime, index=frame.index, dtype=object)
+    if "regime" not in frame.columns:
+        raise MetricError("the frame has no 'regime' column; pass regime='R2' (or R0/R1/R3)")
+    return frame["regime"].astype(object).where(frame["regime"].notna(), None)
+
+
+def compute(frame: pd.DataFrame, metric: str, ci: str | None = "wilson", alpha: float = 0.05,
+            regime: str | None = None) -> pd.DataFrame:
+    """Evaluate one metric on every row of ``frame``.
+
+    ``frame`` has one column per indicator code (absent columns count as missing) and a
+    ``regime`` column, or pass ``regime=`` for all rows.  ``metric`` is a metric name
+    (``"review.correction.C2"``) or a family (``"review.correction"`` → its default).
+    ``ci``: "wilson" (default), "beta"/"clopper-pearson", "auto" or None.  For ``per100``
+    metrics the interval is the exact Poisson (Garwood) interval of the count given the
+    denominator, whatever ``ci`` says (``method`` says "poisson-exact").
+
+    Returns a frame on ``frame.index`` with columns metric, regime, numerator, denominator,
+    rate, ci_low, ci_high, method, reason.  ``reason`` is set on every row whose rate is NaN:
+    "regime unknown", "not defined for R1", "missing numerator: CODE", "missing denominator:
+    CODE", "zero denominator", "negative denominator", "negative numerator", "numerator
+    exceeds denominator".
+    """
+    m = get_metric(metric)
+    method = _normalise_ci(ci)
+    regimes = _regimes_of(frame, regime)
+    n = len(frame)
+    num = np.full(n, np.nan)
+    den = np.full(n, np.nan)
+    reason = np.full(n, None, dtype=object)
+    known = regimes.notna().to_numpy()
+    reason[~known] = "regime unknown"
+    for reg in pd.unique(regimes[known]):
+        sel = (regimes == reg).to_numpy()
+        if reg not in m.regimes:
+            reason[sel] = f"not defined for {reg}"
+            continue
+        sub = frame.loc[sel]
+        nv, nmiss = m.numerator[reg].evaluate(sub)
+        dv, dmiss = m.denominator[reg].evaluate(sub)
+        num[sel], den[sel] = nv.to_numpy(), dv.to_numpy()
+        why = np.where(nmiss.notna(), "missing numerator: " + nmiss.astype(str),
+                       np.where(dmiss.notna(), "missing denominator: " + dmiss.astype(str),
+                                None))
+        reason[sel] = why
+    ok = pd.isna(reason)
+    with np.errstate(invalid="ignore"):
+        checks = [
+            (den == 0, "zero denominator"),
+            (den < 0, "negative denominator"),
+            (num < 0, "negative numerator"),
+        ]
+        if m.kind == "proportion":
+            checks.append((num > den, "numerator exceeds denominator"))
+    for bad, text in checks:
+        hit = ok & bad
+        reason[hit] = text
+        ok &= ~hit
+    rate = np.full(n, np.nan)
+    low = np.full(n, np.nan)
+    high = np.full(n, np.nan)
+    used = np.full(n, None, dtype=object)
+    rate[ok] = m.scale * num[ok] / den[ok]
+    if method is not None and ok.any():
+        if m.kind == "proportion":
+            low[ok], high[ok], used[ok] = proportion_ci(num[ok], den[ok], method, alpha)
+        else:
+            lo, hi = _poisson_ci(num[ok], den[ok], alpha)
+            low[ok], high[ok], used[ok] = m.scale * lo, m.scale * hi, "poisson-exact"
+    reason = np.array([None if pd.isna(r) else str(r) for r in reason], dtype=object)
+    used = np.array([None if pd.isna(u) else str(u) for u in used], dtype=object)
+    out = pd.DataFrame({
+        "metric": m.name, "regime": regimes.to_numpy(), "numerator": num, "denominator": den,
+        "rate": rate, "ci_low": low, "ci_high": high, "method": used, "reason": reason,
+    }, index=frame.index)
+    return out[_OUTPUT]
+
+
+def compute_many(frame: pd.DataFrame, names: Iterable[str] | None = None, *,
+                 defaults_only: bool = False, **kwargs: object) -> pd.DataFrame:
+    """:func:`compute` for several metrics (all of them when ``names`` is None, or only each
+    family's default with ``defaults_only``), stacked into one long frame.  The index of
+    ``frame`` is kept (with repeats); ``metric`` tells the rows apart."""
+    if names is None:
+        names = [m.name for m in _load()[1].values() if m.default or not defaults_only]
+    parts = [compute(frame, name, **kwargs) for name in names]  # type: ignore[arg-type]
+    if not parts:
+        return pd.DataFrame(columns=_OUTPUT)
+    return pd.concat(parts)

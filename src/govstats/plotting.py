@@ -1,0 +1,538 @@
+"""Paper-ready figures: a CJK-capable style and the plots papers on these reports use.
+
+Call :func:`use_paper_style` (or ``with paper_style():``) before plotting.  It registers the
+CJK font shipped in the PyPI package ``paperang-p2-fonts-cjk`` (WenQuanYi Micro Hei, Apache
+License 2.0 per the font's own name table; the package is MIT) with
+``matplotlib.font_manager.fontManager.addfont`` — nothing happens at import time and no system
+font or font cache is needed — and sets TrueType (Type 42) embedding for PDF and PostScript,
+the colour-blind-safe Okabe–Ito palette and a marker and line style per series so grayscale
+prints stay readable.  Latin text uses DejaVu Sans (bundled with matplotlib); Chinese falls
+back to the CJK font glyph by glyph.
+
+Every plot function returns a :class:`matplotlib.figure.Figure` (made without pyplot, so no
+figure is left open in a global registry); :func:`save_figure` writes it as PDF and PNG.
+
+>>> import govstats.plotting as gp
+>>> family = gp.use_paper_style()                      # doctest: +SKIP
+>>> fig = gp.plot_funnel([3, 10, 40], [20, 61, 300], labels=["甲", "乙", "丙"])  # doctest: +SKIP
+>>> gp.save_figure(fig, "funnel_review_c2")            # doctest: +SKIP
+[PosixPath('figures/funnel_review_c2.pdf'), PosixPath('figures/funnel_review_c2.png')]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import GovstatsError
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from .stats import BetaBinomialFit
+
+__all__ = [
+    "HATCHES",
+    "LINESTYLES",
+    "MARKERS",
+    "OKABE_ITO",
+    "PALETTE",
+    "REGIME_BREAKS",
+    "PlottingError",
+    "cjk_font_path",
+    "label",
+    "paper_style",
+    "plot_funnel",
+    "plot_outcome_shares",
+    "plot_rates",
+    "plot_shrinkage",
+    "plot_trends",
+    "save_figure",
+    "use_paper_style",
+]
+
+#: Okabe & Ito (2008), "Color Universal Design": distinguishable with all common colour-vision
+#: deficiencies.
+OKABE_ITO = {
+    "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73",
+    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7",
+}
+#: Series colours in order (yellow last: weak on white paper).
+PALETTE = [OKABE_ITO[k] for k in ("blue", "vermillion", "bluish_green", "orange", "sky_blue",
+                                  "reddish_purple", "black", "yellow")]
+MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
+LINESTYLES = ["-", "--", ":", "-.", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 3)),
+              (0, (8, 2, 2, 2))]
+#: Hatches for filled areas (stacked shares), one per palette colour.
+HATCHES = ["", "////", "....", "xxxx", "\\\\\\\\", "oo", "++", "----"]
+#: First report year of each new table regime: R1 2014, R2 2019 (a mixed year: the revised
+#: Regulations took effect on 15 May 2019), R3 2021.
+REGIME_BREAKS = (2014, 2019, 2021)
+MIXED_YEAR = 2019
+_FONT_PACKAGE = "paperang_p2_fonts_cjk"
+_FONT_FILE = "fonts/wqy-microhei.ttc"
+_LATIN_FAMILY = "DejaVu Sans"
+
+#: Bilingual labels, one dictionary: key -> (zh, en).  Indicator codes and metric names not
+#: listed here fall back to ``catalogue/indicators.csv`` and ``catalogue/metrics.yaml``.
+LABELS: dict[str, tuple[str, str]] = {
+    "year": ("年份", "Year"),
+    "rate": ("比率", "Rate"),
+    "share": ("占比", "Share"),
+    "n": ("分母（件）", "Denominator (cases)"),
+    "target": ("总体比率", "Pooled rate"),
+    "limit_95": ("95% 控制限", "95% limits"),
+    "limit_99.8": ("99.8% 控制限", "99.8% limits"),
+    "raw": ("原始比率", "Raw rate"),
+    "shrunk": ("收缩后比率（经验贝叶斯）", "Shrunk rate (empirical Bayes)"),
+    "prior_mean": ("先验均值", "Prior mean"),
+    "interval": ("95% 区间", "95% interval"),
+    "mixed_year": ("2019 新旧条例过渡年", "2019: mixed year (new rules from 15 May)"),
+    "regime_break": ("统计表格式变化", "Table format change"),
+    "outcome.granted": ("予以公开", "Granted"),
+    "outcome.partial": ("部分公开", "Partly granted"),
+    "outcome.denied": ("不予公开", "Denied"),
+    "outcome.unable": ("无法提供", "Unable to provide"),
+    "outcome.not_processed": ("不予处理", "Not processed"),
+    "outcome.other": ("其他处理", "Other handling"),
+    "outcome.already_public": ("属于已主动公开范围", "Already public"),
+    "outcome.not_this_agency": ("不属于本机关公开", "Not this agency's"),
+    "outcome.not_exist": ("信息不存在", "Does not exist"),
+    "outcome.amend_notice": ("告知更改补充", "Told to amend"),
+    "outcome.other_channel": ("告知其他途径", "Referred elsewhere"),
+}
+OUTCOME_CODES = ("outcome.granted", "outcome.partial", "outcome.denied", "outcome.unable",
+                 "outcome.not_processed", "outcome.other")
+LANGS = ("zh", "en", "both")
+
+
+class PlottingError(GovstatsError):
+    """Missing font package, bad input frame or option."""
+
+
+# --------------------------------------------------------------------------------------------
+# Style
+# --------------------------------------------------------------------------------------------
+
+
+def cjk_font_path() -> Path:
+    """The TrueType collection of WenQuanYi Micro Hei shipped in ``paperang-p2-fonts-cjk``."""
+    try:
+        root = resources.files(_FONT_PACKAGE)
+    except ModuleNotFoundError:
+        raise PlottingError(
+            "the CJK font package is missing: pip install 'govstats[analysis]' "
+            "(it installs paperang-p2-fonts-cjk)") from None
+    path = Path(str(root.joinpath(_FONT_FILE)))
+    if not path.is_file():
+        raise PlottingError(f"font file {_FONT_FILE} not found in {_FONT_PACKAGE} at {path}")
+    return path
+
+
+def _register_font(path: Path) -> str:
+    from matplotlib import font_manager
+
+    fm = font_manager.fontManager
+    if not any(Path(f.fname) == path for f in fm.ttflist):
+        fm.addfont(str(path))
+    return font_manager.FontProperties(fname=str(path)).get_name()
+
+
+def _style_rc(cjk_family: str) -> dict[str, Any]:
+    from cycler import cycler
+
+    n = len(PALETTE)
+    return {
+        "font.family": [_LATIN_FAMILY, cjk_family],
+        "font.size": 8.5,
+        "axes.titlesize": 9,
+        "axes.labelsize": 8.5,
+        "xtick.labelsize": 7.5,
+        "ytick.labelsize": 7.5,
+        "legend.fontsize": 7.5,
+        "legend.frameon": False,
+        "axes.unicode_minus": True,
+        "pdf.fonttype": 42,
+        "ps.fonttype": 42,
+        "axes.prop_cycle": (cycler(color=PALETTE) + cycler(marker=MARKERS[:n])
+                            + cycler(linestyle=LINESTYLES[:n])),
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": False,
+        "lines.linewidth": 1.2,
+        "lines.markersize": 4,
+        "image.cmap": "cividis",
+        "figure.dpi": 100,
+        "savefig.dpi": 300,
+        "savefig.bbox": "tight",
+        "hatch.linewidth": 0.6,
+    }
+
+
+def use_paper_style(font_path: str | Path | None = None) -> str:
+    """Register the CJK font and set the paper style globally; returns the CJK family name.
+
+    ``font_path`` overrides the bundled font (any TrueType/OpenType file with CJK glyphs).
+    Safe to call repeatedly.  Use :func:`paper_style` for a temporary style.
+    """
+    import matplotlib as mpl
+
+    family = _register_font(Path(font_path) if font_path else cjk_font_path())
+    mpl.rcParams.update(_style_rc(family))
+    return family
+
+
+@contextlib.contextmanager
+def paper_style(font_path: str | Path | None = None) -> Iterator[str]:
+    """``with paper_style(): ...`` — the paper style for the block only."""
+    import matplotlib as mpl
+
+    family = _register_font(Path(font_path) if font_path else cjk_font_path())
+    with mpl.rc_context(_style_rc(family)):
+        yield family
+
+
+def label(key: str, lang: str = "zh") -> str:
+    """Label of a key (indicator code, metric name or plot word) in "zh", "en" or "both".
+
+    >>> label("outcome.granted", "both")
+    '予以公开 / Granted'
+    >>> label("review.correction.C2", "en")
+    'Reconsideration correction rate, corrected / concluded cases (C2)'
+    """
+    if lang not in LANGS:
+        raise PlottingError(f"lang must be one of {LANGS}")
+    pair = LABELS.get(key)
+    if pair is None:
+        from .layouts import catalogue
+        from .metrics import metrics
+
+        if key in (mets := metrics()):
+            pair = (mets[key].zh, mets[key].en)
+        elif key in (cat := catalogue()):
+            pair = (cat[key].label_zh, cat[key].label_en)
+        else:
+            pair = (key, key)
+    zh, en = pair
+    return {"zh": zh, "en": en, "both": f"{zh} / {en}"}[lang]
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------------
+
+
+def _figure(**kwargs: Any) -> Figure:
+    from matplotlib.figure import Figure
+
+    return Figure(layout="constrained", **kwargs)
+
+
+def _long(frame: pd.DataFrame) -> pd.DataFrame:
+    """Index levels as columns (the panel's (jurisdiction_id, year) MultiIndex)."""
+    names = [n for n in frame.index.names if n is not None and n not in frame.columns]
+    return frame.reset_index(level=names) if names else frame.copy()
+
+
+def _need(frame: pd.DataFrame, cols: Sequence[str | None]) -> None:
+    missing = [c for c in cols if c is not None and c not in frame.columns]
+    if missing:
+        raise PlottingError(f"columns {missing} are not in the frame (or its index)")
+
+
+def _mark_regimes(ax: Axes, breaks: Sequence[int]) -> None:
+    for year in breaks:
+        if year == MIXED_YEAR:
+            ax.axvspan(year - 0.5, year + 0.5, color="0.88", lw=0, zorder=0)
+        else:
+            ax.axvline(year - 0.5, color="0.45", lw=0.7, ls=(0, (4, 2)), zorder=0)
+
+
+def _regime_note(breaks: Sequence[int], lang: str) -> str:
+    lines = [b for b in breaks if b != MIXED_YEAR]
+    zh = ["虚线：统计表格式变化（" + "、".join(f"{b} 年起" for b in lines) + "）"] if lines else []
+    en = ["dashed: table format changes (from " + ", ".join(map(str, lines)) + ")"] if lines \
+        else []
+    if MIXED_YEAR in breaks:
+        zh.append("灰色：2019 年新旧条例过渡（新条例 5 月 15 日施行）")
+        en.append("grey: 2019, revised Regulations in force from 15 May")
+    return {"zh": "；".join(zh), "en": "; ".join(en),
+            "both": "；".join(zh) + "\n" + "; ".join(en)}[lang]
+
+
+def _legend(fig: Figure, ax: Axes, own: bool, ncols: int) -> None:
+    """Legend under the plot when the figure is ours, inside the axes otherwise."""
+    if own:
+        fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=ncols)
+    else:
+        ax.legend(ncols=ncols)
+
+
+# --------------------------------------------------------------------------------------------
+# Plots
+# --------------------------------------------------------------------------------------------
+
+
+def plot_trends(frame: pd.DataFrame, value: str, *, lower: str | None = None,
+                upper: str | None = None, unit: str = "jurisdiction_id", year: str = "year",
+                title: str | None = "jurisdiction", ncols: int = 4,
+                breaks: Sequence[int] = REGIME_BREAKS, sharey: bool = True,
+                ylabel: str | None = None, lang: str = "zh", note: bool = True,
+                panel_size: tuple[float, float] = (1.9, 1.5)) -> Figure:
+    """Small multiples: one panel per unit, ``value`` by year, with the regime breaks marked
+    (dashed lines before 2014 and 2021, 2019 shaded as the mixed year).
+
+    ``frame``: long or panel-shaped (MultiIndex ``(jurisdiction_id, year)``), e.g. the wide
+    panel or the output of :func:`govstats.metrics.compute` joined with the panel's
+    ``jurisdiction`` column.  ``lower`` / ``upper`` draw an interval band (e.g. ``ci_low`` /
+    ``ci_high``); ``title`` names the column of panel titles (falls back to ``unit``).
+    Missing values leave gaps: they are not interpolated.  ``note`` puts a one-line key of
+    the break marks above the panels.
+    """
+    data = _long(frame)
+    _need(data, [value, unit, year, lower, upper])
+    if title is None or title not in data.columns:
+        title = unit
+    units = list(dict.fromkeys(data[unit]))
+    if not units:
+        raise PlottingError("nothing to plot: the frame is empty")
+    ncols = max(1, min(ncols, len(units)))
+    nrows = int(np.ceil(len(units) / ncols))
+    fig = _figure(figsize=(panel_size[0] * ncols, panel_size[1] * nrows + 0.3))
+    axes = np.atleast_1d(fig.subplots(nrows, ncols, sharex=True, sharey=sharey, squeeze=False)
+                         ).ravel()
+    color, marker = PALETTE[0], MARKERS[0]
+    for ax, u in zip(axes, units, strict=False):
+        sub = data.loc[data[unit] == u].sort_values(year)
+        x = sub[year].to_numpy(dtype=float)
+        # reindex on every year so a missing year breaks the line instead of bridging it
+        full = np.arange(x.min(), x.max() + 1) if len(x) else x
+        yv = sub.set_index(year)[value].astype(float).reindex(full)
+        if lower and upper:
+            lo = sub.set_index(year)[lower].astype(float).reindex(full)
+            hi = sub.set_index(year)[upper].astype(float).reindex(full)
+            ax.fill_between(full, lo, hi, color=color, alpha=0.18, lw=0)
+        ax.plot(full, yv.to_numpy(), color=color, marker=marker, ls="-")
+        name = sub[title].iloc[0] if len(sub) else u
+        ax.set_title(str(name), loc="left")
+        _mark_regimes(ax, breaks)
+    for ax in axes[len(units):]:
+        ax.set_visible(False)
+    ylab = ylabel if ylabel is not None else label(value, lang)
+    fig.supxlabel(label("year", lang), fontsize=8.5)
+    fig.supylabel(ylab, fontsize=8.5)
+    if note and breaks:
+        fig.suptitle(_regime_note(breaks, lang), fontsize=7, color="0.3")
+    xs = data[year].astype(float)
+    axes[0].set_xlim(xs.min() - 0.7, xs.max() + 0.7)
+    return fig
+
+
+def plot_funnel(y: Sequence[float] | np.ndarray, n: Sequence[float] | np.ndarray, *,
+                target: float | None = None, phi: float | str | None = None,
+                levels: Sequence[float] = (0.95, 0.998), labels: Sequence[object] | None = None,
+                annotate: bool = True, log_x: bool = False, ylabel: str | None = None,
+                lang: str = "zh", ax: Axes | None = None) -> Figure:
+    """Funnel plot: unit rates y/n against n with exact binomial control limits around the
+    pooled (or given) ``target``; ``phi`` widens them for overdispersion ("estimate" or a
+    number, see :func:`govstats.stats.funnel_data`).  Units outside the outermost limits are
+    drawn in vermillion and, with ``annotate``, labelled."""
+    from .stats import funnel_data, funnel_limits
+
+    units, p0, ph = funnel_data(y, n, target=target, levels=levels, phi=phi, labels=labels)
+    if ax is None:
+        fig = _figure(figsize=(4.2, 3.2))
+        ax = fig.add_subplot()
+    else:
+        fig = ax.get_figure()
+    nmax = float(units["n"].max())
+    grid = np.unique(np.round(np.geomspace(1, max(nmax * 1.08, 2), 300)))
+    lim = funnel_limits(p0, grid, levels, phi=ph)
+    styles = [(0, (4, 2)), (0, (1, 1.5))]
+    for k, level in enumerate(levels):
+        name = f"{level * 100:g}"
+        key = f"limit_{name}"
+        text = label(key, lang) if key in LABELS else f"{name}%"
+        ls = styles[k % len(styles)]
+        ax.plot(grid, lim[f"upper_{name}"], color="0.3", lw=0.9, ls=ls, marker="", label=text)
+        ax.plot(grid, lim[f"lower_{name}"], color="0.3", lw=0.9, ls=ls, marker="")
+    ax.axhline(p0, color="0.1", lw=0.9, ls="-", label=label("target", lang))
+    outer = f"flag_{max(levels) * 100:g}"
+    out = units[outer] != ""
+    ax.scatter(units.loc[~out, "n"], units.loc[~out, "rate"], s=16, marker="o",
+               facecolor=PALETTE[0], edgecolor="white", linewidth=0.4, zorder=3)
+    ax.scatter(units.loc[out, "n"], units.loc[out, "rate"], s=22, marker="D",
+               facecolor=OKABE_ITO["vermillion"], edgecolor="black", linewidth=0.4, zorder=4)
+    if annotate and labels is not None:
+        for name, row in units.loc[out].iterrows():
+            ax.annotate(str(name), (row["n"], row["rate"]), xytext=(3, 3),
+                        textcoords="offset points", fontsize=6.5)
+    if log_x:
+        ax.set_xscale("log")
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel(label("n", lang))
+    ax.set_ylabel(ylabel if ylabel is not None else label("rate", lang))
+    note = f"φ = {ph:.2f}" if ph != 1 else ""
+    if note:
+        ax.text(0.99, 0.99, note, transform=ax.transAxes, ha="right", va="top", fontsize=7)
+    ax.legend(loc="upper right" if not note else "upper center")
+    return fig
+
+
+def plot_outcome_shares(frame: pd.DataFrame, codes: Sequence[str] = OUTCOME_CODES, *,
+                        row_label: str | None = None, lang: str = "zh",
+                        title: str | None = None, ax: Axes | None = None) -> Figure:
+    """100 %-stacked horizontal bars of outcome shares, one bar per row of ``frame``.
+
+    ``codes`` default to the R2/R3 outcome sections (（一）…（六）); for R1 rows pass the R1
+    answer rows.  Each bar's shares are count / sum of ``codes`` in that row; rows with a
+    missing part or a zero sum are left out (a blank is not 0).  Bars are labelled by
+    ``row_label`` (a column) or the index.  Colours and hatches both encode the category.
+    """
+    _need(frame, list(codes))
+    counts = frame[list(codes)].apply(pd.to_numeric, errors="coerce").astype(float)
+    if row_label is not None:
+        _need(frame, [row_label])
+        names = frame[row_label].astype(str)
+    else:
+        names = pd.Series([" ".join(map(str, i)) if isinstance(i, tuple) else str(i)
+                           for i in frame.index], index=frame.index)
+    total = counts.sum(axis=1, skipna=False)
+    keep = counts.notna().all(axis=1) & (total > 0)
+    counts, total, names = counts.loc[keep], total.loc[keep], names.loc[keep]
+    if counts.empty:
+        raise PlottingError("no row has all outcome parts and a positive total")
+    shares = counts.div(total, axis=0)
+    own = ax is None
+    if ax is None:
+        fig = _figure(figsize=(5.2, 0.28 * len(shares) + 1.3))
+        ax = fig.add_subplot()
+    else:
+        fig = ax.get_figure()
+    ypos = np.arange(len(shares))[::-1]
+    left = np.zeros(len(shares))
+    for k, code in enumerate(codes):
+        ax.barh(ypos, shares[code].to_numpy(), left=left, height=0.72,
+                color=PALETTE[k % len(PALETTE)], hatch=HATCHES[k % len(HATCHES)],
+                edgecolor="white", linewidth=0.4, label=label(code, lang))
+        left += shares[code].to_numpy()
+    ax.set_yticks(ypos, names.tolist())
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(_percent())
+    ax.set_xlabel(label("share", lang))
+    if title:
+        ax.set_title(title, loc="left")
+    _legend(fig, ax, own, ncols=min(3, len(codes)))
+    return fig
+
+
+def plot_shrinkage(fit: BetaBinomialFit, *, lang: str = "zh", max_units: int = 40,
+                   xlabel: str | None = None, ax: Axes | None = None) -> Figure:
+    """Raw versus shrunk rates (:func:`govstats.stats.eb_shrink`): one row per unit sorted by
+    size (largest on top), the raw rate as an open circle, an arrow to the posterior mean
+    (filled) with its interval, and the prior mean as a vertical line.  Small units move
+    most.  At most ``max_units`` largest units are drawn."""
+    u = fit.units.loc[fit.units["n"] > 0].sort_values("n", ascending=False).head(max_units)
+    own = ax is None
+    if ax is None:
+        fig = _figure(figsize=(4.4, 0.24 * len(u) + 1.2))
+        ax = fig.add_subplot()
+    else:
+        fig = ax.get_figure()
+    ypos = np.arange(len(u))[::-1]
+    ax.axvline(fit.prior_mean, color="0.45", lw=0.8, ls=(0, (4, 2)),
+               label=label("prior_mean", lang))
+    ax.hlines(ypos, u["post_low"], u["post_high"], color=PALETTE[0], lw=1.0,
+              label=label("interval", lang))
+    for yk, (_, row) in zip(ypos, u.iterrows(), strict=True):
+        ax.annotate("", xy=(row["post_mean"], yk), xytext=(row["raw"], yk),
+                    arrowprops={"arrowstyle": "->", "color": "0.5", "lw": 0.6,
+                                "shrinkA": 2, "shrinkB": 2})
+    ax.scatter(u["raw"], ypos, s=18, marker="o", facecolor="white",
+               edgecolor=OKABE_ITO["vermillion"], linewidth=0.9, zorder=3,
+               label=label("raw", lang))
+    ax.scatter(u["post_mean"], ypos, s=16, marker="s", color=PALETTE[0], zorder=4,
+               label=label("shrunk", lang))
+    ax.set_yticks(ypos, [f"{i} (n={int(n)})" for i, n in zip(u.index, u["n"], strict=True)])
+    ax.set_xlim(-0.02, 1.02)
+    ax.xaxis.set_major_formatter(_percent())
+    ax.set_xlabel(xlabel if xlabel is not None else label("rate", lang))
+    _legend(fig, ax, own, ncols=2)
+    return fig
+
+
+def plot_rates(result: pd.DataFrame, *, labels: Mapping[object, str] | pd.Series | None = None,
+               lang: str = "zh", xlabel: str | None = None, ax: Axes | None = None) -> Figure:
+    """Dot-and-whisker plot of one metric (:func:`govstats.metrics.compute` output) sorted by
+    denominator, not by rate (largest on top).  Rows without a rate are left out; their count
+    is noted under the axis.  ``labels`` maps the result's index to row names."""
+    _need(result, ["rate", "ci_low", "ci_high", "denominator"])
+    ok = result.loc[result["rate"].notna()].sort_values("denominator", ascending=False)
+    if ok.empty:
+        raise PlottingError("no row has a rate to plot")
+    if ax is None:
+        fig = _figure(figsize=(4.2, 0.22 * len(ok) + 1.1))
+        ax = fig.add_subplot()
+    else:
+        fig = ax.get_figure()
+    ypos = np.arange(len(ok))[::-1]
+    ax.hlines(ypos, ok["ci_low"], ok["ci_high"], color=PALETTE[0], lw=1.0)
+    ax.scatter(ok["rate"], ypos, s=16, marker="o", color=PALETTE[0], zorder=3)
+    names = [labels[i] if labels is not None and i in labels else
+             (" ".join(map(str, i)) if isinstance(i, tuple) else str(i)) for i in ok.index]
+    ax.set_yticks(ypos, [f"{nm} (n={int(d)})" for nm, d in zip(names, ok["denominator"],
+                                                                strict=True)])
+    metric = str(result["metric"].iloc[0]) if "metric" in result.columns else "rate"
+    ax.set_xlabel(xlabel if xlabel is not None else label(metric, lang))
+    if metric == "rate" or _metric_kind(metric) == "proportion":
+        ax.set_xlim(-0.02, 1.02)
+        ax.xaxis.set_major_formatter(_percent())
+    dropped = len(result) - len(ok)
+    if dropped:
+        ax.text(1.0, -0.12, f"{dropped} × NaN", transform=ax.transAxes, ha="right",
+                va="top", fontsize=6.5, color="0.4")
+    return fig
+
+
+def _metric_kind(name: str) -> str:
+    from .metrics import MetricError, get_metric
+
+    try:
+        return get_metric(name).kind
+    except MetricError:
+        return "proportion"
+
+
+def _percent() -> Any:
+    from matplotlib.ticker import PercentFormatter
+
+    return PercentFormatter(xmax=1.0, decimals=0)
+
+
+# --------------------------------------------------------------------------------------------
+# Saving
+# --------------------------------------------------------------------------------------------
+
+
+def save_figure(fig: Figure, name: str, out_dir: str | Path = "figures",
+                formats: Sequence[str] = ("pdf", "png"), dpi: int = 300) -> list[Path]:
+    """Write ``fig`` as ``out_dir/name.pdf`` and ``out_dir/name.png`` (creating ``out_dir``);
+    returns the paths.  ``name`` is a plain file stem (letters, digits, ``_ . -``)."""
+    if not re.fullmatch(r"[\w.-]+", name) or name.startswith("."):
+        raise PlottingError(f"figure name {name!r}: use a plain file stem like 'funnel_c2'")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for fmt in formats:
+        path = out / f"{name}.{fmt}"
+        fig.savefig(path, format=fmt, dpi=dpi)
+        paths.append(path)
+    return paths

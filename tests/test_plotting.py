@@ -1,0 +1,268 @@
+"""govstats.plotting: Chinese labels without missing glyphs, TrueType-embedded PDFs, plots.
+
+Every test here runs with warnings as errors, so matplotlib's "Glyph … missing from font(s)"
+UserWarning fails it.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import textwrap
+import warnings
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+import govstats.metrics as M
+import govstats.plotting as gp
+import govstats.stats as S
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+NAMES = ["临沂市", "上海市", "洪泽区", "莆田市", "福建省"]
+
+
+def pdf_fonts(data: bytes) -> dict[str, list[str]]:
+    """Font facts of a PDF written by matplotlib (its font dictionaries are not compressed)."""
+    return {
+        "subtypes": [m.decode() for m in re.findall(rb"/Subtype\s*/(\w+)", data)],
+        "base_fonts": [m.decode() for m in re.findall(rb"/BaseFont\s*/([^\s/<>\[\]]+)", data)],
+        "font_files": [m.decode() for m in re.findall(rb"/(FontFile[23]?)\b", data)],
+    }
+
+
+def assert_truetype_only(path: Path) -> dict[str, list[str]]:
+    facts = pdf_fonts(path.read_bytes())
+    assert "Type3" not in facts["subtypes"], facts
+    assert "Type1" not in facts["subtypes"], facts
+    assert facts["font_files"] and set(facts["font_files"]) == {"FontFile2"}, facts
+    assert "Type0" in facts["subtypes"] and "CIDFontType2" in facts["subtypes"], facts
+    # one embedded TrueType program per font used
+    assert len(facts["font_files"]) == len(set(facts["base_fonts"])), facts
+    return facts
+
+
+@pytest.fixture
+def style():
+    with gp.paper_style() as family, warnings.catch_warnings():
+        warnings.simplefilter("error")
+        yield family
+
+
+@pytest.fixture
+def panel() -> pd.DataFrame:
+    rng = np.random.default_rng(1)
+    rows = []
+    for j, name in enumerate(NAMES):
+        for year in range(2009, 2025):
+            regime = "R0" if year < 2014 else "R1" if year < 2019 else "R2" if year < 2021 \
+                else "R3"
+            rows.append({"jurisdiction_id": f"j{j}", "year": year, "jurisdiction": name,
+                         "regime": regime, "requests.new": float(rng.integers(10, 500))})
+    frame = pd.DataFrame(rows).set_index(["jurisdiction_id", "year"])
+    frame.loc[("j1", 2016), "requests.new"] = np.nan
+    return frame
+
+
+def test_font_file_is_shipped_and_permissively_licensed() -> None:
+    from fontTools.ttLib import TTCollection
+
+    path = gp.cjk_font_path()
+    assert path.is_file() and path.suffix == ".ttc"
+    names = TTCollection(str(path)).fonts[0]["name"]
+    assert names.getDebugName(1) == "WenQuanYi Micro Hei"
+    assert "Apache License" in names.getDebugName(13)
+
+
+def test_style_settings(style: str) -> None:
+    assert style == "WenQuanYi Micro Hei"
+    assert mpl.rcParams["pdf.fonttype"] == 42 and mpl.rcParams["ps.fonttype"] == 42
+    assert mpl.rcParams["font.family"] == ["DejaVu Sans", "WenQuanYi Micro Hei"]
+    cycle = mpl.rcParams["axes.prop_cycle"].by_key()
+    assert cycle["color"][:2] == [gp.OKABE_ITO["blue"], gp.OKABE_ITO["vermillion"]]
+    assert len(set(cycle["marker"])) == len(cycle["color"])
+    assert len({str(ls) for ls in cycle["linestyle"]}) == len(cycle["color"])
+
+
+def test_missing_glyph_is_an_error_without_the_cjk_font(tmp_path: Path) -> None:
+    """The guard the other tests rely on: Chinese in DejaVu Sans alone must fail."""
+    fig = Figure()
+    fig.add_subplot().set_title("纠错率")
+    with mpl.rc_context({"font.family": ["DejaVu Sans"]}), warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(UserWarning, match="missing from font"):
+            fig.savefig(tmp_path / "x.png")
+
+
+def test_trends_pdf_embeds_truetype_and_real_chinese_text(style: str, panel: pd.DataFrame,
+                                                          tmp_path: Path) -> None:
+    fig = gp.plot_trends(panel, "requests.new", ncols=3)
+    assert isinstance(fig, Figure)
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(visible) == len(NAMES)
+    assert [ax.get_title(loc="left") for ax in visible] == NAMES
+    # the 2019 mixed year is shaded and the 2014 / 2021 breaks are drawn on every panel
+    ax0 = visible[0]
+    verticals = {tuple(line.get_xdata()) for line in ax0.lines if len(line.get_xdata()) == 2}
+    assert verticals == {(2013.5, 2013.5), (2020.5, 2020.5)}
+    assert len(ax0.patches) == 1
+    # a missing year is a gap, not a bridge
+    (series,) = [line for line in visible[1].lines if len(line.get_xdata()) > 2]
+    assert series.get_xdata()[2016 - 2009] == 2016
+    assert np.isnan(series.get_ydata()[2016 - 2009])
+    pdf, png = gp.save_figure(fig, "trends", out_dir=tmp_path)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    facts = assert_truetype_only(pdf)
+    assert any("WenQuanYiMicroHei" in f for f in facts["base_fonts"])
+    assert any("DejaVuSans" in f for f in facts["base_fonts"])
+    pdfplumber = pytest.importorskip("pdfplumber")
+    with pdfplumber.open(pdf) as doc:
+        text = doc.pages[0].extract_text()
+        fonts = {c["fontname"] for c in doc.pages[0].chars}
+    assert "临沂市" in text and "年份" in text
+    assert any("WenQuanYiMicroHei" in f for f in fonts)
+
+
+def test_trends_with_metric_intervals(style: str, tmp_path: Path) -> None:
+    idx = pd.MultiIndex.from_product([["a", "b"], range(2017, 2023)],
+                                     names=["jurisdiction_id", "year"])
+    frame = pd.DataFrame({
+        "regime": ["R1", "R1", "R2", "R2", "R3", "R3"] * 2,
+        "review.corrected": [1, 2, 3, 1, 0, 2] * 2, "review.total": [10, 12, 9, 8, 5, 7] * 2,
+        "review.pending": [np.nan, np.nan, 2, 1, 0, 1] * 2}, index=idx)
+    res = M.compute(frame, "review.correction.C1")
+    fig = gp.plot_trends(res, "rate", lower="ci_low", upper="ci_high", title=None,
+                         lang="both")
+    assert len(fig.axes[0].collections) == 1  # the interval band
+    assert fig.get_suptitle().startswith("虚线")
+    assert_truetype_only(gp.save_figure(fig, "c1", out_dir=tmp_path)[0])
+
+
+def test_funnel_plot(style: str, tmp_path: Path) -> None:
+    y = [3, 10, 40, 60, 2, 9]
+    n = [20, 61, 300, 100, 40, 45]
+    labels = ["甲区", "乙区", "丙区", "丁区", "戊区", "己区"]
+    fig = gp.plot_funnel(y, n, labels=labels)
+    ax = fig.axes[0]
+    units, target, _ = S.funnel_data(y, n, labels=labels)
+    assert ax.get_lines()[-1].get_ydata()[0] == pytest.approx(target)  # target line
+    annotated = {t.get_text() for t in ax.texts}
+    assert annotated == set(units.index[units["flag_99.8"] != ""])
+    assert "丁区" in annotated  # 60 of 100 against a pooled 22 %
+    assert_truetype_only(gp.save_figure(fig, "funnel", out_dir=tmp_path)[0])
+    fig2 = gp.plot_funnel(y, n, labels=labels, phi="estimate", lang="en", log_x=True)
+    assert any(t.get_text().startswith("φ = ") for t in fig2.axes[0].texts)
+    assert_truetype_only(gp.save_figure(fig2, "funnel_phi", out_dir=tmp_path)[0])
+
+
+def test_outcome_shares(style: str, tmp_path: Path) -> None:
+    frame = pd.DataFrame({
+        "outcome.granted": [40, 30, 5, np.nan], "outcome.partial": [10, 5, 1, 1],
+        "outcome.denied": [15, 5, 0, 1], "outcome.unable": [20, 3, 2, 1],
+        "outcome.not_processed": [5, 1, 0, 1], "outcome.other": [10, 2, 1, 1]},
+        index=[2019, 2020, 2021, 2022])
+    fig = gp.plot_outcome_shares(frame)
+    ax = fig.axes[0]
+    widths = np.array([p.get_width() for p in ax.patches]).reshape(6, -1)
+    assert widths.shape == (6, 3)  # 2022 has a blank part: left out
+    np.testing.assert_allclose(widths.sum(axis=0), 1.0)
+    assert widths[0, 0] == pytest.approx(0.4)
+    ticks = ax.get_yticklabels()  # first row on top
+    assert [t.get_text() for t in ticks] == ["2019", "2020", "2021"]
+    assert [t.get_position()[1] for t in ticks] == [2, 1, 0]
+    legend = fig.legends[0]
+    assert [t.get_text() for t in legend.get_texts()][:2] == ["予以公开", "部分公开"]
+    hatches = {p.get_hatch() for p in ax.patches}
+    assert len(hatches) == 6  # grayscale-readable
+    assert_truetype_only(gp.save_figure(fig, "shares", out_dir=tmp_path)[0])
+    with pytest.raises(gp.PlottingError):
+        gp.plot_outcome_shares(frame.iloc[3:])
+
+
+def test_shrinkage_and_rates_plots(style: str, tmp_path: Path) -> None:
+    rng = np.random.default_rng(2)
+    n = rng.integers(3, 200, 12)
+    y = rng.binomial(n, 0.3)
+    labels = [f"单位{i}" for i in range(12)]
+    fit = S.eb_shrink(y, n, labels=labels)
+    fig = gp.plot_shrinkage(fit)
+    ax = fig.axes[0]
+    raw_pts, post_pts = (c.get_offsets() for c in ax.collections[1:3])
+    order = fit.units.sort_values("n", ascending=False)
+    np.testing.assert_allclose(np.asarray(raw_pts)[:, 0], order["raw"])
+    np.testing.assert_allclose(np.asarray(post_pts)[:, 0], order["post_mean"])
+    assert ax.get_yticklabels()[0].get_text().startswith(order.index[0])
+    assert_truetype_only(gp.save_figure(fig, "shrink", out_dir=tmp_path)[0])
+
+    frame = pd.DataFrame({"regime": "R2", "review.corrected": y, "review.total": n,
+                          "review.pending": 0}, index=labels)
+    frame.loc["单位0", "review.total"] = np.nan
+    res = M.compute(frame, "review.correction.C2")
+    fig = gp.plot_rates(res)
+    ax = fig.axes[0]
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    dens = [int(re.search(r"n=(\d+)", t).group(1)) for t in ticks]
+    assert dens == sorted(dens, reverse=True)  # by size, largest first (on top)
+    assert len(ticks) == 11 and any("1 × NaN" in t.get_text() for t in ax.texts)
+    assert ax.get_xlabel() == gp.label("review.correction.C2")
+    assert_truetype_only(gp.save_figure(fig, "rates", out_dir=tmp_path)[0])
+
+
+def test_labels_and_save_errors(tmp_path: Path) -> None:
+    assert gp.label("outcome.granted", "both") == "予以公开 / Granted"
+    assert gp.label("requests.new", "en") == "Requests received (new this year)"
+    assert gp.label("disclosure.G1", "zh").startswith("公开率")
+    assert gp.label("no.such.key") == "no.such.key"
+    with pytest.raises(gp.PlottingError):
+        gp.label("year", "fr")
+    fig = Figure()
+    fig.add_subplot().plot([0, 1])
+    for bad in ("../x", "a/b", ".hidden", ""):
+        with pytest.raises(gp.PlottingError):
+            gp.save_figure(fig, bad, out_dir=tmp_path)
+    paths = gp.save_figure(fig, "plain", out_dir=tmp_path / "new" / "dir")
+    assert [p.name for p in paths] == ["plain.pdf", "plain.png"]
+    assert all(p.stat().st_size > 0 for p in paths)
+
+
+def test_no_import_side_effects_and_no_font_cache(tmp_path: Path) -> None:
+    """In a fresh process with an empty matplotlib config/cache dir: importing
+    govstats.plotting changes nothing; use_paper_style() alone makes Chinese render."""
+    script = textwrap.dedent(f"""
+        import warnings
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib as mpl
+        from matplotlib import font_manager
+        before = dict(mpl.rcParams)
+        import govstats.plotting as gp
+        assert dict(mpl.rcParams) == before, "import changed rcParams"
+        assert not any("WenQuanYi" in f.name for f in font_manager.fontManager.ttflist)
+        gp.use_paper_style()
+        gp.use_paper_style()  # idempotent: registered once
+        n = sum("wqy" in f.fname for f in font_manager.fontManager.ttflist)
+        assert n == 2, n  # the two faces of the collection
+        from matplotlib.figure import Figure
+        warnings.simplefilter("error")
+        fig = Figure()
+        fig.add_subplot().set_title("行政复议纠错率")
+        gp.save_figure(fig, "t", out_dir={str(tmp_path)!r})
+        print("ok")
+    """)
+    env = {"MPLCONFIGDIR": str(tmp_path / "mplconfig"), "PATH": "/usr/bin:/bin",
+           "PYTHONPATH": str(Path(gp.__file__).resolve().parents[1])}
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                         text=True, timeout=120, check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"
+    assert_truetype_only(tmp_path / "t.pdf")
