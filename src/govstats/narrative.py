@@ -19,10 +19,19 @@ _WS = re.compile(r"[\s\u3000\xa0]+")
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+def _patterns() -> tuple[tuple[str, re.Pattern[str], int | None], ...]:
+    """(indicator, pattern, fixed value): a pattern is a string with a group ``n``, or a
+    mapping ``{pattern: ..., value: 0}`` for a statement of a fixed figure (未收到…申请)."""
     text = resources.files("govstats").joinpath("catalogue/narrative.yaml").read_text("utf-8")
     data = yaml.safe_load(text)
-    return tuple((code, re.compile(p)) for code, pats in data.items() for p in pats)
+    out: list[tuple[str, re.Pattern[str], int | None]] = []
+    for code, pats in data.items():
+        for p in pats:
+            if isinstance(p, dict):
+                out.append((code, re.compile(p["pattern"]), int(p["value"])))
+            else:
+                out.append((code, re.compile(p), None))
+    return tuple(out)
 
 
 def _value(s: str) -> tuple[float | int, bool]:
@@ -43,19 +52,33 @@ def extract_narrative(doc: Document, table_lines: set[int] | None = None) -> lis
         if table_lines and ln in table_lines:
             continue
         flat = _WS.sub("", nfkc(line))
-        if not flat or not any(ch.isdigit() for ch in flat):
+        if not flat:
             continue
+        has_digit = any(ch.isdigit() for ch in flat)
         used: list[tuple[int, int]] = []
-        for code, pat in _patterns():
+        stated: set[tuple[str, int]] = set()
+        for code, pat, fixed in _patterns():
+            if fixed is None and not has_digit:
+                continue
             for m in pat.finditer(flat):
-                s, e = m.span("n")
-                if any(not (e <= a or s >= b) for a, b in used):
-                    continue
-                try:
-                    value, rounded = _value(m["n"])
-                except ValueError:
-                    continue
-                used.append((s, e))
+                if fixed is not None:
+                    # a statement such as 未收到…行政复议、…行政诉讼的申请 speaks of several
+                    # indicators at once: spans are not exclusive, one figure per indicator
+                    if (code, m.start()) in stated:
+                        continue
+                    stated.add((code, m.start()))
+                    value: float | int = fixed
+                    rounded = False
+                    s, e = m.span()
+                else:
+                    s, e = m.span("n")
+                    if any(not (e <= a or s >= b) for a, b in used):
+                        continue
+                    try:
+                        value, rounded = _value(m["n"])
+                    except ValueError:
+                        continue
+                    used.append((s, e))
                 a, b = max(0, m.start() - 12), min(len(flat), m.end() + 4)
                 out.append(
                     NarrativeFigure(
