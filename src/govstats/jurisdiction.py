@@ -25,7 +25,7 @@ import functools
 import io
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 
 __all__ = ["Jurisdiction", "find_issuer", "resolve_jurisdiction"]
@@ -50,7 +50,8 @@ _INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2060\ufeff]+")
 _EDGE_PUNCT = "\"'“”‘’《》〈〉「」『』()（）[]【】<>.,，。:：;；、!！?？-—_*#"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
-_REPORT_PHRASE = re.compile(r"政府信息公开|信息公开|年度报告|工作报告|年报")
+_REPORT_PHRASE = re.compile(r"政府信息(?:工作)?公开|信息公开|年度报告|工作报告|年报")
+_BRACKET_TAIL = re.compile(r"[（(][^（）()]{1,20}[）)]$")
 _YEAR = re.compile(r"[（(]?(?:(?:19|20)\d{2}|[〇零一二][〇零一二三四五六七八九]{3})\s*年度?[)）]?")
 _SEPARATORS = re.compile(r"[|,，。:：;；、!！?？\"“”'‘’《》〈〉「」『』()（）\[\]【】<>]+")
 _ABOUT = re.compile(r"关于")
@@ -304,6 +305,17 @@ def resolve_jurisdiction(printed: str, *, province_hint: str | None = None) -> J
         return _other(printed, t, f"{len(t)} characters: too long to be a body name")
     if _CJK.search(t) is None:
         return _other(printed, t, "no Chinese characters: not a recognisable body name")
+    note = _BRACKET_TAIL.search(t)
+    if note is not None and note.start() > 0:
+        # 平潭综合实验区（管委会）, 洪泽区人民政府（淮安市洪泽区）: a note in brackets after the
+        # body's name; the body is the name before it
+        inner = resolve_jurisdiction(t[: note.start()], province_hint=province_hint)
+        if inner.level != "other":
+            return replace(
+                inner,
+                printed=printed,
+                evidence=(*inner.evidence, f"bracketed note {note.group(0)!r} set aside"),
+            )
 
     tables = _tables()
     units, end = _chain(t, tables)

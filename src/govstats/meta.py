@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from .dates import CHINESE_DATE, _cn_year, find_dates, parse_date
-from .jurisdiction import find_issuer, resolve_jurisdiction
+from .jurisdiction import Jurisdiction, find_issuer, resolve_jurisdiction
 from .model import Document
 from .normalize import collapse_ws, nfkc
 
@@ -27,12 +28,37 @@ _SCOPE_CONSOLIDATED = re.compile(
 _SCOPE_OWN = re.compile(r"本(?:机关|单位|局|部门|厅|委|办)")
 
 
+_SENTENCE = re.compile(r"[，。；《》]|根据|按照|以下简称")
+_TITLE_YEAR = re.compile(r"(?:19|20)\d{2}\s*年|[〇零一二][〇零一二三四五六七八九]{3}年")
+
+
+def _names_report(line: str) -> bool:
+    """A line that is a report title: 政府信息公开…年度报告 and no sentence around it."""
+    return (
+        len(line) <= 60
+        and "信息" in line
+        and "公开" in line
+        and ("年度报告" in line or "年报" in line)
+        and not _SENTENCE.search(line)
+        and not line.startswith("本")
+        and _TITLE_YEAR.search(line) is not None
+    )
+
+
 def find_title(doc: Document) -> str | None:
     m = _HEADER_TITLE.search(doc.text[:2000])
     if m:
         return collapse_ws(m["t"])
-    lines = [collapse_ws(nfkc(x)) for x in doc.text.splitlines()[:40]]
+    lines = [collapse_ws(nfkc(x)) for x in doc.text.splitlines()[:80]]
     lines = [x for x in lines if x]
+    # a line that names the report itself wins over navigation text (政府工作报告 in a menu)
+    for i, line in enumerate(lines[:60]):
+        whole = line
+        if i + 1 < len(lines) and lines[i + 1].startswith(("工作年度报告", "年度报告")):
+            whole = line + lines[i + 1]
+        if _names_report(whole):
+            return whole
+    lines = lines[:40]
     for i, line in enumerate(lines[:15]):
         if any(w in line for w in _TITLE_WORDS) and len(line) <= 80:
             head = [x for x in lines[max(0, i - 2) : i] if len(x) <= 30 and not x.endswith("。")]
@@ -144,6 +170,40 @@ def scope_hints(text: str, level: str) -> list[str]:
     return hints
 
 
+def _department_from_text(issuer: str, text: str, jur: Jurisdiction) -> Jurisdiction:
+    """A body printed without its government (公安局, 财金局): the text usually names it
+    in full elsewhere (来源：平潭县公安局).  The full name printed most often is used when it
+    resolves to a department and no other full name is printed as often."""
+    counts: dict[str, int] = {}
+    flat = nfkc(text)
+    for m in re.finditer(re.escape(issuer), flat):
+        head = flat[max(0, m.start() - 12) : m.start()]
+        for k in range(2, len(head) + 1):
+            full = resolve_jurisdiction(head[-k:] + issuer)
+            if full.level == "department" and full.code:
+                counts[full.normalized] = counts.get(full.normalized, 0) + 1
+                break
+    if not counts:
+        return jur
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        return replace(
+            jur,
+            evidence=(
+                *jur.evidence,
+                "the text names it in full in more than one way equally often: "
+                + ", ".join(n for n, _ in ranked[:3]),
+            ),
+        )
+    name, n = ranked[0]
+    full = resolve_jurisdiction(name)
+    return replace(
+        full,
+        printed=issuer,
+        evidence=(*full.evidence, f"printed {issuer!r}; the text names it {name!r} ({n}×)"),
+    )
+
+
 def extract_meta(doc: Document) -> dict[str, Any]:
     title = find_title(doc)
     year, year_evidence = find_year(title, doc.text)
@@ -151,6 +211,8 @@ def extract_meta(doc: Document) -> dict[str, Any]:
     if not issuer:
         issuer = find_issuer(doc.text[:300])
     jur = resolve_jurisdiction(issuer or "")
+    if issuer and jur.level == "other" and not jur.parent:
+        jur = _department_from_text(issuer, doc.text, jur)
     pub = find_publication(doc, title)
     meta: dict[str, Any] = {
         "title": title,

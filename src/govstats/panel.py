@@ -277,9 +277,11 @@ def _source_of(meta: dict[str, Any], kind: str, local: str) -> dict[str, Any]:
 
 
 def _jurisdiction(
-    printed: str | None, sidecar: str | None, year: int | None
+    printed: str | None, sidecar: str | None, year: int | None, normalized: str | None = None
 ) -> tuple[JurisdictionRecord | None, str]:
-    for how, name in (("printed", printed), ("meta.json", sidecar)):
+    # the parser's normalized name completes a body printed without its government
+    # (公安局 → 平潭县公安局, from the report's own text)
+    for how, name in (("printed", printed), ("printed", normalized), ("meta.json", sidecar)):
         rec = resolve(name, year) if name else None
         if rec is not None:
             return rec, how
@@ -486,7 +488,12 @@ def _write_outputs(
             m = rec["meta"]
             year = m.get("year") or sidecar.get("year")
             year_from = "printed" if m.get("year") else ("meta.json" if year else "unknown")
-            jrec, how = _jurisdiction(m.get("jurisdiction"), sidecar.get("jurisdiction"), year)
+            jrec, how = _jurisdiction(
+                m.get("jurisdiction"),
+                sidecar.get("jurisdiction"),
+                year,
+                m.get("jurisdiction_normalized"),
+            )
             if jrec is None:
                 tried = " / ".join(
                     str(n) for n in (m.get("jurisdiction"), sidecar.get("jurisdiction")) if n

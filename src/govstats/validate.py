@@ -477,6 +477,9 @@ def _dates(meta: dict[str, Any]) -> list[dict[str, Any]]:
 _WS = re.compile(r"[\s\u3000\xa0]+")
 
 
+_NOT_A_DAY = frozenset("月份至到－-~～")
+
+
 def sign_off_dates(text: str, body: str | None) -> list[dict[str, Any]]:
     """Dates printed right after the body's name (the sign-off, ``…交通与建设局 2015年2月4日``),
     also inside running crawler text where ``meta`` finds none; impossible dates are kept
@@ -495,6 +498,9 @@ def sign_off_dates(text: str, body: str | None) -> list[dict[str, Any]]:
             before = _WS.sub("", text[max(0, m.start() - len(body) - 8) : m.start()])
             if not before.endswith(key):
                 continue
+            after = text[m.end() : m.end() + 1]
+            if after in _NOT_A_DAY or before[: -len(key)].endswith("《"):
+                continue  # 《…2016年1-12月预算执行情况》: a period inside a document name
             d = parse_date(m.group(0))
             out.append(
                 {
