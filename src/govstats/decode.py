@@ -45,7 +45,15 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     """Decode ``data``; return ``(text, encoding_used)``.  Raises :class:`UnreadableInput`."""
     for bom, enc in _BOMS:
         if data.startswith(bom):
-            return data.decode(enc), enc
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError:
+                if enc != "utf-8-sig":
+                    raise UnreadableInput(
+                        f"the input starts with a {enc} byte-order mark but is not {enc}"
+                    ) from None
+                data = data[len(bom) :]  # a UTF-8 BOM over damaged bytes: decode the rest
+                break
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
