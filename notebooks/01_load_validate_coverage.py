@@ -30,10 +30,9 @@
 # validation rules (sums, inequalities, text vs table, dates, continuity).
 
 # %%
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
+from IPython.display import display
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -167,7 +166,7 @@ handles.append(ax.plot([], [], marker="o", ms=3, ls="", color=gp.OKABE_ITO["verm
                        label="校验错误 / validation error")[0])
 fig.legend(handles=handles, loc="outside lower center", ncols=6, fontsize=6.5)
 gp.save_figure(fig, "coverage_heatmap", out_dir=FIGURES)
-fig
+display(fig)
 
 # %% [markdown]
 # ## What this panel can and cannot support / 数据能说明什么

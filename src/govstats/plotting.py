@@ -535,7 +535,8 @@ def save_figure(fig: Figure, name: str, out_dir: str | Path = "figures",
                 formats: Sequence[str] = ("pdf", "png"), dpi: int = 300) -> list[Path]:
     """Write ``fig`` as ``out_dir/name.pdf`` and ``out_dir/name.png`` (creating ``out_dir``);
     returns the paths.  Files carry no creation date or software version, so saving the same
-    figure again gives the same bytes.  ``name`` is a plain file stem (letters, digits, ``_ . -``)."""
+    figure again gives the same bytes.  ``name`` is a plain file stem (letters, digits,
+    ``_ . -``)."""
     if not re.fullmatch(r"[\w.-]+", name) or name.startswith("."):
         raise PlottingError(f"figure name {name!r}: use a plain file stem like 'funnel_c2'")
     import matplotlib as mpl
