@@ -135,7 +135,8 @@ print("reasons for NaN (C2, reconsideration):",
 c2 = unit_rates.query("kind == 'review' and variant == 'C2'")
 c2 = c2[c2["rate"].notna()]
 row_names = {i: f"{w.loc[i, 'jurisdiction']} {i[1]}" for i in c2.index}
-fig = gp.plot_rates(c2, labels=row_names, lang="both")
+fig = gp.plot_rates(c2, labels=row_names, lang="both",
+                    xlabel="纠错率 C2（95% Wilson 区间）/ Correction rate C2 (95% Wilson)")
 fig.axes[0].set_title("行政复议纠错率 C2（各机构各年）/ Reconsideration C2 by body-year",
                       loc="left")
 gp.save_figure(fig, "review_c2_by_unit", out_dir=FIGURES)
@@ -180,15 +181,16 @@ for ax, kind in zip(axes, FAMILIES, strict=True):
                     label=var)
         for xv, nv in zip(xs, r["denominator"], strict=True):
             if k == 1:
-                ax.annotate(f"n={int(nv)}", (xv, 1.0), fontsize=5.5, ha="center",
+                ax.annotate(f"n={int(nv)}", (xv, 1.06), fontsize=5.5, ha="center",
                             color="0.35")
     ax.set_title(titles[kind], loc="left")
-    ax.set_ylim(0, 1.06)
+    ax.set_ylim(0, 1.12)
     ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
     ax.set_xlabel(gp.label("year", "both"))
-axes[0].set_ylabel("纠错率（95% CP 区间）/ Correction rate (95% CP)")
-fig.suptitle("实验区各部门合计纠错率 C1/C2/C3（n 为 C2 分母）/ "
-             "Zone departments pooled: correction rates (n: C2 denominator)", fontsize=8)
+axes[0].set_ylabel("纠错率 / Correction rate")
+fig.suptitle("实验区各部门合计纠错率 C1/C2/C3，95% CP 区间（n 为 C2 分母）\n"
+             "Zone departments pooled: correction rates, 95% CP (n: C2 denominator)",
+             fontsize=8)
 handles, labels = axes[0].get_legend_handles_labels()
 fig.legend(handles, labels, loc="outside lower center", ncols=3)
 gp.save_figure(fig, "correction_rates_pooled", out_dir=FIGURES)

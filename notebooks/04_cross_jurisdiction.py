@@ -47,6 +47,8 @@ pd.set_option("display.width", 160)
 pd.set_option("display.max_rows", 200)
 CORRECTION = "review.correction.C2"
 DISCLOSURE = "disclosure.G1"
+#: short bilingual axis labels (the full definitions are in the markdown above)
+AXIS = {CORRECTION: "纠错率 C2 / Correction rate C2", DISCLOSURE: "公开率 G1 / Disclosure rate G1"}
 
 panel = govstats.load_panel()
 w = govstats.wide(panel, by="indicator")
@@ -88,7 +90,7 @@ print(f"pooled C2 = {target:.3f}; overdispersion phi = {disp.phi:.2f} "
       f"(chi2 = {disp.chi2:.1f} on {disp.df} df, p = {disp.p_value:.3f})")
 print(funnel.round(3).to_string())
 fig = gp.plot_funnel(u["numerator"], u["denominator"], labels=list(u.index), log_x=True,
-                     lang="both", ylabel=gp.label(CORRECTION, "both"))
+                     lang="both", ylabel=AXIS[CORRECTION])
 fig.axes[0].set_title("行政复议纠错率 C2 漏斗图 / Funnel plot: reconsideration C2",
                       loc="left")
 gp.save_figure(fig, "funnel_review_c2", out_dir=FIGURES)
@@ -117,7 +119,7 @@ for ax, phi_opt, title in zip(axes, (None, "estimate"),
                               ("精确二项控制限 / exact binomial limits",
                                "过度离散调整 / overdispersion-adjusted"), strict=True):
     gp.plot_funnel(u["numerator"], u["denominator"], labels=list(u.index), phi=phi_opt,
-                   log_x=True, lang="both", ax=ax, ylabel=gp.label(DISCLOSURE, "both"))
+                   log_x=True, lang="both", ax=ax, ylabel=AXIS[DISCLOSURE])
     ax.set_title(title, loc="left")
 fig.suptitle("公开率 G1 漏斗图 / Funnel plot: disclosure rate G1", fontsize=9)
 gp.save_figure(fig, "funnel_disclosure_g1", out_dir=FIGURES)
@@ -139,7 +141,7 @@ for m, stem in ((DISCLOSURE, "shrinkage_disclosure_g1"), (CORRECTION, "shrinkage
           f"{fit.prior_mean:.3f}, prior size = {fit.prior_size:.1f}, at bound: {fit.at_bound}")
     print(fit.units.round(3).to_string())
     print()
-    fig = gp.plot_shrinkage(fit, lang="both", xlabel=gp.label(m, "both"))
+    fig = gp.plot_shrinkage(fit, lang="both", xlabel=AXIS[m])
     fig.axes[0].set_title(f"原始与收缩后比率 / Raw vs shrunk: {m}", loc="left")
     gp.save_figure(fig, stem, out_dir=FIGURES)
 display(fig)
@@ -158,7 +160,7 @@ g1 = g1[g1.index.get_level_values("jurisdiction_id").isin(keep)
         & g1["regime"].isin(["R2", "R3"])]
 print(g1["rate"].unstack("year").round(3).to_string())
 fig = gp.plot_trends(g1, "rate", lower="ci_low", upper="ci_high", title="jurisdiction",
-                     ncols=4, lang="both", ylabel=gp.label(DISCLOSURE, "both"))
+                     ncols=4, lang="both", ylabel=AXIS[DISCLOSURE])
 gp.save_figure(fig, "disclosure_g1_trends_by_body", out_dir=FIGURES)
 display(fig)
 

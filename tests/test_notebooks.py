@@ -151,3 +151,16 @@ def test_cli_notebooks_reports_an_unknown_name(capsys: pytest.CaptureFixture[str
                                                tmp_path: Path) -> None:
     assert main(["notebooks", "--figures", str(tmp_path), "no_such_notebook"]) == 1
     assert "no_such_notebook" in capsys.readouterr().err
+
+
+def test_committed_figures_and_readme_list_match_the_notebooks() -> None:
+    stems = {s for v in EXPECTED.values() for s in v}
+    committed = {p.stem for p in (REPO / "figures").glob("*.p[dn][fg]")}
+    assert committed == stems
+    for stem in stems:
+        assert (REPO / "figures" / f"{stem}.pdf").is_file()
+        assert (REPO / "figures" / f"{stem}.png").is_file()
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    notebooks_section = readme.split("## Notebooks", 1)[1].split("\n## ", 1)[0]
+    for stem in stems:
+        assert f"`{stem}`" in notebooks_section, stem
