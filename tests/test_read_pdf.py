@@ -47,7 +47,7 @@ def cjk_font(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (so that each generated PDF does not parse the 5 MB collection again)."""
     pkg = pytest.importorskip(
         "paperang_p2_fonts_cjk",
-        reason="the CJK font package paperang-p2-fonts-cjk (govstats[dev]) is not installed",
+        reason="the CJK font package paperang-p2-fonts-cjk (govstats[analysis]) is not installed",
     )
     from fontTools import subset
     from fontTools.ttLib import TTFont

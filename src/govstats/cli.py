@@ -1,6 +1,7 @@
 """Command line: ``govstats parse PATH... [--json]`` and
 ``govstats validate PATH|DIR... [--csv OUT.csv] [--severity error|warning|info]`` and
-``govstats build SOURCE_DIR... [--out data] [--jobs N] [--no-cache]``."""
+``govstats build SOURCE_DIR... [--out data] [--jobs N] [--no-cache]`` and
+``govstats notebooks [--figures DIR] [--out DIR] [NAME...]``."""
 
 from __future__ import annotations
 
@@ -182,6 +183,21 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 1 if summary.failed else 0
 
 
+def _cmd_notebooks(args: argparse.Namespace) -> int:
+    from .notebooks import run_notebooks
+
+    try:
+        written = run_notebooks(args.names or None, figures_dir=args.figures,
+                                timeout=args.timeout, out_dir=args.out)
+    except (GovstatsError, OSError) as exc:
+        print(f"govstats notebooks: {exc}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(path)
+    print(f"{len(written)} figure file(s) written", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="govstats", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -212,6 +228,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-cache", action="store_true", help="parse everything again (ignore OUT/.cache)"
     )
     pb.set_defaults(func=_cmd_build)
+    pn = sub.add_parser(
+        "notebooks",
+        help="execute the research notebooks (notebooks/NN_*.py) and write their figures",
+    )
+    pn.add_argument("names", nargs="*", metavar="NAME",
+                    help="notebooks to run: name, unique prefix (02) or path (default: all)")
+    pn.add_argument("--figures", metavar="DIR", default=None,
+                    help="figure folder (default: $GOVSTATS_FIGURES or the repository's "
+                    "figures/)")
+    pn.add_argument("--out", metavar="DIR", default=None,
+                    help="also write the executed notebooks as DIR/NAME.ipynb")
+    pn.add_argument("--timeout", type=int, default=600, help="seconds per cell (default 600)")
+    pn.set_defaults(func=_cmd_notebooks)
     return p
 
 

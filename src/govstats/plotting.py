@@ -522,17 +522,32 @@ def _percent() -> Any:
 # --------------------------------------------------------------------------------------------
 
 
+#: Metadata of :func:`save_figure` per format: drop the creation date (PDF, SVG) and the
+#: software version (PNG, PDF producer stays) so regenerated files are byte-identical.
+_STABLE_METADATA: dict[str, dict[str, Any]] = {
+    "pdf": {"CreationDate": None},
+    "png": {"Software": None},
+    "svg": {"Date": None},
+}
+
+
 def save_figure(fig: Figure, name: str, out_dir: str | Path = "figures",
                 formats: Sequence[str] = ("pdf", "png"), dpi: int = 300) -> list[Path]:
     """Write ``fig`` as ``out_dir/name.pdf`` and ``out_dir/name.png`` (creating ``out_dir``);
-    returns the paths.  ``name`` is a plain file stem (letters, digits, ``_ . -``)."""
+    returns the paths.  Files carry no creation date or software version, so saving the same
+    figure again gives the same bytes.  ``name`` is a plain file stem (letters, digits,
+    ``_ . -``)."""
     if not re.fullmatch(r"[\w.-]+", name) or name.startswith("."):
         raise PlottingError(f"figure name {name!r}: use a plain file stem like 'funnel_c2'")
+    import matplotlib as mpl
+
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for fmt in formats:
         path = out / f"{name}.{fmt}"
-        fig.savefig(path, format=fmt, dpi=dpi)
+        # no timestamps or version strings: the same figure gives the same bytes
+        with mpl.rc_context({"svg.hashsalt": "govstats"}):
+            fig.savefig(path, format=fmt, dpi=dpi, metadata=_STABLE_METADATA.get(fmt))
         paths.append(path)
     return paths
