@@ -6,27 +6,38 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 OUT    := out
 
-.PHONY: run test setup lint clean
+.PHONY: run test setup lint clean data
 
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "govstats needs Python 3.11+"'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check uv \
-	  && $(BIN)/uv pip install -q --python $(BIN)/python --compile-bytecode -e '.[dev]' \
-	  || $(BIN)/python -m pip install -q --disable-pip-version-check --compile -e '.[dev]'
+	$(BIN)/python -m pip --version >/dev/null 2>&1 || $(BIN)/python -m ensurepip >/dev/null || true
+	test -x $(BIN)/uv || $(BIN)/python -m pip install -q --disable-pip-version-check uv || true
+	if test -x $(BIN)/uv; then \
+	  $(BIN)/uv pip install -q --python $(BIN)/python --compile-bytecode -e '.[dev]'; \
+	else \
+	  $(BIN)/python -m pip install -q --disable-pip-version-check --compile -e '.[dev]'; \
+	fi
 	touch $(STAMP)
 
-# The main job on the bundled data: parse the example tables, write JSON lines and a summary.
+# The main job on the bundled data: load and check the panel (data/), summarise its
+# validation, parse and check the bundled example table, execute the four notebooks and
+# write every figure (figures/*.pdf, *.png).  Executed notebooks go to out/notebooks/.
 run: $(STAMP)
 	mkdir -p $(OUT)
-	$(BIN)/govstats parse data/examples/*.txt --json > $(OUT)/examples.jsonl
-	$(BIN)/govstats parse data/examples/*.txt | tee $(OUT)/examples.txt | head -40
-	@echo "wrote $(OUT)/examples.jsonl and $(OUT)/examples.txt"
+	$(BIN)/govstats panel --csv $(OUT)/findings-per-rule.csv
+	$(BIN)/govstats validate data/examples --csv $(OUT)/examples-findings.csv
+	$(BIN)/govstats notebooks --figures figures --out $(OUT)/notebooks
+	@echo "figures in figures/, executed notebooks in $(OUT)/notebooks/, summaries in $(OUT)/"
+
+# Rebuild data/ from the development corpus and the seed (needs ../shared; deterministic).
+data: $(STAMP)
+	$(BIN)/govstats build ../shared/corpus ../shared/seed --out data
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests tools benchmarks
+	$(BIN)/ruff check src tests tools benchmarks notebooks
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest -q

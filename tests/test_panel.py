@@ -30,7 +30,9 @@ from govstats.panel import (
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
 FIXTURES = REPO / "tests" / "fixtures" / "panel"
-OUT_FILES = ["panel.parquet", "panel.csv", "reports.csv", "sources.csv", "datapackage.json"]
+OUT_FILES = [
+    "panel.parquet", "panel.csv", "reports.csv", "sources.csv", "findings.csv", "datapackage.json"
+]
 ZONE = "cn-350128-ptsyq"
 LOCATION_KEYS = {"table", "table_id", "page", "line", "path", "run", "split", "rule"}
 

@@ -198,6 +198,47 @@ def _cmd_notebooks(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_panel(args: argparse.Namespace) -> int:
+    """Load the panel (schema-checked), print what it covers and how it validates."""
+    import pandas as pd
+
+    from .panel import data_dir, load_panel
+
+    try:
+        folder = data_dir(args.data)
+        panel = load_panel(folder)
+    except (GovstatsError, OSError, ValueError) as exc:
+        print(f"govstats panel: {exc}", file=sys.stderr)
+        return 1
+    reports = pd.read_csv(folder / "reports.csv", dtype=str, keep_default_na=False)
+    print(f"panel: {folder}")
+    print(
+        f"  {len(panel):,} values ({int(panel['derived'].sum()):,} derived) from "
+        f"{panel['report_id'].nunique()} reports with a table; {len(reports)} reports in all; "
+        f"{panel['jurisdiction_id'].nunique()} bodies; years "
+        f"{int(panel['year'].min())}–{int(panel['year'].max())}"
+    )
+    by = reports.groupby(["regime", "status"]).size().unstack(fill_value=0)
+    print("  reports by regime and validation status:")
+    print("    " + by.to_string().replace("\n", "\n    "))
+    findings_path = folder / "findings.csv"
+    if findings_path.is_file():
+        findings = pd.read_csv(findings_path, dtype=str, keep_default_na=False)
+        per_rule = (
+            findings.groupby(["rule", "severity"]).agg(findings=("report_id", "size"),
+                                                      reports=("report_id", "nunique"))
+            .reset_index()
+            .sort_values(["severity", "findings"], ascending=[True, False])
+        )
+        print(f"  findings per rule ({len(findings)} in all; cross-report rules: "
+              "`govstats validate DIR`):")
+        print("    " + per_rule.to_string(index=False).replace("\n", "\n    "))
+        if args.csv:
+            per_rule.to_csv(args.csv, index=False)
+            print(f"  wrote {args.csv}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="govstats", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -205,6 +246,12 @@ def build_parser() -> argparse.ArgumentParser:
     pp.add_argument("paths", nargs="+", metavar="PATH")
     pp.add_argument("--json", action="store_true", help="one JSON object per input, per line")
     pp.set_defaults(func=_cmd_parse)
+    pn = sub.add_parser(
+        "panel", help="load the bundled (or another) panel, check its schema and summarise it"
+    )
+    pn.add_argument("--data", default=None, help="panel folder (default: the bundled data/)")
+    pn.add_argument("--csv", metavar="OUT.csv", help="write the findings per rule")
+    pn.set_defaults(func=_cmd_panel)
     pv = sub.add_parser(
         "validate",
         help="check reports (files or directories) and print or write their findings",

@@ -69,6 +69,8 @@ REPORT_COLUMNS = [
     "level", "province", "code", "year", "year_from", "regime", "has_table", "n_values",
     "status", "n_error", "n_warning", "n_info", "parse_error",
 ]  # fmt: skip
+FINDING_COLUMNS = ["report_id", "n", "rule", "severity", "indicators", "expected", "found", "where"]
+_RECORD_VERSION = 2  # bump when _parse_to_record's output changes (invalidates the cache)
 SOURCE_COLUMNS = [
     "report_id", "source", "source_url", "source_repo", "source_path", "source_commit",
     "local_path", "sha256", "bytes", "kind",
@@ -152,7 +154,7 @@ def parser_fingerprint() -> str:
     from . import __version__
 
     root = Path(__file__).resolve().parent
-    h = hashlib.sha256(__version__.encode())
+    h = hashlib.sha256(f"{__version__}/record-{_RECORD_VERSION}".encode())
     for p in sorted(root.rglob("*")):
         rel = p.relative_to(root).as_posix()
         if (
@@ -198,6 +200,20 @@ def _parse_to_record(path: str) -> dict[str, Any]:
             for k in ("jurisdiction", "year", "regime", "level", "province", "admin_code")
         },
         "issues": sev,
+        "findings": [
+            {
+                "rule": f.rule,
+                "severity": f.severity,
+                "indicators": " ".join(f.indicators),
+                # figures and form labels only: messages (which may quote prose) stay out
+                "expected": (f.expected or "")[:200],
+                "found": (f.found or "")[:200],
+                "where": "; ".join(
+                    _clean_location(c) for c in f.cells[:8] if isinstance(c, dict)
+                ),
+            }
+            for f in rep.issues
+        ],
         "values": [
             {
                 "indicator": v.indicator,
@@ -481,6 +497,7 @@ def _write_outputs(
     writers = _Writers(tmp["panel.csv"], tmp["panel.parquet"])
     reports: list[dict[str, Any]] = []
     sources: list[dict[str, Any]] = []
+    findings: list[dict[str, Any]] = []
     try:
         for s in found:
             rec = json.loads(cache_files[s.report_id].read_text("utf-8"))
@@ -537,6 +554,10 @@ def _write_outputs(
                     "kind": s.path.suffix.lower().lstrip("."),
                 }
             )
+            findings.extend(
+                {"report_id": s.report_id, "n": k, **f}
+                for k, f in enumerate(rec.get("findings", []), start=1)
+            )
             summary.with_table += int(bool(rec["values"]))
             summary.values += len(rec["values"])
             writers.add(_panel_rows(s.report_id, rec, report, src["source"], shas[s.report_id]))
@@ -546,9 +567,17 @@ def _write_outputs(
         os.replace(path, out / name)
     _write_csv(out / "reports.csv", REPORT_COLUMNS, reports)
     _write_csv(out / "sources.csv", SOURCE_COLUMNS, sources)
+    _write_csv(out / "findings.csv", FINDING_COLUMNS, findings)
     _ensure_datapackage(out)
     summary.files = sorted(
-        ["panel.parquet", "panel.csv", "reports.csv", "sources.csv", "datapackage.json"]
+        [
+            "panel.parquet",
+            "panel.csv",
+            "reports.csv",
+            "sources.csv",
+            "findings.csv",
+            "datapackage.json",
+        ]
     )
 
 

@@ -383,7 +383,10 @@ def plot_funnel(y: Sequence[float] | np.ndarray, n: Sequence[float] | np.ndarray
     note = f"φ = {ph:.2f}" if ph != 1 else ""
     if note:
         ax.text(0.99, 0.99, note, transform=ax.transAxes, ha="right", va="top", fontsize=7)
-    ax.legend(loc="upper right" if not note else "upper center")
+    # one legend for the figure, below the panels: inside an axes the limits' legend would
+    # cover the small units' points (funnels drawn side by side share it)
+    if not fig.legends:
+        fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=3)
     return fig
 
 
