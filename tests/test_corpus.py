@@ -17,7 +17,10 @@ from .conftest import SHARED
 from .corpus_truth import compare
 
 CORPUS = SHARED / "corpus"
+# without the corpus one placeholder case remains, which the `shared` fixture skips with
+# the reason (an empty parameter set would only say "got empty parameter set")
 FOLDERS = sorted(p.name for p in CORPUS.iterdir() if p.is_dir()) if CORPUS.is_dir() else []
+FOLDERS = FOLDERS or ["(corpus absent)"]
 
 # Truth keys whose hand-read value is not what the table prints.  We emit the printed cell
 # (never a silent replacement); validation reports the contradiction.
