@@ -202,6 +202,12 @@ def flow_stream_grid(lines: list[tuple[int, str]], index: int) -> Grid:
 
     rows: list[list[Cell]] = []
     for label, runs, col_offset in _tokens(flow):
+        if runs:
+            run, off = runs[-1]
+            if flow[off + len(run) :].lstrip(" \t\u3000").startswith(BLANK_MARK):
+                # a blank cell follows the numbers: the run holds fewer cells than its row, so
+                # it carries the mark and can never be split as if it were whole
+                runs = [*runs[:-1], (f"{run} {BLANK_MARK}", off)]
         r = len(rows)
         ln, ch = where(col_offset)
         row = [Cell(text=label, row=r, col=0, line=ln, path=f"char[{ch}]")]
