@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import govstats
 from govstats.read import read_document
+from govstats.read.text import BLANK_MARK
 
 APPLICANT_HEADER = """\
 三、收到和处理政府信息公开申请情况
@@ -138,7 +139,8 @@ def test_flow_stream_keeps_lines_and_marks_blank_cells() -> None:
     flow = doc.grids[-1]
     assert flow.kind == "stream" and flow.title == "flow"
     first = next(row for row in flow.rows if "本年新收" in row[0].text)
-    assert first[1].text.split() == ["40", "5"]  # the blank after 5 ends the run
+    # the blank after 5 ends the run, which carries the mark: 2 numbers for a row of 7 cells
+    assert first[1].text.split() == ["40", "5", BLANK_MARK]
     assert first[1].line == 6
 
 

@@ -235,8 +235,9 @@ def map_table_grid(
         return res, active
     form = map_unspanned_grid(grid, layout)
     # per table, the form-order reading replaces the header reading only where it reads more
-    # (a flat header that lines up with its columns reads the same either way)
-    for t in [t for t, n in form.tables.items() if n <= res.tables.get(t, 0)]:
+    # cells, printed or blank (a flat header that lines up with its columns reads the same)
+    mine, theirs = _cells_read(form), _cells_read(res)
+    for t in [t for t in list(form.tables) if mine.get(t, 0) <= theirs.get(t, 0)]:
         del form.tables[t]
     form.values = [v for v in form.values if v.location.get("table_id") in form.tables]
     form.findings = [
@@ -252,6 +253,17 @@ def map_table_grid(
         res.tables = {t: n for t, n in res.tables.items() if t not in form.tables}
         res.extend(form)
     return res, active
+
+
+def _cells_read(res: MapResult) -> dict[str, int]:
+    """Cells a reading placed, per table: values plus cells found blank or dashed."""
+    out = dict(res.tables)
+    for f in res.findings:
+        if f.rule in ("cell.blank", "cell.placeholder") and f.cells:
+            t = f.cells[0].get("table_id")
+            if t:
+                out[t] = out.get(t, 0) + 1
+    return out
 
 
 _BLANKS = frozenset({"", "-", "--", "—", "——", "–", "－", "/", "／", "\\", "无", "□"})
@@ -292,6 +304,11 @@ def map_unspanned_grid(grid: Grid, layout: Layout) -> MapResult:
             last = max((i for i, k in enumerate(kinds) if k == "label"), default=-1)
             if labels:
                 match, printed = _match_row(labels, spec_rows, ctx)
+            elif header_spec is not None and len(row) == len(header_spec.value_columns):
+                # table 四's value row printed wholly blank: every cell is a finding
+                header_text = []
+                _read_form_row(res, grid, header_spec, None, row, 0, "")
+                continue
             if (
                 match is None
                 or match[1].header
@@ -321,7 +338,7 @@ def map_unspanned_grid(grid: Grid, layout: Layout) -> MapResult:
         else:
             continue
         n = len(spec.value_columns)
-        if row_spec is None and "num" not in kinds:
+        if row_spec is None and "num" not in kinds and len(row) != n:
             continue
         starts = [
             s
@@ -350,16 +367,29 @@ def map_unspanned_grid(grid: Grid, layout: Layout) -> MapResult:
             )
             continue
         used.add(key)
-        s0 = starts[0]
-        for k, col in enumerate(spec.value_columns):
-            cell = row[s0 + k]
-            code, applicant = spec.indicator(row_spec, col)
-            label = col.labels.plain[0] if col.labels.plain else col.key
-            if col.group is not None and col.group.plain:
-                label = f"{col.group.plain[0]} / {label}"
-            loc = _loc(grid, spec, printed, label, cell, columns="form order")
-            _emit(res, code, applicant, cell.text, _unit_of(spec, row_spec, col, None), loc, spec)
+        _read_form_row(res, grid, spec, row_spec, row, starts[0], printed)
     return res
+
+
+def _read_form_row(
+    res: MapResult,
+    grid: Grid,
+    spec: TableSpec,
+    row_spec: RowSpec | None,
+    row: list[Cell],
+    start: int,
+    printed: str,
+) -> None:
+    """Emit the form's value cells of ``row`` from ``start`` on, in the form's column order."""
+    for k, col in enumerate(spec.value_columns):
+        cell = row[start + k]
+        code, applicant = spec.indicator(row_spec, col)
+        label = col.labels.plain[0] if col.labels.plain else col.key
+        if col.group is not None and col.group.plain:
+            label = f"{col.group.plain[0]} / {label}"
+        loc = _loc(grid, spec, printed, label, cell, columns="form order")
+        _emit(res, code, applicant, cell.text, _unit_of(spec, row_spec, col, None), loc, spec)
+    res.tables.setdefault(spec.id, 0)
 
 
 def _map_by_headers(
@@ -877,6 +907,10 @@ def _solve_stream_table(
 # ---------------------------------------------------------------------------- document
 
 
+def layout_table_ids(layout: Layout) -> set[str]:
+    return {t.id for t in layout.tables}
+
+
 def map_document(doc: Document, layout: Layout, hints: Hints | None = None) -> MapResult:
     """Map every grid of ``doc`` with ``layout``; values keep their provenance.
 
@@ -908,8 +942,13 @@ def map_document(doc: Document, layout: Layout, hints: Hints | None = None) -> M
         ]
         res.tables = {t: n for t, n in res.tables.items() if t not in use_stream}
     streams.values = [v for v in streams.values if v.location.get("table_id") in use_stream]
+    # findings of a stream table are kept where it is used, and where no reading placed a
+    # cell of that table at all (why its run-together digits gave nothing)
+    unread = {t for t in layout_table_ids(layout) if t not in res.tables and t not in use_stream}
     streams.findings = [
-        f for f in streams.findings if any(c.get("table_id") in use_stream for c in f.cells)
+        f
+        for f in streams.findings
+        if any(c.get("table_id") in use_stream or c.get("table_id") in unread for c in f.cells)
     ]
     streams.tables = {t: n for t, n in streams.tables.items() if t in use_stream}
     res.extend(streams)

@@ -143,6 +143,13 @@ def _stream_grid(lines: list[str], covered: set[int], index: int) -> Grid:
             pending = [*pending[-11:], line.strip()]
             continue
         for t, (label, runs, col_offset) in enumerate(tokens):
+            if t == 0 and label.strip() and pending:
+                # short text lines just above (a header row on a line of its own: 指标名称
+                # 计量单位 本年度 历年累计) stay visible to the mapper as the head of this label;
+                # labels are matched by their end, so the row itself is unchanged
+                head = [p for p in pending[-3:] if len(p) <= 60]
+                if head:
+                    label = " ".join(head) + " " + label
             if t == 0 and not label.strip() and pending:
                 label = " ".join(pending)
                 if _open_brackets(label) > 0:
