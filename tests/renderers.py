@@ -515,7 +515,7 @@ def form_cells(rep: FormReport, blank_zeros: bool = False) -> list[tuple[str, li
     t2 += [Span(1, c + 1, 1, 1, lab) for c, (lab, _) in enumerate(T2_COLUMNS[rep.regime])]
     for r, (label, code) in enumerate(T2_ROWS[rep.regime], start=2):
         t2.append(Span(r, 0, 1, 1, label))
-        t2 += [Span(r, c + 1, 1, 1, str(v)) for c, v in enumerate(rep.t2[code])]
+        t2 += [Span(r, c + 1, 1, 1, _num(v, blank_zeros)) for c, v in enumerate(rep.t2[code])]
 
     # table 三: 3 label columns + 7 applicant columns, header rows 0-2
     t3: list[Span] = [
@@ -634,3 +634,62 @@ def form_run_together(rep: FormReport) -> str:
     return (
         REPORT_TITLE.format(year=rep.year) + " " + INTRO + body + "五、存在的主要问题及改进情况\n"
     )
+
+
+# ============================================================================ R0 (Fujian)
+
+
+@dataclass(frozen=True)
+class R0Row:
+    """A row of the Fujian template: its name (without the printed ordinal), unit, code and
+    the row it is an "of which" part of."""
+
+    name: str
+    unit: str
+    code: str
+    parent: str | None = None
+
+
+R0_ROWS: tuple[R0Row, ...] = (
+    R0Row("主动公开信息数", "条", "proactive.total"),
+    R0Row("网站公开", "条", "proactive.channel.website", "proactive.total"),
+    R0Row("政府公报公开", "条", "proactive.channel.gazette", "proactive.total"),
+    R0Row("受理依申请公开信息总数", "条", "requests.new"),
+    R0Row("当面申请数", "条", "requests.channel.in_person", "requests.new"),
+    R0Row("传真申请数", "条", "requests.channel.fax", "requests.new"),
+    R0Row("电子邮件申请数", "条", "requests.channel.email", "requests.new"),
+    R0Row("网上申请数", "条", "requests.channel.online", "requests.new"),
+    R0Row("信函申请数", "条", "requests.channel.letter", "requests.new"),
+    R0Row("其它形式申请数", "条", "requests.channel.other", "requests.new"),
+    R0Row("对申请的答复总数", "条", "outcome.answered"),
+    R0Row("同意公开答复数", "条", "outcome.granted", "outcome.answered"),
+    R0Row("同意部分公开答复数", "条", "outcome.partial", "outcome.answered"),
+    R0Row("否决公开答复数", "条", "outcome.denied", "outcome.answered"),
+    R0Row("行政复议数", "件", "review.total"),
+    R0Row("行政诉讼数", "件", "litigation.total"),
+    R0Row("行政申诉数", "件", "complaints.total"),
+)
+R0_TITLE = "政府信息公开情况统计表"
+
+
+def r0_table(
+    values: dict[str, tuple[int, int]], year_header: str = "本年度", cumulative: bool = True
+) -> ListTable:
+    """The Fujian table of the rows in ``values`` (code → (本年度, 历年累计)), in template
+    order; "of which" rows are numbered within their parent, the first marked 其中：."""
+    rows = []
+    k = 0
+    for r in R0_ROWS:
+        if r.code not in values:
+            continue
+        if r.parent is None:
+            k = 0
+            label = r.name
+        else:
+            k += 1
+            label = ("其中：" if k == 1 else "") + f"{k}.{r.name}"
+        this_year, total = values[r.code]
+        cells = (r.unit, str(this_year), str(total)) if cumulative else (r.unit, str(this_year))
+        rows.append(ListRow(label, cells))
+    header = ("指标名称", "计量单位", year_header) + (("历年累计",) if cumulative else ())
+    return ListTable(R0_TITLE, header, tuple(rows))
