@@ -210,18 +210,14 @@ def list_docx(table: ListTable, year: int = 2017) -> bytes:
     """A DOCX whose table has a header row and heading rows merged across the row."""
     d = _docx_document(year)
     d.add_paragraph(table.title)
-    t = d.add_table(rows=0, cols=table.width)
-    t.style = "Table Grid"
-    for cells in [table.header, *table.full_rows()]:
-        row = t.add_row()
-        for cell, text in zip(row.cells, cells, strict=True):
-            cell.text = text
-    for k, r in enumerate(table.rows, start=1):
-        if r.heading:
-            merged = t.rows[k].cells[0].merge(t.rows[k].cells[table.width - 1])
-            merged.text = _indented(r)
+    cells = [Span(0, c, 1, 1, h) for c, h in enumerate(table.header)]
+    for r, row in enumerate(table.rows, start=1):
+        if row.heading:
+            cells.append(Span(r, 0, 1, table.width, _indented(row)))
         else:
-            t.rows[k].cells[0].text = _indented(r)
+            cells.append(Span(r, 0, 1, 1, _indented(row)))
+            cells += [Span(r, c, 1, 1, t) for c, t in enumerate(row.cells, start=1)]
+    _docx_spanned_table(d, cells)
     return _docx_bytes(d)
 
 
@@ -582,17 +578,41 @@ def form_docx(rep: FormReport) -> bytes:
     d = _docx_document(rep.year)
     for caption, cells in form_cells(rep):
         d.add_paragraph(caption)
-        n_rows = max(s.row + s.rowspan for s in cells)
-        n_cols = max(s.col + s.colspan for s in cells)
-        t = d.add_table(rows=n_rows, cols=n_cols)
-        t.style = "Table Grid"
-        for s in cells:
-            cell = t.cell(s.row, s.col)
-            if s.rowspan > 1 or s.colspan > 1:
-                cell = cell.merge(t.cell(s.row + s.rowspan - 1, s.col + s.colspan - 1))
-            cell.text = s.text
+        _docx_spanned_table(d, cells)
     d.add_paragraph("五、存在的主要问题及改进情况")
     return _docx_bytes(d)
+
+
+def _docx_spanned_table(d, cells: Sequence[Span]) -> None:  # d: docx.document.Document
+    """Add a table with merged cells written as Word writes them: a ``<w:gridSpan>`` cell
+    for a column span, a ``vMerge="restart"`` cell over ``<w:vMerge/>`` continuation cells
+    for a row span.  (python-docx's ``merge`` does the same but is quadratic in the table.)"""
+    from docx.table import _Cell
+
+    n_rows = max(s.row + s.rowspan for s in cells)
+    n_cols = max(s.col + s.colspan for s in cells)
+    t = d.add_table(rows=n_rows, cols=n_cols)
+    t.style = "Table Grid"
+    starts: dict[tuple[int, int], tuple[Span, bool]] = {}
+    for s in cells:
+        for r in range(s.row, s.row + s.rowspan):
+            starts[(r, s.col)] = (s, r == s.row)
+    for r, tr in enumerate(t._tbl.tr_lst):
+        tcs = list(tr.tc_lst)
+        c = 0
+        while c < n_cols:
+            tc = tcs[c]
+            span, top = starts.get((r, c), (None, True))
+            width = span.colspan if span else 1
+            for extra in tcs[c + 1 : c + width]:
+                tr.remove(extra)
+            if width > 1:
+                tc.grid_span = width
+            if span and span.rowspan > 1:
+                tc.get_or_add_tcPr().vMerge_val = "restart" if top else "continue"
+            if span and top:
+                _Cell(tc, t).text = span.text
+            c += width
 
 
 # ------------------------------------------------------------------ form: flat shapes

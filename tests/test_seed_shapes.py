@@ -9,6 +9,8 @@ here needs ``../shared`` (one extra check compares the fixture with the real see
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -88,7 +90,11 @@ def test_word_html_in_gbk() -> None:
 
 def test_docx_with_merged_section_cells() -> None:
     pytest.importorskip("docx", reason="python-docx (govstats[docx]) is not installed")
-    report = parse_report(list_docx(TABLE), filename="seed.docx")
+    data = list_docx(TABLE)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        body = zf.read("word/document.xml").decode("utf-8")
+    assert body.count('<w:gridSpan w:val="3"/>') == sum(1 for r in SEED_ROWS if r.heading)
+    report = parse_report(data, filename="seed.docx")
     assert report.source["kind"] == "docx"
     check_seed(report, "path")
     assert all("/tc[" in v.location["path"] for v in report.value_list)
