@@ -361,6 +361,9 @@ def test_form_markdown_zeros_printed_blank(regime: str, data: Any) -> None:
     # a table 三 or 四 printed wholly blank is a known parser bug, kept as the xfail tests
     # test_blank_table3_* / test_blank_table4_* below on their minimal inputs
     assume(any(any(row) for row in rep.t3.values()) and any(rep.t4))
+    # a table-二 row whose last cell is blank after a number: known parser bug, kept as the
+    # xfail test_blank_last_cell_is_not_filled_from_split_digits below
+    assume(not any(row[-1] == 0 and any(row[:-1]) for row in rep.t2.values()))
     report = parse_text(form_markdown(rep, blank_zeros=True), "blank.md")
     assert report.meta["regime"] == regime
     expected = rep.printed()
@@ -471,3 +474,27 @@ def test_blank_table4_every_cell_is_a_finding() -> None:
     assert not report.value_list
     blanks = {f.indicators[0] for f in report.issues if f.rule == "cell.blank"}
     assert blanks == set(T4_CODES)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="parser bug (a WRONG number): in a markdown table whose row ends with a blank "
+    "cell, the whole-text flow stream reads more cells than the pipe grid (3 against 2 and "
+    "a blank), so map_document prefers it, and it fills the blank by splitting the printed "
+    "'10' into 1|0 (split 'forced'): issued 1, repealed 1, in_force 0 instead of 1, 10 and "
+    "a cell.blank finding.",
+)
+def test_blank_last_cell_is_not_filled_from_split_digits() -> None:
+    text = (
+        "| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n"
+        "| --- | --- | --- | --- |\n"
+        "| 行政规范性文件 | 1 | 10 |  |\n"
+    )
+    report = parse_text(text, "t2.md")
+    assert report.meta["regime"] == "R3"
+    assert printed_values(report) == {
+        ("items.normative_docs.issued", "total"): 1,
+        ("items.normative_docs.repealed", "total"): 10,
+    }
+    blanks = {f.indicators[0] for f in report.issues if f.rule == "cell.blank"}
+    assert blanks == {"items.normative_docs.in_force"}
