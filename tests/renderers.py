@@ -14,10 +14,8 @@ model's.  Every renderer returns what a file of that kind would hold (``str`` or
 
 >>> t = ListTable("统计表", ("指标名称", "计量单位", "本年度"),
 ...               (ListRow("主动公开信息数", ("条", "12")),))
->>> run_together_text(t).split("。")[-1]
-'统计表指标名称计量单位本年度主动公开信息数条12\n'
->>> list_markdown(t).splitlines()[-1]
-'| 主动公开信息数 | 条 | 12 |'
+>>> run_together_text(t).split("。")[-1].strip()
+'统计表指标名称计量单位本年度主动公开信息数条12'
 """
 
 from __future__ import annotations
