@@ -16,6 +16,8 @@ model's.  Every renderer returns what a file of that kind would hold (``str`` or
 ...               (ListRow("主动公开信息数", ("条", "12")),))
 >>> run_together_text(t).split("。")[-1].strip()
 '统计表指标名称计量单位本年度主动公开信息数条12'
+>>> list_markdown(t).splitlines()[-1]
+'| 主动公开信息数 | 条 | 12 |'
 """
 
 from __future__ import annotations
