@@ -11,7 +11,6 @@ import functools
 import json
 import re
 from collections.abc import Callable, Sequence
-from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -42,28 +41,9 @@ SAMPLE_TEXT = (
 
 
 @pytest.fixture(scope="session")
-def cjk_font(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """WenQuanYi Micro Hei from ``paperang-p2-fonts-cjk``, subset to the characters used here
-    (so that each generated PDF does not parse the 5 MB collection again)."""
-    pkg = pytest.importorskip(
-        "paperang_p2_fonts_cjk",
-        reason="the CJK font package paperang-p2-fonts-cjk (govstats[analysis]) is not installed",
-    )
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
-    src = resources.files(pkg.__name__) / "fonts" / "wqy-microhei.ttc"
-    with resources.as_file(src) as path:
-        font = TTFont(str(path), fontNumber=0)
-    options = subset.Options()
-    options.name_IDs = ["*"]
-    options.notdef_outline = True
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text=SAMPLE_TEXT + " ")
-    subsetter.subset(font)
-    out = tmp_path_factory.mktemp("font") / "cjk-subset.ttf"
-    font.save(str(out))
-    return out
+def cjk_font(cjk_font_for: Callable[[str], Path]) -> Path:
+    """The CJK font of ``conftest.cjk_font_for``, subset to the characters used here."""
+    return cjk_font_for(SAMPLE_TEXT)
 
 
 # A table cell: (row, col, rowspan, colspan, text); "\n" breaks the text into lines.

@@ -161,8 +161,20 @@ def _stream_grid(lines: list[str], covered: set[int], index: int) -> Grid:
             for k, (run, off) in enumerate(runs, start=1):
                 row.append(Cell(text=run, row=r, col=k, line=ln, path=f"char[{off}]"))
             rows.append(row)
-        pending = []
+        # text after the line's last number (… 计量单位 2012年度 历年累计: "年度 历年累计")
+        # heads the next line's label, as a line without numbers would
+        tail = _tail_text(line)
+        pending = [tail] if tail else []
     return Grid(index=index, rows=rows, kind="stream")
+
+
+def _tail_text(line: str) -> str:
+    """The text after the last numeric run of ``line`` ('' when there is none)."""
+    ends = [m.end() for m in _RUN.finditer(line)]
+    if not ends:
+        return ""
+    tail = line[ends[-1] :].strip()
+    return tail if tail and tail[0] not in ".、．" else ""
 
 
 def _open_brackets(text: str) -> int:
