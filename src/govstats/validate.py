@@ -61,20 +61,8 @@ _KINDS = {
     "xr_duplicate",
     "xr_jump",
 }
-_KEYS = {
-    "id",
-    "kind",
-    "regimes",
-    "left",
-    "right",
-    "op",
-    "applicants",
-    "partial",
-    "suffixes",
-    "tolerance",
-    "severity",
-    "zh",
-    "en",
+# keys a rule kind reads from its entry (kept in ``Check.params``)
+_PARAM_KEYS = (
     "parents",
     "tables",
     "rows",
@@ -90,7 +78,23 @@ _KEYS = {
     "lenient",
     "crosswalk",
     "crosswalk_by_regime",
+)
+_KEYS = {
+    "id",
+    "kind",
+    "regimes",
+    "left",
+    "right",
+    "op",
+    "applicants",
+    "partial",
+    "suffixes",
+    "tolerance",
+    "severity",
+    "zh",
+    "en",
     "split",
+    *_PARAM_KEYS,
 }
 
 
@@ -134,27 +138,7 @@ def _check_from(d: dict[str, Any], where: str) -> Check:
     for code in codes:
         if code.removesuffix(".*") not in cat:
             raise ConfigError(f"{where}: {code!r} is not in the catalogue")
-    params = {
-        k: d[k]
-        for k in (
-            "parents",
-            "tables",
-            "rows",
-            "years",
-            "max_days",
-            "stocks",
-            "items",
-            "min_nonzero",
-            "indicators",
-            "ratio",
-            "min_abs",
-            "min_shared",
-            "lenient",
-            "crosswalk",
-            "crosswalk_by_regime",
-        )
-        if k in d
-    }
+    params = {k: d[k] for k in _PARAM_KEYS if k in d}
     return Check(
         id=d["id"],
         kind=kind,
