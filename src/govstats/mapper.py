@@ -493,8 +493,15 @@ def _map_by_headers(
             unit_text = uc.text if uc is not None and uc.row == r else None
         for c, col in active.columns.items():
             cell = occ.get((r, c))
-            if cell is None or cell.row != r or cell.col != c:
-                continue  # empty slot or a cell spanning from another row/column
+            if cell is None or cell.row != r:
+                continue  # empty slot or a cell spanning from another row
+            if cell.col != c:
+                # a value cell wider than its column (Word HTML: 商业企业's header spans
+                # columns 4–5 under 自然人 | 法人…, its values start at 4): it is read for the
+                # one column whose header stands over it, and never for two
+                span = range(cell.col, cell.col + max(1, cell.colspan))
+                if [k for k in active.columns if k in span] != [c]:
+                    continue
             code, applicant = spec.indicator(row_spec, col)
             loc = _loc(grid, spec, printed, active.header_paths.get(c, col.key), cell)
             _emit(
