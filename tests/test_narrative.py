@@ -47,3 +47,11 @@ def test_numbers_in_prose() -> None:
     got = _figures("主动公开政府信息2122条，共收到依申请公开信息4件，收到政府信息公开申请29件。")
     assert got["proactive.total"] == [2122]
     assert sorted(got["requests.new"]) == [4, 29]
+
+
+def test_more_ways_of_saying_it() -> None:
+    got = _figures("2015年度，我局未有因政府信息公开申请行政复议、提起行政诉讼的情况。")
+    assert got["review.total"] == [0] and got["litigation.total"] == [0]
+    assert _figures("2014年度，我局依申请公开政府信息0条。")["requests.new"] == [0]
+    got = _figures("2012年某局通过“中国平潭”网站进行政府信息公开53条。")
+    assert got["proactive.total"] == [53]
