@@ -5,11 +5,12 @@
 gives a unit-year view by indicator or by harmonized concept; :func:`series` one body's series
 of a concept with the comparability flag of every year.
 
-A source folder holds a folder per report with ``report.pdf`` > ``report.html`` >
-``report.docx`` > ``report.txt`` (the first present is parsed) and an optional ``meta.json``
-saying where the original came from (``source_url``; ``source_repo`` / ``source_path`` /
-``source_commit``; ``html_source_*`` for an HTML original) and, as a fallback when the printed
-name or year cannot be read, ``jurisdiction`` and ``year``.  Other report files lying loose are
+A source folder holds a folder per report with ``report.pdf`` > ``report.html`` (.htm,
+.mhtml, .mht) > ``report.docx`` > ``report.md`` > ``report.txt`` (the first present is
+parsed) and an optional ``meta.json`` saying where the original came from (``source_url``;
+``source_repo`` / ``source_path`` / ``source_commit``; ``html_source_*`` for an HTML
+original) and, as a fallback when the printed name or year cannot be read, ``jurisdiction``
+and ``year``.  Other report files lying loose are
 one report each.
 
 Everything written is a figure or a code: values, indicator codes, body names from the
@@ -55,8 +56,11 @@ __all__ = [
     "wide",
 ]
 
-REPORT_FILES = ("report.pdf", "report.html", "report.docx", "report.txt")
-LOOSE_SUFFIXES = (".pdf", ".html", ".htm", ".docx", ".txt", ".md")
+REPORT_FILES = (
+    "report.pdf", "report.html", "report.htm", "report.mhtml", "report.mht", "report.docx",
+    "report.md", "report.txt",
+)  # fmt: skip
+LOOSE_SUFFIXES = (".pdf", ".html", ".htm", ".mhtml", ".mht", ".docx", ".txt", ".md")
 _SKIP_LOOSE = ("readme", "license", "licence", "changelog")
 
 PANEL_COLUMNS = [

@@ -9,12 +9,21 @@ from __future__ import annotations
 from ..errors import UnreadableInput
 from ..model import Document
 
-KINDS = ("pdf", "docx", "html", "markdown", "text")
+KINDS = ("pdf", "docx", "html", "mhtml", "markdown", "text")
+
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc / .xls / .wps containers
 
 
 def sniff_kind(data: bytes, filename: str | None = None) -> str:
     """The input kind from the bytes' signature, then the file name's extension."""
     head = data[:2048].lstrip()
+    if data.startswith(_OLE):
+        raise UnreadableInput(
+            "a legacy binary Office file (.doc/.xls/.wps): save it as .docx, .html or .pdf"
+        )
+    if _is_mhtml(head):
+        return "mhtml"
     if data.startswith(b"%PDF"):
         return "pdf"
     if data.startswith(b"PK\x03\x04") and b"word/" in data[:65536]:
@@ -54,6 +63,12 @@ def read_document(data: bytes, filename: str | None = None, kind: str | None = N
         from .html import read_html
 
         return read_html(data)
+    if kind == "mhtml":
+        from .html import read_html
+
+        doc = read_html(_mhtml_html(data))
+        doc.kind = "mhtml"
+        return doc
     from ..decode import decode_bytes
 
     text, encoding = decode_bytes(data)
@@ -67,6 +82,32 @@ def read_document(data: bytes, filename: str | None = None, kind: str | None = N
         doc = read_text(text)
     doc.encoding = encoding
     return doc
+
+
+def _is_mhtml(head: bytes) -> bool:
+    """A web page saved by a browser as one file (MHTML: MIME with the page as a part)."""
+    low = head[:1024].lower()
+    return b"mime-version:" in low and b"multipart/related" in low
+
+
+def _mhtml_html(data: bytes) -> bytes:
+    """The first text/html part of an MHTML file, transfer-decoded (quoted-printable or
+    base64), as bytes in its declared charset (the HTML reader decodes them)."""
+    import email
+    from email import policy
+
+    msg = email.message_from_bytes(data, policy=policy.compat32)
+    for part in msg.walk():
+        if part.get_content_type() == "text/html":
+            payload = part.get_payload(decode=True)
+            if isinstance(payload, bytes) and payload:
+                charset = part.get_content_charset()
+                if charset and b"charset" not in payload[:4096].lower():
+                    # keep the part's charset visible to the HTML reader's decoder
+                    meta = f'<meta charset="{charset}">'.encode("ascii", "ignore")
+                    payload = meta + payload
+                return payload
+    raise UnreadableInput("a saved web page (MHTML) without an HTML part")
 
 
 def _looks_like_markdown_tables(text: str) -> bool:
