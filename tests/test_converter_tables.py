@@ -16,7 +16,6 @@ APPLICANT_HEADER = """\
 """
 
 
-
 def _trailing_blank_cells(text: str) -> str:
     """Converter rows end ``| `` when their last cell is blank (a space after the pipe)."""
     return "\n".join(ln + " " if ln.endswith("|") else ln for ln in text.split("\n"))
@@ -130,8 +129,9 @@ def test_a_row_that_fits_two_ways_is_not_read() -> None:
     r = _report(TITLE + APPLICANT_HEADER + rows)
     got = _printed(r)
     assert not any(k[0] == "requests.carried_in" for k in got)
-    assert any(f.rule == "map.unaligned_row" and "requests.carried_in" in f.indicators
-               for f in r.issues)
+    assert any(
+        f.rule == "map.unaligned_row" and "requests.carried_in" in f.indicators for f in r.issues
+    )
 
 
 def test_flow_stream_keeps_lines_and_marks_blank_cells() -> None:
@@ -182,8 +182,9 @@ def test_prose_figure_settles_an_ambiguous_split() -> None:
     assert got[("proactive.total.cumulative", "total")] == 10037
     # the of-which row follows from its parent
     assert got[("proactive.channel.website", "total")] == 2122
-    loc = r.values.set_index(["indicator", "applicant"]).loc[("proactive.total", "total"),
-                                                              "location"]
+    loc = r.values.set_index(["indicator", "applicant"]).loc[
+        ("proactive.total", "total"), "location"
+    ]
     assert loc["split"] == "narrative"
     assert any(f.rule == "digits.narrative_choice" for f in r.issues)
 
@@ -193,3 +194,17 @@ def test_prose_figure_that_fits_no_split_settles_nothing() -> None:
     got = _printed(r)
     assert ("proactive.total", "total") not in got
     assert any(f.rule == "digits.ambiguous" for f in r.issues)
+
+
+def test_prose_figure_settles_its_row_and_leaves_the_rest_reported() -> None:
+    # 受理…总数 '1020' is 10|20 or 102|0 and the prose says nothing of it
+    text = R0_STREAM.format(n=2122).replace(
+        "受理政府信息依申请公开总数条00", "受理政府信息依申请公开总数条1020"
+    )
+    r = govstats.parse_report(text.encode(), filename="r.txt")
+    got = _printed(r)
+    assert got[("proactive.total", "total")] == 2122
+    assert ("requests.new", "total") not in got
+    ambiguous = [f for f in r.issues if f.rule == "digits.ambiguous"]
+    assert ambiguous and "requests.new" in ambiguous[0].indicators
+    assert "proactive.total" not in ambiguous[0].indicators

@@ -754,9 +754,13 @@ def _narrative_choice(
     if not extra:
         return None
     final = split_cells(segments, [*relations, *extra])
-    if final.status != "unique":
+    before = sum(c is not None for c in result.cells)
+    if final.status not in ("unique", "ambiguous") or (
+        final.status == "ambiguous" and sum(c is not None for c in final.cells) <= before
+    ):
         return None
-    return SplitResult("narrative", final.cells, (), final.reason), used
+    # cells still undecided stay without a value (and are reported as ambiguous)
+    return SplitResult("narrative", final.cells, final.candidates, final.reason), used
 
 
 def _interrupted(grid: Grid, index: int) -> bool:
@@ -874,10 +878,13 @@ def _solve_stream_table(
         if cell_text is None:
             continue
         _emit(res, code, applicant, cell_text, _unit_of(spec, h.row, col, None), loc, spec)
-    if result.status not in ("unique", "forced", "narrative"):
+    undecided = any(v is None for v in result.cells[: len(slots)])
+    if result.status not in ("unique", "forced", "narrative") or (
+        result.status == "narrative" and undecided
+    ):
         res.findings.append(
             Finding(
-                rule=f"digits.{result.status}",
+                rule=f"digits.{'ambiguous' if result.status == 'narrative' else result.status}",
                 severity="warning",
                 message=f"table {spec.id}: run-together cells could not all be recovered "
                 f"({result.status}): {result.reason}; uncertain cells were left without "
