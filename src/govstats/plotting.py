@@ -310,6 +310,8 @@ def plot_trends(frame: pd.DataFrame, value: str, *, lower: str | None = None,
     axes = np.atleast_1d(fig.subplots(nrows, ncols, sharex=True, sharey=sharey, squeeze=False)
                          ).ravel()
     color, marker = PALETTE[0], MARKERS[0]
+    from matplotlib.ticker import MaxNLocator
+
     for ax, u in zip(axes, units, strict=False):
         sub = data.loc[data[unit] == u].sort_values(year)
         x = sub[year].to_numpy(dtype=float)
@@ -321,6 +323,10 @@ def plot_trends(frame: pd.DataFrame, value: str, *, lower: str | None = None,
             hi = sub.set_index(year)[upper].astype(float).reindex(full)
             ax.fill_between(full, lo, hi, color=color, alpha=0.18, lw=0)
         ax.plot(full, yv.to_numpy(), color=color, marker=marker, ls="-")
+        finite = yv.dropna().to_numpy()
+        if len(finite) and np.all(np.mod(finite, 1) == 0):
+            # counts: whole-number ticks (no 0.25 requests)
+            ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True, min_n_ticks=2))
         name = sub[title].iloc[0] if len(sub) else u
         ax.set_title(str(name), loc="left")
         _mark_regimes(ax, breaks)
