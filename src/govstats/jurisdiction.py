@@ -51,7 +51,7 @@ _EDGE_PUNCT = "\"'“”‘’《》〈〉「」『』()（）[]【】<>.,，。
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 _REPORT_PHRASE = re.compile(r"政府信息(?:工作)?公开|信息公开|年度报告|工作报告|年报")
-_BRACKET_TAIL = re.compile(r"[（(][^（）()]{1,20}[）)]$")
+_BRACKET_TAIL = re.compile(r"[（(][^（）()]{1,20}[）)]?$")  # _clean may drop the closing one
 _YEAR = re.compile(r"[（(]?(?:(?:19|20)\d{2}|[〇零一二][〇零一二三四五六七八九]{3})\s*年度?[)）]?")
 _SEPARATORS = re.compile(r"[|,，。:：;；、!！?？\"“”'‘’《》〈〉「」『』()（）\[\]【】<>]+")
 _ABOUT = re.compile(r"关于")
