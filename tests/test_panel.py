@@ -258,3 +258,31 @@ def test_status_is_the_highest_severity() -> None:
     assert _status({"info": 1, "warning": 2}, None) == "warning"
     assert _status({"warning": 1, "error": 1}, None) == "error"
     assert _status({}, "UnreadableInput: empty") == "error"
+
+
+def test_a_report_over_the_time_limit_fails_and_is_retried(
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    import govstats.parse as parse_module
+
+    real = parse_module.parse_report
+
+    def slow(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if "zone-2022" in str(path):
+            time.sleep(5)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(parse_module, "parse_report", slow)
+    out = tmp_path / "out"
+    summary = build_panel(source, out, jobs=1, progress=False, timeout=0.3)
+    assert [rid for rid, _ in summary.failed] == ["zone-2022"]
+    assert "ParseTimeout" in summary.failed[0][1]
+    reports = {r["report_id"]: r for r in _read_csv(out / "reports.csv")}
+    assert reports["zone-2022"]["status"] == "error"
+    assert reports["zone-2022"]["parse_error"].startswith("ParseTimeout")
+    # a timeout is not cached: the next build parses the report again (and now succeeds)
+    monkeypatch.setattr(parse_module, "parse_report", real)
+    again = build_panel(source, out, jobs=1, progress=False, timeout=0.3)
+    assert again.parsed == 1 and not again.failed

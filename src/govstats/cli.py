@@ -174,7 +174,11 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
     try:
         summary = build_panel(
-            args.sources, args.out, jobs=args.jobs, use_cache=not args.no_cache
+            args.sources,
+            args.out,
+            jobs=args.jobs,
+            use_cache=not args.no_cache,
+            timeout=args.timeout or None,
         )
     except (GovstatsError, OSError) as exc:
         print(f"govstats build: {exc}", file=sys.stderr)
@@ -273,6 +277,11 @@ def build_parser() -> argparse.ArgumentParser:
     pb.add_argument("--jobs", type=int, default=None, help="parallel processes (default: CPUs)")
     pb.add_argument(
         "--no-cache", action="store_true", help="parse everything again (ignore OUT/.cache)"
+    )
+    pb.add_argument(
+        "--timeout", type=float, default=300,
+        help="seconds one report may take (0: no limit; default 300); a report over it is "
+        "listed as failed and tried again by the next build",
     )
     pb.set_defaults(func=_cmd_build)
     pn = sub.add_parser(

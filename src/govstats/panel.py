@@ -24,12 +24,15 @@ of run-together text can carry the sentence before the table, so they are not ke
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import json
 import os
+import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -184,14 +187,28 @@ def _clean_location(loc: dict[str, Any]) -> str:
     return json.dumps(kept, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def _parse_to_record(path: str) -> dict[str, Any]:
-    """Parse one file into the compact record the panel needs (runs in a worker)."""
+class ParseTimeout(GovstatsError):
+    """A report took longer than the build's per-report limit (recorded, never cached)."""
+
+
+def _parse_to_record(path: str, timeout: float | None = None) -> dict[str, Any]:
+    """Parse one file into the compact record the panel needs (runs in a worker).
+
+    ``timeout`` (seconds) bounds one parse where the platform has ``SIGALRM`` and this runs
+    in a process's main thread (the build's workers do): a hostile file that would hang the
+    PDF library is recorded as a failure instead of stalling the build.
+    """
     from .parse import parse_report
 
     try:
-        rep = parse_report(path)
+        with _time_limit(timeout):
+            rep = parse_report(path)
+    except ParseTimeout as exc:
+        return {"error": f"ParseTimeout: {exc}", "transient": True, "values": [], "meta": {},
+                "issues": {}, "findings": []}  # fmt: skip
     except Exception as exc:  # a bad input is recorded, never a crash of the whole build
-        return {"error": f"{type(exc).__name__}: {exc}", "values": [], "meta": {}, "issues": {}}
+        return {"error": f"{type(exc).__name__}: {exc}", "values": [], "meta": {}, "issues": {},
+                "findings": []}  # fmt: skip
     sev: dict[str, int] = {}
     for f in rep.issues:
         sev[f.severity] = sev.get(f.severity, 0) + 1
@@ -232,9 +249,41 @@ def _parse_to_record(path: str) -> dict[str, Any]:
     }
 
 
-def _work(path: str, cache_file: str) -> str:
-    """Worker: parse ``path`` and write its record to ``cache_file`` (atomically)."""
-    rec = _parse_to_record(path)
+@contextlib.contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    usable = (
+        seconds
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield
+        return
+
+    def _expired(signum: int, frame: Any) -> None:
+        raise ParseTimeout(f"parsing took longer than {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, _expired)
+    signal.setitimer(signal.ITIMER_REAL, float(seconds))  # type: ignore[arg-type]
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _transient(cache_file: Path) -> Path:
+    """Where a record that must not be cached (a timeout) is kept for this build only."""
+    return cache_file.with_name(cache_file.name + ".transient")
+
+
+def _work(path: str, cache_file: str, timeout: float | None = None) -> str:
+    """Worker: parse ``path`` and write its record to ``cache_file`` (atomically); a timed-out
+    parse goes to a side file, so the next build tries again (and output never depends on
+    how fast the machine was)."""
+    rec = _parse_to_record(path, timeout)
+    if rec.get("transient"):
+        cache_file = str(_transient(Path(cache_file)))
     tmp = f"{cache_file}.{os.getpid()}.tmp"
     with open(tmp, "w", encoding="utf-8") as f:
         json.dump(rec, f, ensure_ascii=False, sort_keys=True)
@@ -428,6 +477,7 @@ def build_panel(
     *,
     use_cache: bool = True,
     progress: bool = True,
+    timeout: float | None = 300,
 ) -> BuildSummary:
     """Parse every report under ``source_dir`` (one folder or several) and write the panel.
 
@@ -437,6 +487,8 @@ def build_panel(
     ``datapackage.json``.  Reports are parsed in parallel (``jobs`` processes; 1 = in this
     process) and each parse is cached under ``out_dir/.cache/`` by file sha256 and parser
     fingerprint, so an interrupted build resumes and a rebuild re-parses only what changed.
+    ``timeout`` bounds each parse (seconds; None for no limit): a report that exceeds it is
+    listed as failed and tried again by the next build.
     """
     sources = (
         [source_dir] if isinstance(source_dir, str | Path) else list(source_dir)
@@ -460,7 +512,7 @@ def build_panel(
         todo = [s for s in found if not cache_files[s.report_id].is_file()]
         summary.cached = len(found) - len(todo)
         summary.parsed = len(todo)
-        _run(todo, cache_files, jobs, progress)
+        _run(todo, cache_files, jobs, progress, timeout)
         _write_outputs(found, shas, cache_files, out, summary)
     finally:
         if tmp_cache is not None:
@@ -469,7 +521,11 @@ def build_panel(
 
 
 def _run(
-    todo: list[ReportSource], cache_files: dict[str, Path], jobs: int | None, progress: bool
+    todo: list[ReportSource],
+    cache_files: dict[str, Path],
+    jobs: int | None,
+    progress: bool,
+    timeout: float | None = None,
 ) -> None:
     from tqdm import tqdm
 
@@ -478,11 +534,14 @@ def _run(
     try:
         if jobs == 1 or len(todo) <= 1:
             for s in todo:
-                _work(str(s.path), str(cache_files[s.report_id]))
+                _work(str(s.path), str(cache_files[s.report_id]), timeout)
                 bar.update()
             return
         with ProcessPoolExecutor(max_workers=jobs) as ex:
-            futures = [ex.submit(_work, str(s.path), str(cache_files[s.report_id])) for s in todo]
+            futures = [
+                ex.submit(_work, str(s.path), str(cache_files[s.report_id]), timeout)
+                for s in todo
+            ]
             for fut in as_completed(futures):
                 fut.result()
                 bar.update()
@@ -504,7 +563,10 @@ def _write_outputs(
     findings: list[dict[str, Any]] = []
     try:
         for s in found:
-            rec = json.loads(cache_files[s.report_id].read_text("utf-8"))
+            done = cache_files[s.report_id]
+            if not done.is_file():
+                done = _transient(done)
+            rec = json.loads(done.read_text("utf-8"))
             sidecar = json.loads(s.meta_path.read_text("utf-8")) if s.meta_path else {}
             m = rec["meta"]
             year = m.get("year") or sidecar.get("year")
