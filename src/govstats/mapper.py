@@ -282,10 +282,11 @@ def map_unspanned_grid(grid: Grid, layout: Layout) -> MapResult:
     Without spans a two-level header (申请人情况 / 法人或其他组织 / 商业企业…) cannot be laid
     over its columns, and row-group labels (三、本年度办理结果) take a cell of their own in
     some rows only.  The form fixes the order of the value columns, so a row is read when
-    exactly one placement of the form's N value cells fits it: the cell just before them is
-    the row's label, every cell of the block is a number or blank, and no number lies
-    outside the block.  Rows that do not fit are reported and not read; a header-only table
-    (table 四) is read from a label-less row of exactly N cells under its header.
+    exactly one placement of the form's N value cells fits it: the row's label stands before
+    them (blank span cells may lie between), every cell of the block is a number or blank,
+    only blanks follow it, and no number lies outside it.  Rows that do not fit are reported
+    (``map.unaligned_row``) and not read; a header-only table (table 四) is read from a
+    label-less row of exactly N cells under its header.
     """
     res = MapResult()
     ctx = _Context()
