@@ -19,7 +19,7 @@ Two kinds of grid:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -680,12 +680,43 @@ def map_stream_grid(
     return res
 
 
+def _cuts_a_number(seg: Segment) -> bool:
+    """Fewer printed numbers than cells, and one of them could be a whole number (not
+    ``00``, which can only be glued zeros): splitting would cut a number that may be whole."""
+    tokens = seg.text.split()
+    return len(tokens) < seg.n_cells and any(
+        len(t) > 1 and not t.startswith("0") for t in tokens
+    )
+
+
+def _unconfirmed(
+    grid: Grid,
+    spec: TableSpec,
+    seg: Segment,
+    slots: list[tuple[_StreamHit, ColumnSpec, str, str]],
+    why: str,
+) -> Finding:
+    codes = sorted({slots[k][2] for k in range(seg.start, seg.start + seg.n_cells)})
+    return Finding(
+        rule="digits.unconfirmed",
+        severity="warning",
+        message=f"table {spec.id}: {len(seg.text.split())} numbers printed apart "
+        f"({seg.text!r}) for {seg.n_cells} cells: a blank cell was dropped or two cells "
+        f"were glued, and {why}; not read",
+        message_zh="数字之间有分隔但个数少于单元格数（空白格被省略或两格相连），无法确定，未读取",
+        indicators=tuple(codes),
+        cells=({"run": seg.text, "cells": seg.n_cells, **_loc(grid, spec, "", "", None)},),
+        found=seg.text,
+    )
+
+
 def _solve_rows_alone(
     segments: list[Segment],
     relations: list[Relation],
     joint: SplitResult,
     res: MapResult,
     spec: TableSpec,
+    cut: Sequence[Segment] = (),
 ) -> SplitResult:
     """The table as a whole has no consistent split: solve each row with its own relations
     only, so one inconsistent row does not cost the others their cells."""
@@ -709,6 +740,8 @@ def _solve_rows_alone(
             if all(i in rng for i, _ in r.terms)
         ]
         one = split_cells([Segment(seg.text, 0, seg.n_cells)], local)
+        if one.status == "forced" and "fail" in one.reason and seg in cut:
+            one = SplitResult("inconsistent", one.cells, (), one.reason)  # a cut number
         statuses.append(one.status)
         for k in range(seg.n_cells):
             if one.status in ("unique", "forced", "ambiguous") and k < len(one.cells):
@@ -764,6 +797,9 @@ def _narrative_choice(
     return SplitResult("narrative", final.cells, final.candidates, final.reason), used
 
 
+_DASHES = frozenset("-—–－/／")
+
+
 def _interrupted(grid: Grid, index: int) -> bool:
     """The next stream row is a one- or two-character fragment with numbers (``减12``,
     ``-15``, ``元 3``): the row's numbers continue past it, so its run is incomplete."""
@@ -773,6 +809,8 @@ def _interrupted(grid: Grid, index: int) -> bool:
     if nxt[0].line is not None and nxt[0].line != grid.rows[index][-1].line:
         return False  # the next line (a page number such as "-5-") does not continue this row
     frag = collapse_ws(nfkc(nxt[0].text))
+    if frag[:1] in _DASHES:
+        return True  # a dash or slash cell follows the numbers: the row goes on past them
     return len(nxt) > 1 and 0 < len(frag) <= 2 and not frag.endswith((".", "、"))
 
 
@@ -798,6 +836,7 @@ def _solve_stream_table(
     n = len(columns)
     seen_codes: set[str] = set()
     segments: list[Segment] = []
+    spaced: set[int] = set()  # segments whose numbers are printed apart
     slots: list[tuple[_StreamHit, ColumnSpec, str, str]] = []  # per global cell
     for h in hits:
         key = h.row.code if h.row else "_"
@@ -832,8 +871,10 @@ def _solve_stream_table(
                 )
             )
             continue
-        text = " ".join(c.text for c in h.runs)
-        segments.append(Segment(text=collapse_ws(nfkc(text)), start=len(slots), n_cells=n))
+        text = collapse_ws(nfkc(" ".join(c.text for c in h.runs)))
+        if " " in text:
+            spaced.add(len(segments))  # numbers printed apart, not glued as crawlers do
+        segments.append(Segment(text=text, start=len(slots), n_cells=n))
         for col in columns:
             code, applicant = spec.indicator(h.row, col)
             slots.append((h, col, code, applicant))
@@ -841,9 +882,32 @@ def _solve_stream_table(
         return
     index = {(code, applicant): k for k, (_, _, code, applicant) in enumerate(slots)}
     relations = split_relations(layout.regime, spec, index)
-    result = split_cells(segments, relations)
-    if result.status in ("inconsistent", "invalid") and len(segments) > 1:
-        result = _solve_rows_alone(segments, relations, result, res, spec)
+    # Numbers printed apart ("40 5 2 1 48") but fewer than the row's cells: a blank cell was
+    # dropped, or two cells were glued.  Cutting a printed number is then a guess unless the
+    # form's identities confirm it, so such a row is split only where identities involve its
+    # cells, and a split forced by the digit count that breaks them is not taken.
+    lines = {h.runs[0].line for h in hits if h.runs and h.runs[0].line is not None}
+    if len(lines) > 1:
+        spaced = set(range(len(segments)))  # one row per line: a layout, not crawler text
+    cut = {i for i in spaced if _cuts_a_number(segments[i])}
+    involved = {i for rel in relations for i, _ in rel.terms}
+    unconfirmed = [
+        segments[i]
+        for i in sorted(cut)
+        if not any(c in involved for c in range(segments[i].start, segments[i].start + n))
+    ]
+    for seg in unconfirmed:
+        res.findings.append(_unconfirmed(grid, spec, seg, slots, "no identity of the form "
+                                         "involves its cells"))  # fmt: skip
+    solvable = [sg for sg in segments if sg not in unconfirmed]
+    cut_segments = [segments[i] for i in cut if segments[i] not in unconfirmed]
+    if not solvable:
+        return
+    result = split_cells(solvable, relations)
+    if result.status == "forced" and "fail" in result.reason and cut_segments:
+        result = SplitResult("inconsistent", (None,) * len(result.cells), (), result.reason)
+    if result.status in ("inconsistent", "invalid") and len(solvable) > 1:
+        result = _solve_rows_alone(solvable, relations, result, res, spec, cut_segments)
     if result.status == "ambiguous" and hints:
         chosen = _narrative_choice(segments, relations, result, slots, hints)
         if chosen is not None:
