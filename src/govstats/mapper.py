@@ -18,6 +18,7 @@ Two kinds of grid:
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -136,13 +137,28 @@ class _Active:
     alternatives: list[_Active] = field(default_factory=list)  # tables with the same header
 
 
+_YEAR_HEAD = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
 def _header_match(
-    spec: TableSpec, header_rows: list[int], occ: dict[tuple[int, int], Cell], n_cols: int
+    spec: TableSpec,
+    header_rows: list[int],
+    occ: dict[tuple[int, int], Cell],
+    n_cols: int,
+    year: int | None = None,
 ) -> _Active | None:
     columns: dict[int, ColumnSpec] = {}
     paths: dict[int, str] = {}
     unit_col = None
     used: set[str] = set()
+    # years printed in the header: a column of another year is passed over only when the
+    # report's own year has a column (a misprinted lone year header is still this year's)
+    header_years = {
+        int(m.group(1))
+        for r in header_rows
+        for c in range(n_cols)
+        if (cell := occ.get((r, c))) is not None and (m := _YEAR_HEAD.search(cell.text))
+    }
     for c in range(n_cols):
         texts: list[str] = []
         last: Cell | None = None
@@ -167,6 +183,13 @@ def _header_match(
                 groups = [_labels(t) for t in texts[:-1]]
                 if not any(col.group.equals(p, e) for p, e in groups):
                     continue
+            printed_year = _YEAR_HEAD.search(texts[-1])
+            if (
+                printed_year
+                and year in header_years
+                and int(printed_year.group(1)) != year
+            ):
+                continue  # last year's column beside this year's (2015年 | 2016年)
             columns[c] = col
             used.add(col.key)
             break
@@ -223,14 +246,14 @@ def _match_row(
 
 
 def map_table_grid(
-    grid: Grid, layout: Layout, inherited: _Active | None = None
+    grid: Grid, layout: Layout, inherited: _Active | None = None, year: int | None = None
 ) -> tuple[MapResult, _Active | None]:
     """Map a grid with real cell boundaries: header rows define columns by their labels.
 
     A grid without span information (``grid.spans_known`` False) has its matrix tables
     mapped by :func:`map_unspanned_grid` instead; its list tables take this path.
     """
-    res, active = _map_by_headers(grid, layout, inherited)
+    res, active = _map_by_headers(grid, layout, inherited, year)
     if grid.spans_known:
         return res, active
     form = map_unspanned_grid(grid, layout)
@@ -394,7 +417,7 @@ def _read_form_row(
 
 
 def _map_by_headers(
-    grid: Grid, layout: Layout, inherited: _Active | None = None
+    grid: Grid, layout: Layout, inherited: _Active | None = None, year: int | None = None
 ) -> tuple[MapResult, _Active | None]:
     res = MapResult()
     occ = _occupancy(grid)
@@ -416,7 +439,9 @@ def _map_by_headers(
         if _row_is_header(own, layout):
             header_rows.append(r)
             cands = [
-                c for spec in layout.tables if (c := _header_match(spec, header_rows, occ, n_cols))
+                c
+                for spec in layout.tables
+                if (c := _header_match(spec, header_rows, occ, n_cols, year))
             ]
             if cands:
                 top = max(_header_score(c) for c in cands)
@@ -986,11 +1011,43 @@ def _solve_stream_table(
 # ---------------------------------------------------------------------------- document
 
 
+def _fit_columns(active: _Active | None, grid: Grid) -> _Active | None:
+    """The previous grid's columns for a continuation grid, if its numbers stand under them.
+
+    A continuation may lack a cell the first part spans (三、本年度办理结果 over its rows), so
+    its values sit one column to the left: the columns are shifted when one shift puts a
+    number under every column in each of its first rows, and not inherited otherwise.
+    """
+    if active is None:
+        return None
+    numeric = [
+        {c.col for c in row if _is_numberish(c.text)} for row in grid.rows[:5]
+    ]
+    numeric = [cols for cols in numeric if cols]
+    if not numeric:
+        return None
+    wanted = set(active.columns)
+    for shift in (0, -1, 1, -2, 2):
+        if all({c + shift for c in wanted} <= cols for cols in numeric):
+            if shift == 0:
+                return active
+            return _Active(
+                active.spec,
+                {c + shift: col for c, col in active.columns.items()},
+                {c + shift: p for c, p in active.header_paths.items()},
+                None if active.unit_col is None else active.unit_col + shift,
+                active.first_value_col + shift,
+            )
+    return None
+
+
 def layout_table_ids(layout: Layout) -> set[str]:
     return {t.id for t in layout.tables}
 
 
-def map_document(doc: Document, layout: Layout, hints: Hints | None = None) -> MapResult:
+def map_document(
+    doc: Document, layout: Layout, hints: Hints | None = None, year: int | None = None
+) -> MapResult:
     """Map every grid of ``doc`` with ``layout``; values keep their provenance.
 
     ``hints`` (indicator → figures stated in the prose) may settle run-together digits that
@@ -1003,8 +1060,8 @@ def map_document(doc: Document, layout: Layout, hints: Hints | None = None) -> M
             continue
         # a table continued on the next page repeats no header: it inherits the previous
         # grid's columns when it has the same number of columns (rows still match by label)
-        inherited = last[1] if grid.n_cols == last[0] else None
-        part, active = map_table_grid(grid, layout, inherited=inherited)
+        inherited = _fit_columns(last[1], grid) if grid.n_cols == last[0] else None
+        part, active = map_table_grid(grid, layout, inherited=inherited, year=year)
         last = (grid.n_cols, active)
         res.extend(part)
     streams = MapResult()
@@ -1031,7 +1088,58 @@ def map_document(doc: Document, layout: Layout, hints: Hints | None = None) -> M
     ]
     streams.tables = {t: n for t, n in streams.tables.items() if t in use_stream}
     res.extend(streams)
+    _settle_copies(res)
     return res
+
+
+def _settle_copies(res: MapResult) -> None:
+    """A cell read twice (a table printed twice, or last year's table beside this year's):
+    identical copies keep the first reading; copies that disagree keep neither."""
+    by: dict[tuple[str, str], list[Value]] = defaultdict(list)
+    for v in res.values:
+        by[(v.indicator, v.applicant)].append(v)
+    twice = {k: vs for k, vs in by.items() if len(vs) > 1}
+    if not twice:
+        return
+    same = {k for k, vs in twice.items() if len({float(v.value) for v in vs}) == 1}
+    differ = set(twice) - same
+    seen: set[tuple[str, str]] = set()
+    kept: list[Value] = []
+    for v in res.values:
+        key = (v.indicator, v.applicant)
+        if key in differ or key in seen:
+            continue
+        seen.add(key)
+        kept.append(v)
+    res.values = kept
+    if same:
+        res.findings.append(
+            Finding(
+                rule="map.repeated_table",
+                severity="info",
+                message=f"{len(same)} cell(s) are printed twice with the same figures (a "
+                "repeated table); the first copy is used",
+                message_zh="表格重复出现且数字相同，采用第一处",
+                indicators=tuple(sorted({k[0] for k in same})),
+                cells=tuple(twice[k][1].location for k in sorted(same))[:20],
+            )
+        )
+    if differ:
+        res.findings.append(
+            Finding(
+                rule="map.conflicting_tables",
+                severity="warning",
+                message=f"{len(differ)} cell(s) are printed more than once with different "
+                "figures (another year's table, or a corrected copy?); none of them is used",
+                message_zh="同一单元格多处出现且数字不同（可能含其他年度的表），均未采用",
+                indicators=tuple(sorted({k[0] for k in differ})),
+                cells=tuple(v.location for k in sorted(differ) for v in twice[k])[:40],
+                found="; ".join(
+                    f"{k[0]}[{k[1]}]: " + " / ".join(v.raw for v in twice[k])
+                    for k in sorted(differ)[:10]
+                ),
+            )
+        )
 
 
 __all__ = [

@@ -66,7 +66,9 @@ def parse_report(path_or_bytes: str | Path | bytes, filename: str | None = None)
             )
         )
     else:
-        mapped = map_document(doc, decision.layout, hints=_prose_figures(doc))
+        mapped = map_document(
+            doc, decision.layout, hints=_prose_figures(doc), year=meta.get("year")
+        )
         values = mapped.values
         issues.extend(mapped.findings)
         values = values + resolve_blanks(values, blank_cells(mapped.findings), decision.layout)

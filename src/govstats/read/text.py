@@ -126,6 +126,8 @@ def _looks_like_label(text: str) -> bool:
 # A numeric run: digits with optional decimal points, thousands commas and inner spaces.
 _NUM = r"\d+(?:[.,]\d+)*"
 _RUN = re.compile(rf"{_NUM}(?:[ \t\u3000\xa0]+{_NUM})*")
+# a unit and a closing bracket right after a number: the number belongs to a note in the label
+_IN_NOTE = re.compile(r"\s*[条次件个项人]?\s*[）)]")
 # A trailing ordinal glued to the next label: "…0000000" + "2.其他…" → run "000000", "2.其他".
 _ORDINAL_AFTER = re.compile(r"^[.、．]\s*\D")
 
@@ -252,6 +254,8 @@ def _tokens(line: str) -> list[tuple[str, list[tuple[str, int]], int]]:
     for m in _RUN.finditer(line):
         s, e = m.span()
         run = m.group(0)
+        if _IN_NOTE.match(line, e) and _open_brackets(line[label_start:s]) > 0:
+            continue  # a number inside a label's note: （…相同信息计1条）, not a cell
         gap = line[pos:s]
         if gap.strip(" \u3000\xa0\t"):
             # text between runs: a new label starts here
