@@ -367,11 +367,6 @@ def test_r1_tab_cells_read_every_figure() -> None:
 
 
 @pytest.mark.parametrize("cell", ["—", "/", "1,040"])
-@bug(
-    "space text row of table 三 with a dash / slash placeholder or a thousands separator "
-    "(40 5 — — 2 1 48; 1,040 … 1,048): the whole row is dropped (digits.ambiguous) though "
-    "every printed number is a certain cell"
-)
 def test_layout_text_table3_placeholders_and_separators(cell: str) -> None:
     if cell == "1,040":
         line = "一、本年新收政府信息公开申请数量  1,040  5  0  0  2  1  1,048\n"
@@ -390,10 +385,6 @@ T2_TEXT = (
 )
 
 
-@bug(
-    "a negative 本年增/减 in space text ('行政许可 120 -5 4500'): the sign interrupts the "
-    "row (digits.interrupted) and all three cells of the row are dropped"
-)
 def test_r2_table2_negative_change_in_text() -> None:
     got = printed(parse(T2_TEXT.format(a="-5", b="-2")))
     assert got.get(("items.licensing.prev_items", "total")) == 120

@@ -924,11 +924,29 @@ def _solve_stream_table(
     for seg in unconfirmed:
         res.findings.append(_unconfirmed(grid, spec, seg, slots, "no identity of the form "
                                          "involves its cells"))  # fmt: skip
-    solvable = [sg for sg in segments if sg not in unconfirmed]
+    # numbers printed apart, one per cell, with dashes or thousands separators: every token
+    # is a cell; nothing is split (the digit splitter reads digits only)
+    whole = [
+        sg
+        for i, sg in enumerate(segments)
+        if i in spaced
+        and len(sg.text.split()) == sg.n_cells
+        and not sg.text.replace(" ", "").replace(".", "").isdigit()
+    ]
+    unconfirmed += [
+        sg
+        for i, sg in enumerate(segments)
+        if sg not in whole and any(t in _DASHES for t in sg.text.split())
+    ]
+    solvable = [sg for sg in segments if sg not in unconfirmed and sg not in whole]
     cut_segments = [segments[i] for i in cut if segments[i] not in unconfirmed]
-    if not solvable:
+    if not solvable and not whole:
         return
-    result = split_cells(solvable, relations)
+    result = (
+        split_cells(solvable, relations)
+        if solvable
+        else SplitResult("forced", (None,) * len(slots), (), "every cell printed apart")
+    )
     if result.status == "forced" and "fail" in result.reason and cut_segments:
         result = SplitResult("inconsistent", (None,) * len(result.cells), (), result.reason)
     if result.status in ("inconsistent", "invalid") and len(solvable) > 1:
@@ -953,8 +971,12 @@ def _solve_stream_table(
                     expected="; ".join(f"{c} = {v}" for c, v in used),
                 )
             )
+    printed_apart = {
+        sg.start + j: token for sg in whole for j, token in enumerate(sg.text.split())
+    }
     for k, (h, col, code, applicant) in enumerate(slots):
         cell_text = result.cells[k] if k < len(result.cells) else None
+        cell_text = printed_apart.get(k, cell_text)
         seg = next(s for s in segments if s.start <= k < s.start + s.n_cells)
         loc = _loc(
             grid,

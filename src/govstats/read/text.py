@@ -125,7 +125,10 @@ def _looks_like_label(text: str) -> bool:
 
 # A numeric run: digits with optional decimal points, thousands commas and inner spaces.
 _NUM = r"\d+(?:[.,]\d+)*"
-_RUN = re.compile(rf"{_NUM}(?:[ \t\u3000\xa0]+{_NUM})*")
+# a dash or slash standing alone between spaced numbers is a cell printed as a placeholder
+_PLACEHOLDER = r"[—–\-－/／](?=[ \t\u3000\xa0]|$)"
+# inside a spaced run a number may carry a sign (本年增/减: 120 -5 4500)
+_RUN = re.compile(rf"{_NUM}(?:[ \t\u3000\xa0]+(?:[-−－]?{_NUM}|{_PLACEHOLDER}))*")
 # a unit and a closing bracket right after a number: the number belongs to a note in the label
 _IN_NOTE = re.compile(r"\s*[条次件个项人]?\s*[）)]")
 # A trailing ordinal glued to the next label: "…0000000" + "2.其他…" → run "000000", "2.其他".
