@@ -400,8 +400,8 @@ def test_r2_table2_positive_change_in_text() -> None:
 
 @bug(
     "HTML whose spans were expanded into empty cells (a converter that drops colspan / "
-    "rowspan): 112 of 196 cells — four legal-person columns of table 三 and most of table 四 "
-    "— are dropped without any finding"
+    "rowspan): table 三 is now read by the form's column order, but table 四's value row "
+    "under an expanded header still loses its 12 litigation cells"
 )
 def test_html_with_spans_expanded_to_empty_cells() -> None:
     rep = form("R3")

@@ -250,12 +250,14 @@ def map_table_grid(
 ) -> tuple[MapResult, _Active | None]:
     """Map a grid with real cell boundaries: header rows define columns by their labels.
 
-    A grid without span information (``grid.spans_known`` False) has its matrix tables
-    mapped by :func:`map_unspanned_grid` instead; its list tables take this path.
+    Matrix tables are also read by the form's column order (:func:`map_unspanned_grid`);
+    per table, that reading is used where it places more cells (grids without span
+    information: markdown pipe tables, or HTML whose spans were expanded into empty cells).
     """
     res, active = _map_by_headers(grid, layout, inherited, year)
-    if grid.spans_known:
-        return res, active
+    # the form-order reading also serves grids whose spans were lost on the way (an HTML
+    # converter that expanded colspan/rowspan into empty cells): it replaces the header
+    # reading only where it places more cells
     form = map_unspanned_grid(grid, layout)
     # per table, the form-order reading replaces the header reading only where it reads more
     # cells, printed or blank (a flat header that lines up with its columns reads the same)
