@@ -340,10 +340,6 @@ def test_table4_short_headers() -> None:
     assert t4_values(parse(data.encode(), "r.html")) == list(rep.t4)
 
 
-@bug(
-    "table 四's 15 numbers split over two lines by the converter (10 + 5): all 15 dropped "
-    "(digits.invalid), though each line's space-separated numbers are certain cells"
-)
 def test_table4_values_over_two_lines() -> None:
     r = parse(T4_HEAD + "10  0  1  2  13  12  0  0  1  13\n10  0  0  0  10\n")
     assert t4_values(r) == [10, 0, 1, 2, 13, 12, 0, 0, 1, 13, 10, 0, 0, 0, 10]

@@ -707,6 +707,30 @@ def map_stream_grid(
     return res
 
 
+def _with_wrapped_lines(grid: Grid, hit: _StreamHit, n: int) -> list[Cell]:
+    """The hit's runs, continued by the label-less number lines right below it while its
+    spaced numbers are fewer than its ``n`` cells (a converter wrapped the row: table 四's
+    15 numbers as 10 + 5)."""
+    runs = list(hit.runs)
+    count = sum(len(c.text.split()) for c in runs)
+    k = hit.index + 1
+    while (
+        count < n
+        and " " in " ".join(c.text.strip() for c in runs)
+        and k < len(grid.rows)
+        and not grid.rows[k][0].text.strip()
+        and len(grid.rows[k]) > 1
+        and grid.rows[k][1].line != runs[-1].line
+    ):
+        extra = grid.rows[k][1:]
+        if count + sum(len(c.text.split()) for c in extra) > n:
+            break
+        runs.extend(extra)
+        count += sum(len(c.text.split()) for c in extra)
+        k += 1
+    return runs if count == n else list(hit.runs)
+
+
 def _cuts_a_number(seg: Segment) -> bool:
     """Fewer printed numbers than cells, and one of them could be a whole number (not
     ``00``, which can only be glued zeros): splitting would cut a number that may be whole."""
@@ -898,7 +922,8 @@ def _solve_stream_table(
                 )
             )
             continue
-        text = collapse_ws(nfkc(" ".join(c.text for c in h.runs)))
+        runs = _with_wrapped_lines(grid, h, n)
+        text = collapse_ws(nfkc(" ".join(c.text for c in runs)))
         if " " in text:
             spaced.add(len(segments))  # numbers printed apart, not glued as crawlers do
         segments.append(Segment(text=text, start=len(slots), n_cells=n))
