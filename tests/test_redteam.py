@@ -1,8 +1,8 @@
 """Red-team variants: inputs of realistic shapes from other provinces, years and converters.
 
-Each failure is reduced to a small fixture and marked ``xfail(strict=True)`` with what is
-wrong; variants the parser reads correctly are kept as ordinary tests that protect the
-behaviour.  Ranked: wrong printed numbers first, then silent drops (no crash was found).
+Each failure found was reduced to a small fixture; the parser bugs behind them are fixed and
+the fixtures stay as regression tests, next to variants that were read correctly from the
+start.  Ranked: wrong printed numbers first, then silent drops (no crash was found).
 Fixtures are written here: printed labels of the national and Fujian forms, invented numbers.
 """
 
@@ -38,11 +38,6 @@ from .seed_table import SEED_ROWS, seed_list_table
 from .seed_values import SEED_R1_VALUES
 
 Key = tuple[str, str]
-
-
-def bug(reason: str) -> pytest.MarkDecorator:
-    """A known failure: strict xfail with what is wrong."""
-    return pytest.mark.xfail(strict=True, reason=reason)
 
 
 # ------------------------------------------------------------------------------ helpers
@@ -394,11 +389,6 @@ def test_r2_table2_positive_change_in_text() -> None:
     assert got[("items.other_services.decisions", "total")] == 0
 
 
-@bug(
-    "HTML whose spans were expanded into empty cells (a converter that drops colspan / "
-    "rowspan): table 三 is now read by the form's column order, but table 四's value row "
-    "under an expanded header still loses its 12 litigation cells"
-)
 def test_html_with_spans_expanded_to_empty_cells() -> None:
     rep = form("R3")
     r = parse(spans_html(rep, expand=True), "r.html")

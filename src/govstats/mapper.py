@@ -328,9 +328,15 @@ def map_unspanned_grid(grid: Grid, layout: Layout) -> MapResult:
             # a header row, a section row (三、本年度办理结果) or a row printed all blank
             labels = [c for c, k in zip(row, kinds, strict=True) if k == "label"]
             last = max((i for i, k in enumerate(kinds) if k == "label"), default=-1)
+            if sum(_row_is_header([c], layout) for c in labels) >= 2:
+                labels = []  # column labels (结果维持 | 结果纠正 | … 总计): a header row
             if labels:
                 match, printed = _match_row(labels, spec_rows, ctx)
-            elif header_spec is not None and len(row) == len(header_spec.value_columns):
+            elif (
+                header_spec is not None
+                and "label" not in kinds
+                and len(row) == len(header_spec.value_columns)
+            ):
                 # table 四's value row printed wholly blank: every cell is a finding
                 header_text = []
                 _read_form_row(res, grid, header_spec, None, row, 0, "")
