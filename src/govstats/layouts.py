@@ -100,8 +100,8 @@ class Synonyms:
         pats = tuple(re.compile(p) for p in (patterns or []))
         # longest first: a longer synonym is a more specific match
         return cls(
-            tuple(sorted(set(plain), key=len, reverse=True)),
-            tuple(sorted(set(exact), key=len, reverse=True)),
+            tuple(sorted(dict.fromkeys(plain), key=len, reverse=True)),  # ties: YAML order
+            tuple(sorted(dict.fromkeys(exact), key=len, reverse=True)),
             pats,
         )
 

@@ -264,6 +264,15 @@ def map_table_grid(
     mine, theirs = _cells_read(form), _cells_read(res)
     for t in [t for t in list(form.tables) if mine.get(t, 0) <= theirs.get(t, 0)]:
         del form.tables[t]
+    if grid.spans_known:
+        # a grid with real spans gets the form's order only when it prints the form's own
+        # column labels (a custom table may order its columns otherwise)
+        text = normalize_label(" ".join(c.text for row in grid.rows for c in row))
+        for t in list(form.tables):
+            spec = next(x for x in layout.tables if x.id == t)
+            labels = {c.labels.plain[0] for c in spec.value_columns if c.labels.plain}
+            if sum(lab in text for lab in labels) < len(labels):
+                del form.tables[t]
     form.values = [v for v in form.values if v.location.get("table_id") in form.tables]
     form.findings = [
         f for f in form.findings if any(c.get("table_id") in form.tables for c in f.cells)
