@@ -8,9 +8,11 @@ import govstats
 from govstats.read import read_document
 from govstats.read.text import BLANK_MARK
 
-APPLICANT_HEADER = """\
+from .renderers import T3_NOTE
+
+APPLICANT_HEADER = f"""\
 三、收到和处理政府信息公开申请情况
-（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） | 申请人情况
+{T3_NOTE} | 申请人情况
  | 自然人 | 法人或其他组织 | 总计
  | | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 |
 """
@@ -168,8 +170,8 @@ def test_torn_table_four_header_is_recognised() -> None:
 
 
 R0_STREAM = (
-    "某局2017年度政府信息公开工作年度报告 二、主动公开政府信息情况 2017年全局主动公开政府信息"
-    "{n}条。 六、政府信息公开情况统计表指标名称计量单位2017年度历年累计"
+    "某局2017年度政府信息公开工作年度报告 据统计本局当年主动公开信息共{n}条 "
+    "统计表指标名称计量单位2017年度历年累计"
     "主动公开文件数条212210037其中：1、政府网站公开数条2122100372、政府公报公开数条00"
     "受理政府信息依申请公开总数条00对申请的答复总数条00行政复议数件00行政诉讼数件00\n"
 )

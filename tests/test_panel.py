@@ -5,6 +5,7 @@ in tests/fixtures/panel and data/examples."""
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 import shutil
 from pathlib import Path
@@ -31,8 +32,9 @@ REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
 FIXTURES = REPO / "tests" / "fixtures" / "panel"
 OUT_FILES = [
-    "panel.parquet", "panel.csv", "reports.csv", "sources.csv", "findings.csv", "datapackage.json"
-]
+    "panel.parquet", "panel.csv.gz", "reports.csv", "sources.csv", "findings.csv",
+    "datapackage.json",
+]  # fmt: skip
 ZONE = "cn-350128-ptsyq"
 LOCATION_KEYS = {"table", "table_id", "page", "line", "path", "run", "split", "rule"}
 
@@ -40,6 +42,11 @@ LOCATION_KEYS = {"table", "table_id", "page", "line", "path", "run", "split", "r
 @pytest.fixture(scope="module")
 def panel() -> pd.DataFrame:
     return load_panel()
+
+
+def _text(path: Path) -> str:
+    data = path.read_bytes()
+    return (gzip.decompress(data) if path.suffix == ".gz" else data).decode("utf-8")
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
@@ -85,7 +92,7 @@ def test_the_bundled_panel_passes_the_schema(panel: pd.DataFrame) -> None:
 
 
 def test_the_csv_and_parquet_hold_the_same_panel(panel: pd.DataFrame) -> None:
-    pd.testing.assert_frame_equal(panel, load_panel(DATA / "panel.csv"))
+    pd.testing.assert_frame_equal(panel, load_panel(DATA / "panel.csv.gz"))
 
 
 def test_pingtan_requests_across_the_2019_break_with_comparability_flags(
@@ -167,12 +174,12 @@ def test_every_value_is_traceable_to_its_source_and_location(panel: pd.DataFrame
 
 
 def test_data_holds_figures_only_and_no_local_paths() -> None:
-    for name in ("panel.csv", "reports.csv", "sources.csv", "datapackage.json"):
-        text = (DATA / name).read_text("utf-8")
+    for name in ("panel.csv.gz", "reports.csv", "sources.csv", "datapackage.json"):
+        text = _text(DATA / name)
         for bad in ("/work/", "/home/", "/tmp/", "/root/", "C:\\"):
             assert bad not in text, (name, bad)
-    for name in ("panel.csv", "reports.csv"):
-        text = (DATA / name).read_text("utf-8")
+    for name in ("panel.csv.gz", "reports.csv"):
+        text = _text(DATA / name)
         assert "。" not in text and "，" not in text, name  # no sentence of any report
 
 
@@ -212,7 +219,7 @@ def test_load_panel_finds_the_data_by_argument_then_environment(
     assert explicit.loc[explicit["indicator"] == "outcome.other", "derived"].all()
     monkeypatch.setenv("GOVSTATS_DATA", str(out))
     assert len(load_panel()) == len(explicit)
-    pd.testing.assert_frame_equal(load_panel(out / "panel.csv"), explicit)
+    pd.testing.assert_frame_equal(load_panel(out / "panel.csv.gz"), explicit)
     with pytest.raises(GovstatsError, match="govstats build"):
         load_panel(tmp_path / "nowhere")
 

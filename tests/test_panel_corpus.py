@@ -93,5 +93,5 @@ def test_rebuilding_from_shared_reproduces_the_bundled_files(
     )
     assert (summary.reports, summary.with_table, summary.failed) == (156, 138, [])
     assert summary.unresolved == []
-    for name in ("panel.parquet", "panel.csv", "reports.csv", "sources.csv"):
+    for name in ("panel.parquet", "panel.csv.gz", "reports.csv", "sources.csv"):
         assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), name

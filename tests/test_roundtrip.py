@@ -29,6 +29,7 @@ from .renderers import (
     APPLICANTS,
     R0_ROWS,
     T2_ROWS,
+    T3_NOTE,
     T4_CODES,
     FormReport,
     ListRow,
@@ -386,7 +387,7 @@ def test_space_text_with_header_on_its_own_line() -> None:
 
 # table 三's header as a converter flattens it (no spans), and a row of 7 blank cells
 T3_FLAT_HEADER = (
-    "| （本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） | 申请人情况 |\n"
+    f"| {T3_NOTE} | 申请人情况 |\n"
     "| --- | --- |\n"
     "| 自然人 | 法人或其他组织 | 总计 |\n"
     "| 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 |\n"
