@@ -45,6 +45,19 @@ class MapResult:
         for k, v in other.tables.items():
             self.tables[k] = self.tables.get(k, 0) + v
 
+    def part(self, tables: set[str], keep: bool = True) -> MapResult:
+        """What this reading says of ``tables`` (``keep``), or of every other table: their
+        values, cell counts and the findings that name a cell of them."""
+
+        def named(f: Finding) -> bool:
+            return any(c.get("table_id") in tables for c in f.cells)
+
+        return MapResult(
+            [v for v in self.values if (v.location.get("table_id") in tables) == keep],
+            [f for f in self.findings if named(f) == keep],
+            {t: n for t, n in self.tables.items() if (t in tables) == keep},
+        )
+
 
 def _loc(
     grid: Grid, spec: TableSpec, row_label: str, col_label: str, cell: Cell | None, **extra: Any
@@ -255,38 +268,28 @@ def map_table_grid(
     information: markdown pipe tables, or HTML whose spans were expanded into empty cells).
     """
     res, active = _map_by_headers(grid, layout, inherited, year)
-    # the form-order reading also serves grids whose spans were lost on the way (an HTML
-    # converter that expanded colspan/rowspan into empty cells): it replaces the header
-    # reading only where it places more cells
+    # Per table, the form-order reading replaces the header reading only where it places
+    # more cells, printed or blank (a flat header that lines up with its columns reads the
+    # same either way); in a grid with real spans only when it prints the form's own column
+    # labels (a custom table may order its columns otherwise).
     form = map_unspanned_grid(grid, layout)
-    # per table, the form-order reading replaces the header reading only where it reads more
-    # cells, printed or blank (a flat header that lines up with its columns reads the same)
     mine, theirs = _cells_read(form), _cells_read(res)
-    for t in [t for t in list(form.tables) if mine.get(t, 0) <= theirs.get(t, 0)]:
-        del form.tables[t]
-    if grid.spans_known:
-        # a grid with real spans gets the form's order only when it prints the form's own
-        # column labels (a custom table may order its columns otherwise)
-        text = normalize_label(" ".join(c.text for row in grid.rows for c in row))
-        for t in list(form.tables):
-            spec = next(x for x in layout.tables if x.id == t)
-            labels = {c.labels.plain[0] for c in spec.value_columns if c.labels.plain}
-            if sum(lab in text for lab in labels) < len(labels):
-                del form.tables[t]
-    form.values = [v for v in form.values if v.location.get("table_id") in form.tables]
-    form.findings = [
-        f for f in form.findings if any(c.get("table_id") in form.tables for c in f.cells)
-    ]
-    if form.tables:
-        res.values = [v for v in res.values if v.location.get("table_id") not in form.tables]
-        res.findings = [
-            f
-            for f in res.findings
-            if not any(c.get("table_id") in form.tables for c in f.cells)
-        ]
-        res.tables = {t: n for t, n in res.tables.items() if t not in form.tables}
-        res.extend(form)
+    better = {
+        t
+        for t in form.tables
+        if mine.get(t, 0) > theirs.get(t, 0)
+        and (not grid.spans_known or _prints_form_columns(grid, layout, t))
+    }
+    if better:
+        res = res.part(better, keep=False)
+        res.extend(form.part(better))
     return res, active
+
+
+def _prints_form_columns(grid: Grid, layout: Layout, table_id: str) -> bool:
+    text = normalize_label(" ".join(c.text for row in grid.rows for c in row))
+    spec = next(x for x in layout.tables if x.id == table_id)
+    return all(c.labels.plain[0] in text for c in spec.value_columns if c.labels.plain)
 
 
 def _cells_read(res: MapResult) -> dict[str, int]:
@@ -300,14 +303,12 @@ def _cells_read(res: MapResult) -> dict[str, int]:
     return out
 
 
-_BLANKS = frozenset({"", "-", "--", "—", "——", "–", "－", "/", "／", "\\", "无", "□"})
-
-
 def _cell_kind(text: str) -> str:
-    t = collapse_ws(nfkc(text))
-    if t in _BLANKS:
+    """``num``, ``blank`` (nothing, or a placeholder such as — / 无) or ``label``."""
+    status = read_number(text).status
+    if status in ("blank", "placeholder"):
         return "blank"
-    return "num" if _is_numberish(t) else "label"
+    return "num" if status in ("number", "run") else "label"
 
 
 def map_unspanned_grid(grid: Grid, layout: Layout) -> MapResult:
@@ -1105,10 +1106,6 @@ def _fit_columns(active: _Active | None, grid: Grid) -> _Active | None:
     return None
 
 
-def layout_table_ids(layout: Layout) -> set[str]:
-    return {t.id for t in layout.tables}
-
-
 def map_document(
     doc: Document, layout: Layout, hints: Hints | None = None, year: int | None = None
 ) -> MapResult:
@@ -1135,23 +1132,13 @@ def map_document(
     # per table, the stream reading is used only where the real grids read fewer cells of it
     # (a table the grids missed, or tore into pieces); the two are never mixed
     use_stream = {t for t, n in streams.tables.items() if n > res.tables.get(t, 0)}
-    if use_stream:
-        res.values = [v for v in res.values if v.location.get("table_id") not in use_stream]
-        res.findings = [
-            f for f in res.findings if not any(c.get("table_id") in use_stream for c in f.cells)
-        ]
-        res.tables = {t: n for t, n in res.tables.items() if t not in use_stream}
-    streams.values = [v for v in streams.values if v.location.get("table_id") in use_stream]
     # findings of a stream table are kept where it is used, and where no reading placed a
     # cell of that table at all (why its run-together digits gave nothing)
-    unread = {t for t in layout_table_ids(layout) if t not in res.tables and t not in use_stream}
-    streams.findings = [
-        f
-        for f in streams.findings
-        if any(c.get("table_id") in use_stream or c.get("table_id") in unread for c in f.cells)
-    ]
-    streams.tables = {t: n for t, n in streams.tables.items() if t in use_stream}
-    res.extend(streams)
+    unread = {t.id for t in layout.tables} - set(res.tables) - use_stream
+    chosen = streams.part(use_stream)
+    chosen.findings = streams.part(use_stream | unread).findings
+    res = res.part(use_stream, keep=False)
+    res.extend(chosen)
     _settle_copies(res)
     return res
 

@@ -14,7 +14,7 @@ from .derive import blank_cells, derive_values, resolve_blanks
 from .errors import UnrecognisedInput
 from .mapper import map_document
 from .meta import extract_meta
-from .model import Document, Finding
+from .model import Finding, NarrativeFigure
 from .narrative import extract_narrative
 from .read import read_document
 from .regimes import detect_regime
@@ -29,10 +29,10 @@ def _load(path_or_bytes: str | Path | bytes, filename: str | None) -> tuple[byte
     return p.read_bytes(), filename or str(p)
 
 
-def _prose_figures(doc: Document) -> dict[str, frozenset[int]]:
+def _prose_figures(figures: list[NarrativeFigure]) -> dict[str, frozenset[int]]:
     """Integer figures the text states per indicator (hints for run-together digits)."""
     out: dict[str, set[int]] = {}
-    for f in extract_narrative(doc):
+    for f in figures:
         if isinstance(f.value, int) and f.unit is None:
             out.setdefault(f.indicator, set()).add(f.value)
     return {k: frozenset(v) for k, v in out.items()}
@@ -50,6 +50,7 @@ def parse_report(path_or_bytes: str | Path | bytes, filename: str | None = None)
     source.update({"kind": doc.kind, "encoding": doc.encoding})
     meta = extract_meta(doc)
     decision = detect_regime(doc, year=meta.get("year"))
+    figures = extract_narrative(doc)  # once: hints for the digits, then the report's narrative
     issues: list[Finding] = list(doc.notes)
     values = []
     if decision.layout is None:
@@ -67,7 +68,7 @@ def parse_report(path_or_bytes: str | Path | bytes, filename: str | None = None)
         )
     else:
         mapped = map_document(
-            doc, decision.layout, hints=_prose_figures(doc), year=meta.get("year")
+            doc, decision.layout, hints=_prose_figures(figures), year=meta.get("year")
         )
         values = mapped.values
         issues.extend(mapped.findings)
@@ -95,7 +96,8 @@ def parse_report(path_or_bytes: str | Path | bytes, filename: str | None = None)
         for v in values
         if "line" in v.location and doc.kind == "text" and "split" not in v.location
     }
-    narrative = extract_narrative(doc, table_lines)
+    # figures of the prose only: not those read off lines that hold table cells
+    narrative = [f for f in figures if f.location.get("line") not in table_lines]
     report = Report(
         source=source, meta=meta, value_list=values, narrative_list=narrative, issues=issues
     )
