@@ -15,7 +15,7 @@ ZONE = "cn-350128-ptsyq"
 
 def test_ids_are_stable_ascii_and_departments_share_their_parents_code() -> None:
     recs = records()
-    assert len(recs) == 33
+    assert len(recs) == 45  # 33 + 莆田市人民政府 and 11 of its departments
     for rec in recs.values():
         assert re.fullmatch(ID_PATTERN, rec.id), rec.id
         assert rec.id.isascii()
@@ -99,7 +99,11 @@ def test_unknown_names_are_not_guessed(printed: str) -> None:
 
 def test_every_corpus_body_resolves_to_its_level(shared: Path) -> None:
     seen = set()
-    folders = [*sorted((shared / "corpus").iterdir()), shared / "seed" / "linyi-2017"]
+    folders = [
+        *sorted((shared / "corpus").iterdir()),
+        *sorted((shared / "extra").iterdir()),
+        shared / "seed" / "linyi-2017",
+    ]
     for folder in folders:
         if not (folder / "meta.json").is_file():
             continue
@@ -109,7 +113,8 @@ def test_every_corpus_body_resolves_to_its_level(shared: Path) -> None:
         assert rec.level == meta["level"], folder.name
         assert rec.province == meta["province"], folder.name
         seen.add(rec.id)
-    # every registry body is in the corpus except the governments above them
+    # every registry body is in the corpus or the extra reports except the governments
+    # above them
     assert set(records()) - seen == {
         "cn-310000", "cn-320000", "cn-350000", "cn-350100", "cn-370000"
     }  # fmt: skip
