@@ -9,13 +9,23 @@ from typing import Any
 from .dates import CHINESE_DATE, _cn_year, find_dates, parse_date
 from .jurisdiction import Jurisdiction, find_issuer, resolve_jurisdiction
 from .model import Document
-from .normalize import collapse_ws, nfkc
+from .normalize import TEMPLATE_PLACEHOLDER, TITLE_SEPARATORS, collapse_ws, nfkc
 
 _TITLE_WORDS = ("年度报告", "年报", "工作报告", "情况报告")
 _HEADER_TITLE = re.compile(r"^\s*(?:标题|题目|title)\s*[:：]\s*(?P<t>.+)$", re.M | re.I)
+# A page header's date field (发布时间：2009-01-13 17:09): only the date and time of day are
+# taken, never what the header prints after them (| 来源：…, 点击数：…).
 _HEADER_DATE = re.compile(
-    r"^\s*(?:发布时间|发布日期|成文日期|日期|时间)\s*[:：]\s*(?P<d>.+)$", re.M
+    r"(?:发布时间|发布日期|成文日期|发文日期|日期|时间)\s*[:：]\s*"
+    r"(?P<d>(?:(?:19|20)\d{2}\s*[年\-/.]\s*\d{1,2}\s*[月\-/.]\s*\d{1,2}\s*日?"
+    r"|[〇○零一二三四五六七八九]{4}\s*年\s*[〇○零一二三四五六七八九十]{1,3}\s*月"
+    r"\s*[〇○零一二三四五六七八九十]{1,3}\s*日)"
+    r"(?:\s*\d{1,2}\s*[:：]\s*\d{2}(?:\s*[:：]\s*\d{2})?)?)"
 )
+# Another field printed before the date on the same header line (来源：…时间：…).
+_HEADER_FIELD = re.compile(r"(?:来源|发布机构|发文机关|作者|编辑|责任编辑|点击|浏览|访问)")
+# A date range (统计时间：2016年1月1日至…) is not a publication date.
+_RANGE_AFTER = re.compile(r"\s*(?:至|到|起|—|–|~|～)")
 _YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年")
 _CN_YEAR = re.compile(r"(?P<y>[〇○零一二三四五六七八九]{4})\s*年")
 _PERIOD = re.compile(
@@ -45,12 +55,96 @@ def _names_report(line: str) -> bool:
     )
 
 
+def declared_title(title: str | None, *, strict: bool = True) -> str | None:
+    """The report title in a title a container declares for itself (``Document.title``).
+
+    A web page's ``<title>`` reads ``article title _ column _ site name`` (separators
+    ``_ | :: — –`` or a hyphen): the first segment that names the report (strict:
+    :func:`_names_report`, a 政府信息公开…年度报告 with a year; loose: one of the title words
+    such as 年度报告 or 年报) is the title, else the whole declared title when it names the
+    report.  None when nothing in it names a report (a site name, a stale template title).
+    """
+    if not title:
+        return None
+    whole = collapse_ws(nfkc(title))
+    parts = [p for p in TITLE_SEPARATORS.split(whole) if p]
+    for part in [*parts, whole] if len(parts) > 1 else [whole]:
+        if _names_report(part) if strict else any(w in part for w in _TITLE_WORDS):
+            return part
+    return None
+
+
 def find_title(doc: Document) -> str | None:
+    """The report's title.
+
+    On a web page the title the page declares (``Document.title``: its ArticleTitle meta or
+    ``<title>``, cleaned of column and site names) wins when it names the report, so that the
+    site's menus, login widgets and breadcrumbs are never taken for it.  Then a crawler
+    export's ``标题:`` header line, then the first lines of the text that name a report (lines
+    with unrendered template placeholders left out), and last a declared title that only
+    loosely names a report.  A DOCX/PDF title property is used only in that last step: it is
+    often a stale template title, while the heading printed in the document is not.
+    """
+    web = doc.kind in ("html", "mhtml")
+    if web:
+        declared = declared_title(doc.title)
+        if declared:
+            return declared
     m = _HEADER_TITLE.search(doc.text[:2000])
     if m:
         return collapse_ws(m["t"])
-    lines = [collapse_ws(nfkc(x)) for x in doc.text.splitlines()[:80]]
-    lines = [x for x in lines if x]
+    title = (_heading_before_body(doc.text) if web else None) or _title_from_text(doc.text)
+    if title:
+        return title
+    return declared_title(doc.title) or declared_title(doc.title, strict=False)
+
+
+def _is_sentence(line: str) -> bool:
+    return len(line) >= 30 and ("。" in line or "，" in line)
+
+
+def _heading_before_body(text: str, window: int = 8, sentences: int = 3) -> str | None:
+    """A web page's heading: the line naming the report nearest before the article's first
+    sentence (within ``window`` lines; the first ``sentences`` sentence lines are tried, so a
+    notice in the site header does not stop the search).  Menus hold no sentences, and a list
+    of other years' reports or a breadcrumb comes before the heading, not between it and the
+    body.  A heading printed over two lines (平潭综合实验区 / 2016年度…年度报告) is joined
+    when the line above the year names a known body."""
+    lines = [collapse_ws(nfkc(x)) for x in text.splitlines()[:400]]
+    lines = [x for x in lines if x and not TEMPLATE_PLACEHOLDER.search(x)]
+    seen = 0
+    for i, line in enumerate(lines):
+        if not _is_sentence(line):
+            continue
+        for j in range(i - 1, max(-1, i - 1 - window), -1):
+            cand = lines[j]
+            if _is_sentence(cand):
+                break
+            if j + 1 < i and lines[j + 1].startswith(("工作年度报告", "年度报告")):
+                cand += lines[j + 1]
+            if not _names_report(cand):
+                continue
+            prev = lines[j - 1] if j > 0 else ""
+            if (
+                _TITLE_YEAR.match(cand)
+                and prev
+                and len(prev) <= 30
+                and not _is_sentence(prev)
+                and not any(w in prev for w in _TITLE_WORDS)
+                and not _SENTENCE.search(prev)
+                and resolve_jurisdiction(prev).code is not None
+            ):
+                cand = prev + cand  # the body printed on the line above: 平潭综合实验区
+            return cand
+        seen += 1
+        if seen >= sentences:
+            break
+    return None
+
+
+def _title_from_text(text: str) -> str | None:
+    lines = [collapse_ws(nfkc(x)) for x in text.splitlines()[:80]]
+    lines = [x for x in lines if x and not TEMPLATE_PLACEHOLDER.search(x)]
     # a line that names the report itself wins over navigation text (政府工作报告 in a menu)
     for i, line in enumerate(lines[:60]):
         whole = line
@@ -97,12 +191,18 @@ def find_year(title: str | None, text: str) -> tuple[int | None, str]:
 
 def find_publication(doc: Document, title: str | None) -> dict[str, Any]:
     """The publication date as printed: the sign-off date of the report when printed, else the
-    page's own 发布时间 header.  All candidates are kept for validation."""
+    page's own 发布时间 header.  All candidates are kept for validation.
+
+    The header is looked for in the 2,000 characters from the title where the text prints
+    it (a web page's header follows its heading, whatever site chrome comes before), then in
+    the first 2,000 characters."""
     text = doc.text
     candidates: list[dict[str, Any]] = []
-    m = _HEADER_DATE.search(text[:2000])
-    if m:
-        printed = collapse_ws(m["d"])
+    at = text.find(title) if title else -1
+    printed = (_header_date(text[at : at + 2000]) if at > 0 else None) or _header_date(
+        text[:2000]
+    )
+    if printed:
         d = parse_date(printed)
         candidates.append(
             {"kind": "page_header", "printed": printed, "date": d.isoformat() if d else None}
@@ -141,6 +241,25 @@ def find_publication(doc: Document, title: str | None) -> dict[str, Any]:
         "published_date": chosen["date"] if chosen else None,
         "dates": candidates,
     }
+
+
+def _header_date(head: str) -> str | None:
+    """The date (and time of day) of the page header's 发布时间/发布日期/… field, as printed.
+
+    The field starts a line (``发布时间：2009-01-13 17:09 | 来源：…``) or follows another header
+    field on the same line (``来源：某某局时间：2017-01-18 15:57``, as web pages print it); a
+    date range (统计时间：…至…) is not one.  Whatever follows the date and time is left out, so
+    a saved page and its crawler export (``发布时间: 2009-01-13 17:09``) read the same.
+    """
+    for line in head.splitlines():
+        for m in _HEADER_DATE.finditer(line):
+            before = line[: m.start()]
+            if before.strip() and not _HEADER_FIELD.search(before):
+                continue
+            if _RANGE_AFTER.match(line, m.end()):
+                continue
+            return collapse_ws(m["d"])
+    return None
 
 
 def statistics_period(text: str) -> dict[str, Any] | None:

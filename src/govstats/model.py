@@ -35,6 +35,7 @@ class Cell:
     line: int | None = None
     page: int | None = None
     path: str | None = None
+    own_line: bool = False  # text inputs: the cell is the only thing printed on its line
 
 
 @dataclass
@@ -97,6 +98,9 @@ class Document:
     grids: list[Grid] = field(default_factory=list)
     encoding: str | None = None
     notes: list[Finding] = field(default_factory=list)
+    # the title the container itself declares (a web page's <meta name="ArticleTitle"> or
+    # <title>, a DOCX/PDF title property), as printed; None when it declares none
+    title: str | None = None
 
 
 @dataclass(frozen=True)

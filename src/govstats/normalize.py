@@ -43,6 +43,13 @@ _QUOTES = str.maketrans(
 )
 
 
+# Separators of "article title _ column _ site name" in a title a web page declares; a hyphen
+# only between non-digits (2019-2020 belongs to the title).
+TITLE_SEPARATORS = re.compile(r"\s*(?:_+|\|+|｜|::|—+|–+|－|(?<!\d)-(?!\d)|\s-\s)\s*")
+# A template placeholder left unrendered in a saved page ({{loginInfo.showname}}, ${user}).
+TEMPLATE_PLACEHOLDER = re.compile(r"\{\{[^{}]*\}\}|\$\{[^{}]*\}")
+
+
 def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 

@@ -25,12 +25,22 @@ numbers split across ``<span>`` elements.
 * ``Document.text`` is the visible text in reading order: one line per block; an innermost
   table prints one line per row with its cells (each cell once, in source order) separated
   by tabs; empty lines are left out.
+* ``Document.title`` is the title the page declares for itself (:func:`_declared_titles`): the
+  ``ArticleTitle`` meta of the national government-website norms, else a ``title`` /
+  ``dc.title`` / ``og:title`` meta, else the ``<title>`` element, as printed (whitespace
+  collapsed; a ``<title>`` keeps its ``_ column _ site`` suffixes).  The reader does not judge
+  whether it names a report: :func:`govstats.meta.find_title` does.
+* A saved page starts with the site's chrome (menus, login widgets, breadcrumbs).  Where the
+  page prints its declared title as a line of its own (the article heading), ``Document.text``
+  starts at that line (:func:`_article_start`): the chrome before it is left out of the text,
+  never out of the grids.  Without such a heading the whole page text is kept.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import lxml.etree as etree
@@ -39,6 +49,7 @@ import lxml.html
 from ..decode import declared_charset, decode_bytes
 from ..errors import UnreadableInput
 from ..model import Cell, Document, Finding, Grid
+from ..normalize import TEMPLATE_PLACEHOLDER, TITLE_SEPARATORS
 
 __all__ = ["MAX_SPAN", "clean_text", "read_html"]
 
@@ -117,10 +128,13 @@ def read_html(data: bytes) -> Document:
     if root is None:
         raise UnreadableInput("cannot parse the input as HTML: no document element")
     limits = [e.message for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT"]
+    title, title_keys = _declared_titles(root)
     _drop_invisible(root)
     walker = _PageWalker()
     walker.walk(root)
-    doc_text = "\n".join(walker.lines)
+    lines = walker.lines
+    start = _article_start(lines, walker.line_chrome, title_keys, walker.main_grid_line)
+    doc_text = "\n".join(lines[start:])
     if not doc_text and not walker.grids:
         if limits:
             raise UnreadableInput(f"the HTML page cannot be parsed: {limits[0]}")
@@ -138,7 +152,7 @@ def read_html(data: bytes) -> Document:
             message_zh="HTML嵌套过深，解析提前停止，页面其余部分未读取",
         ))
     return Document(kind="html", text=doc_text, grids=walker.grids, encoding=encoding,
-                    notes=notes)
+                    notes=notes, title=title)
 
 
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
@@ -180,6 +194,135 @@ def _decodes(data: bytes, encoding: str | None) -> bool:
     except (LookupError, UnicodeDecodeError):
         return False
     return True
+
+
+# --------------------------------------------------------------------------- title
+
+# <meta> names (or properties) that declare the article's title, most specific first: the
+# national norms for government websites (政府网站发展指引) require ArticleTitle.
+_TITLE_METAS = ("articletitle", "title", "dc.title", "dcterms.title", "og:title")
+_KEY_DROP = re.compile(rf"[\s{_BREAK}\u200b\u200c\u200d\u2060\ufeff\u00ad]+")
+#: Shortest declared title (in characters, spaces left out) looked for as a heading line.
+MIN_HEADING_KEY = 4
+
+
+def _key(text: str) -> str:
+    """A line or title as compared with each other: NFKC, without whitespace."""
+    return _KEY_DROP.sub("", unicodedata.normalize("NFKC", text))
+
+
+def _declared_titles(root: etree._Element) -> tuple[str | None, frozenset[str]]:
+    """The title the page declares for itself, and the keys of its heading line.
+
+    The title is the first non-empty of the ``<meta>`` titles in :data:`_TITLE_METAS` order,
+    else the ``<title>`` element, whitespace collapsed.  The keys (see :func:`_key`) are those
+    of every declared meta title, of the whole ``<title>`` and of its segments (split at
+    ``_ | :: — –`` and a hyphen) that are the longest or hold a digit: the article-title part
+    of ``article _ column _ site``, not the column or site name, which a page may also print
+    as a line of its own (a sign-off, a footer).
+    """
+    metas: dict[str, str] = {}
+    for el in root.iter("meta"):
+        name = (el.get("name") or el.get("property") or "").strip().lower()
+        content = clean_text(el.get("content") or "")
+        if name in _TITLE_METAS and content and name not in metas:
+            metas[name] = content
+    titles = [metas[n] for n in _TITLE_METAS if n in metas]
+    keys = {_key(t) for t in titles}
+    head_title = None
+    for el in root.iter("title"):
+        if any(_tag(a) == "svg" for a in el.iterancestors()):
+            continue  # an SVG icon's tooltip, not the page's title
+        head_title = clean_text(el.text_content()) or None
+        if head_title:
+            break
+    if head_title:
+        titles.append(head_title)
+        keys.add(_key(head_title))
+        parts = [p for p in TITLE_SEPARATORS.split(head_title) if p.strip()]
+        if len(parts) > 1:
+            longest = max(parts, key=lambda p: len(_key(p)))
+            keys.update(_key(p) for p in parts if p is longest or any(ch.isdigit() for ch in p))
+    keys = {k for k in keys if len(k) >= MIN_HEADING_KEY}
+    return (titles[0] if titles else None), frozenset(keys)
+
+
+def _article_start(
+    lines: list[str], chrome: list[bool], keys: frozenset[str], main_grid_line: int | None
+) -> int:
+    """Index of the line where the article starts: its heading, the first line (or two or
+    three consecutive lines, a title printed over several lines) that reads as a declared
+    title.  Lines outside the site chrome are tried first, then any line.  A heading must
+    come no later than the first line of the page's main table (the one with the most cells
+    that hold a digit, then the most cells: the statistics table, not a links table) and
+    within the first two thirds of the page text; else (or without a declared title) 0: the
+    whole text is kept."""
+    if not keys or not lines:
+        return 0
+    total = sum(len(line) for line in lines)
+    last = len(lines) - 1 if main_grid_line is None else min(main_grid_line, len(lines) - 1)
+    for allow_chrome in (False, True):
+        before = 0
+        for i in range(last + 1):
+            if before > total * 2 / 3:
+                break
+            before += len(lines[i])
+            joined = ""
+            for j in range(i, min(i + 3, len(lines))):
+                if chrome[j] and not allow_chrome:
+                    break
+                joined += _key(lines[j])
+                if joined in keys:
+                    return i
+    return 0
+
+
+# --------------------------------------------------------------------------- page chrome
+
+# Elements that are site chrome by their tag or ARIA role, and class/id words that say so.
+_CHROME_TAGS = frozenset({"nav", "footer", "aside", "menu"})
+_CHROME_ROLES = frozenset({
+    "navigation", "banner", "contentinfo", "search", "menu", "menubar", "toolbar",
+})
+# a part of a class name or id (split at - and _): main-nav, search_fixed, breadcrumb-wrap
+_CHROME_PARTS = frozenset({
+    "nav", "navbar", "navigation", "menu", "menus", "submenu", "breadcrumb", "breadcrumbs",
+    "crumb", "crumbs", "login", "logon", "signin", "search", "share", "toolbar", "sidebar",
+    "sidenav", "footer", "topbar", "dqwz", "mbx", "daohang",
+})
+# a whole class name or id only: "header" is the page header, "article-header" is not
+_CHROME_WHOLE = frozenset({
+    "header", "head", "foot", "top", "bottom", "banner", "logo", "position", "location",
+})
+_CLASS_PARTS = re.compile(r"[-_\s]+")
+
+def _is_chrome(el: etree._Element) -> bool:
+    """Navigation chrome by tag, ARIA role or class/id words (see the tables above).  A
+    ``<header>`` is chrome unless it is inside an ``<article>`` or ``<main>`` (the heading of
+    the article itself)."""
+    tag = _tag(el)
+    if tag in _CHROME_TAGS:
+        return True
+    if tag == "header":
+        return not any(_tag(a) in ("article", "main") for a in el.iterancestors())
+    if (el.get("role") or "").strip().lower() in _CHROME_ROLES:
+        return True
+    for attr in ("class", "id"):
+        for name in (el.get(attr) or "").lower().split():
+            if name in _CHROME_WHOLE or _CHROME_PARTS.intersection(_CLASS_PARTS.split(name)):
+                return True
+    return False
+
+
+def _chrome_elements(root: etree._Element) -> set[etree._Element]:
+    """Every element inside site chrome (a chrome element and its descendants)."""
+    out: set[etree._Element] = set()
+    walk = etree.iterwalk(root, events=("start",))
+    for _, el in walk:
+        if isinstance(el.tag, str) and el is not root and _is_chrome(el):
+            out.update(e for e in el.iter() if isinstance(e.tag, str))
+            walk.skip_subtree()
+    return out
 
 
 # --------------------------------------------------------------------------- page text
@@ -230,18 +373,30 @@ def _tag(el: etree._Element) -> str:
 
 
 class _PageWalker:
-    """Walks the page once, collecting text lines and the grids of innermost tables."""
+    """Walks the page once, collecting text lines and the grids of innermost tables.
+
+    ``line_chrome[i]`` says whether ``lines[i]`` is site chrome (it starts inside a chrome
+    element, see :func:`_is_chrome`, or holds a template placeholder); ``main_grid_line`` is
+    the index of the first line of the main grid: the one with the most cells that hold a
+    digit, then the most cells (None without grids).
+    """
 
     def __init__(self) -> None:
         self.lines: list[str] = []
+        self.line_chrome: list[bool] = []
         self.grids: list[Grid] = []
         self.notes: list[Finding] = []
+        self.main_grid_line: int | None = None
+        self._main_size = (0, 0)
         self._buf: list[str] = []
+        self._buf_chrome = False
+        self._chrome: set[etree._Element] = set()
         self._recent: list[str] = []  # lines since the last grid, for its title
         self._pre = 0
 
     def walk(self, root: etree._Element) -> None:
         innermost = {t for t in root.iter("table") if t.find(".//table") is None}
+        self._chrome = _chrome_elements(root)
         walk = etree.iterwalk(root, events=("start", "end"))
         for event, el in walk:
             tag = _tag(el)
@@ -255,19 +410,21 @@ class _PageWalker:
                     self._flush()
                 if tag == "pre":
                     self._pre += 1
-                self._add(el.text)
+                self._add(el.text, el)
             else:
                 if tag in _BLOCK_TAGS:
                     self._flush()
                 if tag == "pre":
                     self._pre -= 1
                 if el is not root:
-                    self._add(el.tail)
+                    self._add(el.tail, el.getparent())
         self._flush()
 
-    def _add(self, text: str | None) -> None:
+    def _add(self, text: str | None, owner: etree._Element | None) -> None:
         if not text:
             return
+        if not self._buf:
+            self._buf_chrome = owner in self._chrome
         if self._pre > 0 and "\n" in text:
             first, *rest = text.split("\n")
             self._buf.append(first)
@@ -277,13 +434,17 @@ class _PageWalker:
             return
         self._buf.append(text)
 
+    def _emit(self, line: str, chrome: bool) -> None:
+        self.lines.append(line)
+        self.line_chrome.append(chrome or TEMPLATE_PLACEHOLDER.search(line) is not None)
+
     def _flush(self) -> None:
         if not self._buf:
             return
         line = clean_text(_CONDITIONAL_DEBRIS.sub("", "".join(self._buf)))
         self._buf.clear()
         if line:
-            self.lines.append(line)
+            self._emit(line, self._buf_chrome)
             self._recent.append(line)
             del self._recent[:-8]
 
@@ -305,11 +466,18 @@ class _PageWalker:
         grid = Grid(index=index, rows=rows, kind="table", title=self._title(caption))
         self.grids.append(grid)
         self._recent.clear()
+        size = (
+            sum(1 for row in rows for c in row if any(ch.isdigit() for ch in c.text)),
+            sum(len(row) for row in rows),
+        )
+        if size > self._main_size:
+            self._main_size, self.main_grid_line = size, len(self.lines)
+        chrome = table in self._chrome
         if caption:
-            self.lines.append(caption)
+            self._emit(caption, chrome)
         for row in rows:
             if any(c.text for c in row):
-                self.lines.append("\t".join(c.text for c in row))
+                self._emit("\t".join(c.text for c in row), chrome)
 
 
 # --------------------------------------------------------------------------- tables
