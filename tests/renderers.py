@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import html
 import io
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 REPORT_TITLE = "某某区人民政府{year}年政府信息公开工作年度报告"
@@ -433,6 +435,7 @@ class FormReport:
     t3: dict[str, tuple[int, ...]]
     t4: tuple[int, ...]
     year: int = 2021
+    t4_small: bool = False  # table 四 as three small tables under their own headings
 
     def printed(self) -> dict[tuple[str, str], int]:
         """Every printed cell: (indicator, applicant) → value."""
@@ -505,8 +508,13 @@ class Span:
     text: str
 
 
+T4_SMALL = ("行政复议", "行政诉讼（未经复议直接起诉）", "行政诉讼（复议后起诉）")
+
+
 def form_cells(rep: FormReport, blank_zeros: bool = False) -> list[tuple[str, list[Span]]]:
-    """The three tables as (title, cells with the national form's row/col spans)."""
+    """The three tables as (title, cells with the national form's row/col spans); with
+    ``rep.t4_small`` table 四 is three small tables under their own headings
+    (:data:`T4_SMALL`), as some bodies print it."""
     t2: list[Span] = [Span(0, 0, 1, 4, T2_BLOCK), Span(1, 0, 1, 1, "信息内容")]
     t2 += [Span(1, c + 1, 1, 1, lab) for c, (lab, _) in enumerate(T2_COLUMNS[rep.regime])]
     for r, (label, code) in enumerate(T2_ROWS[rep.regime], start=2):
@@ -543,6 +551,15 @@ def form_cells(rep: FormReport, blank_zeros: bool = False) -> list[tuple[str, li
     t4 += [Span(1, 5, 1, 5, "未经复议直接起诉"), Span(1, 10, 1, 5, "复议后起诉")]
     t4 += [Span(2, 5 + c, 1, 1, T4_LEAVES[c % 5]) for c in range(10)]
     t4 += [Span(3, c, 1, 1, v) for c, v in enumerate(rep.t4_texts(blank_zeros))]
+    if rep.t4_small:
+        values = rep.t4_texts(blank_zeros)
+        small = [
+            (f"{T4_TITLE} {heading}" if k == 0 else heading,
+             [Span(0, c, 1, 1, T4_LEAVES[c]) for c in range(5)]
+             + [Span(1, c, 1, 1, values[5 * k + c]) for c in range(5)])
+            for k, heading in enumerate(T4_SMALL)
+        ]  # fmt: skip
+        return [(T2_TITLE, t2), (T3_TITLE, t3), *small]
     return [(T2_TITLE, t2), (T3_TITLE, t3), (T4_TITLE, t4)]
 
 
@@ -713,3 +730,123 @@ def r0_table(
         rows.append(ListRow(label, cells))
     header = ("指标名称", "计量单位", year_header) + (("历年累计",) if cumulative else ())
     return ListTable(R0_TITLE, header, tuple(rows))
+
+
+# ======================================================================= one cell per line
+
+
+@dataclass(frozen=True)
+class Linearization:
+    """How a site's crawler writes a page out as text, one element per line.
+
+    Every table cell is a line of its own (blank cells print nothing); with ``label_breaks``
+    a label's ordinal stands on a line of its own (``1.`` / ``属于国家秘密``, or ``2`` /
+    ``、政府公报公开数``) and long labels are broken in two; numbers of the numbers in reading
+    order whose index is in ``split_numbers`` are printed over two lines (``1`` / ``62``, an
+    inline element of the page); ``collapse`` merges consecutive identical lines (``46`` /
+    ``0`` / ``46`` for 46, 0, 0, 0, 0, 0, 46); ``newline`` is the line ending and
+    ``stray_cr`` puts one CR LF into an LF text, as real exports hold.
+    """
+
+    collapse: bool = False
+    split_numbers: frozenset[int] = frozenset()
+    label_breaks: bool = False
+    newline: str = "\n"
+    stray_cr: bool = False
+
+    def describe(self) -> str:
+        parts = [k for k in ("collapse", "label_breaks", "stray_cr") if getattr(self, k)]
+        if self.split_numbers:
+            parts.append(f"split{sorted(self.split_numbers)}")
+        if self.newline != "\n":
+            parts.append("crlf")
+        return "+".join(parts) or "plain"
+
+
+_ORDINAL_HEAD = re.compile(r"^(其中[：:])?(\d{1,2})([.、])(.+)$")
+
+
+def _label_lines(text: str, lin: Linearization) -> list[str]:
+    if not lin.label_breaks:
+        return [text]
+    m = _ORDINAL_HEAD.match(text)
+    if m:
+        head, number, mark, rest = m.groups()
+        lines = [head] if head else []
+        # an ordinal with its mark on its own line, or the number alone before "、…"
+        if mark == "、":
+            return [*lines, number, mark + rest]
+        return [*lines, number + mark, *_label_lines(rest, lin)]
+    if len(text) >= 8 and not any(ch.isdigit() for ch in text):
+        h = len(text) // 2
+        return [text[:h], text[h:]]
+    return [text]
+
+
+def one_per_line(blocks: Sequence[Sequence[str]], lin: Linearization) -> str:
+    """``blocks`` of printed texts in reading order (prose lines, then table cells; "" for
+    a blank cell) written one per line as ``lin`` says."""
+    texts = [t for block in blocks for t in block if t]  # a blank cell prints nothing
+    numbers = [i for i, t in enumerate(texts) if re.fullmatch(r"\d+(?:\.\d+)?", t)]
+    split = {
+        i for k, i in enumerate(numbers)
+        if k in lin.split_numbers and len(texts[i]) > 1 and texts[i].isdigit()
+    }  # fmt: skip
+    while True:
+        lines: list[tuple[str, int | None]] = []  # (line, index of the number it splits)
+        for i, text in enumerate(texts):
+            if i in split:
+                lines += [(text[:1], i), (text[1:], i)]
+            elif i in numbers:
+                lines.append((text, None))
+            else:
+                lines.extend((x, None) for x in _label_lines(text, lin))
+        # a split part equal to the line next to it would be merged away by `collapse`: the
+        # lines would then print another table plainly ("2" "22668" as 2 / 2 / 2668 → 2 /
+        # 2668), which no reader can tell apart; such a split is not made
+        merged = {
+            owner
+            for (a, oa), (b, ob) in pairwise(lines)
+            if lin.collapse and a == b
+            for owner in (oa, ob)
+            if owner is not None
+        }
+        if not merged:
+            break
+        split -= merged
+    lines = [x for x, _ in lines]
+    if lin.collapse:
+        lines = [x for i, x in enumerate(lines) if i == 0 or x != lines[i - 1]]
+    ends = [lin.newline] * len(lines)
+    if lin.stray_cr and len(lines) > 3:
+        ends[2] = "\r\n"
+    return "".join(x + e for x, e in zip(lines, ends, strict=True))
+
+
+def prose_with_figures(year: int, new: int, review: int) -> list[str]:
+    """The report's opening prose with two figures, each number an element of its own."""
+    return [
+        REPORT_TITLE.format(year=year),
+        INTRO,
+        f"{year}",
+        "年，本机关共收到政府信息公开申请",
+        str(new),
+        "件，行政复议",
+        str(review),
+        "件。",
+    ]
+
+
+def list_blocks(table: ListTable) -> list[list[str]]:
+    """A list table in reading order: title, header cells, then each row's cells."""
+    return [[table.title, *table.header], *[list(r) for r in table.full_rows()]]
+
+
+def form_blocks(rep: FormReport) -> list[list[str]]:
+    """Tables 二, 三 and 四 in reading order, spans dropped (each spanned cell once, in the
+    row it starts in), as a crawler walks the page."""
+    out: list[list[str]] = []
+    for caption, rows in _flat_rows(rep):
+        out.append([caption])
+        out.extend(list(r) for r in rows)
+    return out

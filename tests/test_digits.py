@@ -574,3 +574,58 @@ def test_certain_cells_are_never_wrong(
         for rel in relations:
             total = sum(coef * numbers[i] for i, coef in rel.terms)
             assert total == rel.constant
+
+
+# ------------------------------------------------------------ numbers one per line
+
+
+def lines(text: str, n: int, relations: list[Relation] | tuple[Relation, ...] = ()) -> SplitResult:
+    return split_cells([Segment(text, 0, n, lines=True)], relations)
+
+
+def test_lines_as_many_as_cells_are_one_cell_each_never_cut() -> None:
+    r = lines("27\n339", 2)
+    assert (r.status, r.cells) == ("forced", ("27", "339"))
+    assert lines("1\n2", 1).cells == ("12",)  # fewer cells: a number over two lines
+
+
+def test_merged_equal_cells_are_expanded_by_the_row_sum() -> None:
+    # 46 | 0 | 0 | 0 | 0 | 0 | 46 printed with identical lines merged: 46 / 0 / 46
+    r = lines("46\n0\n46", 7, ROW7)
+    assert (r.status, r.cells) == ("unique", ("46", "0", "0", "0", "0", "0", "46"))
+    # one 0 for table 四's fifteen cells
+    assert lines("0", 15, TABLE4).cells == ("0",) * 15
+
+
+def test_merged_lines_that_break_the_sum_are_inconsistent_not_forced() -> None:
+    # "5" for a row of seven: 5 in every cell breaks 自然人+…+其他 = 总计 (blank cells, not
+    # merged ones): no cell is given, though the lines allow only that reading
+    r = lines("5", 7, ROW7)
+    assert r.status == "inconsistent" and r.cells == (None,) * 7
+    # one line per cell whose reading breaks the sum: not certain either
+    assert lines("1\n2\n0\n0\n0\n0\n9", 7, ROW7).status == "inconsistent"
+
+
+def test_a_number_broken_over_lines_is_joined_as_few_times_as_needed() -> None:
+    r = lines("16\n2\n7", 2)
+    assert r.status == "ambiguous" and set(r.candidates) == {("16", "27"), ("162", "7")}
+    # a join never makes a leading zero
+    assert lines("0\n5\n3", 2).cells == ("0", "53")
+
+
+def test_a_line_that_is_not_one_number_is_invalid() -> None:
+    assert lines("12\n3 4", 3).status == "invalid"
+    assert lines("12\n", 2).status == "invalid"
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.integers(0, 60), min_size=1, max_size=6))
+def test_merged_rows_come_back_whenever_the_sum_pins_them(parts: list[int]) -> None:
+    cells = [*parts, *([0] * (6 - len(parts))), sum(parts)]
+    shown = [str(c) for i, c in enumerate(cells) if i == 0 or c != cells[i - 1]]
+    r = lines("\n".join(shown), 7, ROW7)
+    truth = tuple(str(c) for c in cells)
+    # never a wrong cell: every cell set is the true one, and the true row is a candidate
+    assert r.status in ("unique", "forced", "ambiguous")
+    assert all(c is None or c == t for c, t in zip(r.cells, truth, strict=True))
+    assert r.status != "ambiguous" or truth in r.candidates or len(r.candidates) == 50

@@ -60,11 +60,19 @@ class Segment:
 
     The cells have global indices start..start+n_cells-1.  Spaces in `text` are certain
     cell boundaries.
+
+    Line breaks (``"46\n0\n46"``) mark numbers printed on lines of their own, as exports do
+    that put every table cell on a line: each line is one cell, never cut.  When the lines
+    are fewer than the cells, consecutive equal cells were printed once (an export that
+    merges identical consecutive lines): each line stands for one or more cells.  When they
+    are more, a cell was printed over several lines (``"1\n62"`` for 162): consecutive lines
+    are joined, as few as the count requires.  Only one of the two happens in a segment.
     """
 
     text: str  # the printed run, e.g. "640020470" or "500000 5"
     start: int  # global index of its first cell
     n_cells: int
+    lines: bool = False  # the numbers stand on lines of their own, separated by "\n"
 
 
 @dataclass(frozen=True)
@@ -142,6 +150,10 @@ class _Seg:
     starts_at: list[list[tuple[int, str, Number]]]
     pre: list[list[int]]  # pre[k][p]: ways to fill s[:p] with cells 0..k-1
     suf: list[list[int]]  # suf[k][p]: ways to fill s[p:] with cells k..n-1
+    # lines printed for more or fewer cells than the row has (see :class:`Segment`): a split
+    # that is the only one the lines allow is still not certain unless the relations hold
+    soft: bool = False
+    lines: bool = False  # numbers printed one per line (see :class:`Segment`)
 
     @property
     def count(self) -> int:
@@ -203,6 +215,8 @@ def _parse_segment(index: int, seg: Segment, max_cell_len: int) -> _Seg:
             f"segment {index} has start={seg.start} and n_cells={seg.n_cells}; "
             "start must be >= 0 and n_cells >= 1"
         )
+    if seg.lines or "\n" in text:
+        return _parse_lines(index, seg, max_cell_len)
     for ch in text:
         if ch not in _ALLOWED:
             raise _InvalidInput(
@@ -235,22 +249,70 @@ def _parse_segment(index: int, seg: Segment, max_cell_len: int) -> _Seg:
             if _valid_cell(piece):
                 row.append((end, piece, _to_number(piece)))
         starts_at.append(row)
+    return _counted(index, seg, s, starts_at)
+
+
+def _counted(
+    index: int, seg: Segment, s: str, starts_at: list[list[tuple[int, str, Number]]],
+    soft: bool = False, lines: bool = False,
+) -> _Seg:
+    """The segment with its counts of ways: ``pre[k][p]`` fills ``s[:p]`` with cells 0..k-1,
+    ``suf[k][p]`` fills ``s[p:]`` with cells k..n-1.  A move may take no characters (a line
+    standing for a second equal cell), so every position, the last included, is visited."""
+    length = len(s)
     n = seg.n_cells
     suf = [[0] * (length + 1) for _ in range(n + 1)]
     suf[n][length] = 1
     for k in range(n - 1, -1, -1):
         nxt, cur = suf[k + 1], suf[k]
-        for p in range(length):
+        for p in range(length + 1):
             cur[p] = sum(nxt[end] for end, _, _ in starts_at[p])
     pre = [[0] * (length + 1) for _ in range(n + 1)]
     pre[0][0] = 1
     for k in range(n):
         cur, nxt = pre[k], pre[k + 1]
-        for p in range(length):
+        for p in range(length + 1):
             if cur[p]:
                 for end, _, _ in starts_at[p]:
                     nxt[end] += cur[p]
-    return _Seg(index=index, start=seg.start, n=n, s=s, starts_at=starts_at, pre=pre, suf=suf)
+    return _Seg(
+        index=index, start=seg.start, n=n, s=s, starts_at=starts_at, pre=pre, suf=suf,
+        soft=soft, lines=lines,
+    )
+
+
+def _parse_lines(index: int, seg: Segment, max_cell_len: int) -> _Seg:
+    """A segment of numbers printed one per line (see :class:`Segment`)."""
+    lines = seg.text.split("\n")
+    for line in lines:
+        if not line or any(ch not in "0123456789." for ch in line) or not _valid_cell(line):
+            raise _InvalidInput(
+                f"segment {index} ({seg.text!r}) has a line {line!r} that is not one number"
+            )
+    m, n = len(lines), seg.n_cells
+    s = "".join(lines)
+    bounds = [0]
+    for line in lines:
+        bounds.append(bounds[-1] + len(line))
+    starts_at: list[list[tuple[int, str, Number]]] = [[] for _ in range(len(s) + 1)]
+    for i, line in enumerate(lines):
+        if m <= n:
+            starts_at[bounds[i]].append((bounds[i + 1], line, _to_number(line)))
+            if m < n and i > 0:
+                # the line before stands for this cell too (equal cells printed once)
+                before = lines[i - 1]
+                starts_at[bounds[i]].append((bounds[i], before, _to_number(before)))
+        else:
+            for j in range(i + 1, m + 1):
+                piece = "".join(lines[i:j])
+                if len(piece) > max_cell_len:
+                    break
+                if _valid_cell(piece):
+                    starts_at[bounds[i]].append((bounds[j], piece, _to_number(piece)))
+    if m < n:
+        last = lines[-1]
+        starts_at[len(s)].append((len(s), last, _to_number(last)))
+    return _counted(index, seg, s, starts_at, soft=m != n, lines=True)
 
 
 def _label(terms: Sequence[tuple[int, int]], op: str, constant: int) -> str:
@@ -734,6 +796,16 @@ def _split(
             values.update(zip(range(seg.start, seg.start + seg.n), next(seg.splits()), strict=True))
         cells: list[str | None] = [values.get(c) for c in range(width)]
         failures = [f for rel in rels if (f := _failure(rel, values)) is not None]
+        if failures and any(seg.lines for seg in segs):
+            # numbers printed one per line: the one reading the lines allow breaks the
+            # relations, so the lines are not what they seem (a blank cell, equal cells merged
+            # while another number is broken over two lines)
+            return _result(
+                "inconsistent",
+                width,
+                "inconsistent: the only reading of the numbers printed on lines of their own "
+                "breaks the relations; " + "; ".join(failures) + ".",
+            )
         why = "forced by the digits alone (every segment admits exactly one split)"
         if failures:
             reason = f"{why}; " + "; ".join(failures) + "."

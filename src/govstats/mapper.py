@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .digits import Relation, Segment, SplitResult, split_cells
@@ -153,17 +153,30 @@ class _Active:
 _YEAR_HEAD = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
+def _names_group(col: ColumnSpec, context: tuple[str, str]) -> bool:
+    """The column's group is named in ``context`` (the plain and exact forms of the table's
+    header and heading)."""
+    assert col.group is not None
+    return any(g in context[0] or g in context[1] for g in col.group.plain)
+
+
 def _header_match(
     spec: TableSpec,
     header_rows: list[int],
     occ: dict[tuple[int, int], Cell],
     n_cols: int,
     year: int | None = None,
+    title: str | None = None,
 ) -> _Active | None:
     columns: dict[int, ColumnSpec] = {}
     paths: dict[int, str] = {}
     unit_col = None
     used: set[str] = set()
+    head = " ".join(
+        [title or ""]
+        + [cell.text for r in header_rows for c in range(n_cols) if (cell := occ.get((r, c)))]
+    )
+    context = _labels(head)
     # years printed in the header: a column of another year is passed over only when the
     # report's own year has a column (a misprinted lone year header is still this year's)
     header_years = {
@@ -194,7 +207,16 @@ def _header_match(
                 continue
             if col.group is not None:
                 groups = [_labels(t) for t in texts[:-1]]
-                if not any(col.group.equals(p, e) for p, e in groups):
+                named = [
+                    (p, e) for p, e in groups
+                    if any(c.group and c.group.equals(p, e) for c in spec.value_columns)
+                ]  # fmt: skip
+                if named:
+                    if not any(col.group.equals(p, e) for p, e in named):
+                        continue
+                elif not _names_group(col, context):
+                    # no group printed over this column: a small table under its own
+                    # heading (行政复议 / 未经复议直接起诉 / 复议后起诉 as three tables)
                     continue
             printed_year = _YEAR_HEAD.search(texts[-1])
             if (
@@ -459,7 +481,7 @@ def _map_by_headers(
             cands = [
                 c
                 for spec in layout.tables
-                if (c := _header_match(spec, header_rows, occ, n_cols, year))
+                if (c := _header_match(spec, header_rows, occ, n_cols, year, grid.title))
             ]
             if cands:
                 top = max(_header_score(c) for c in cands)
@@ -600,7 +622,7 @@ def _emit(
 
 # ---------------------------------------------------------------------------- streams
 
-_UNIT_TAIL = ("人次", "万元", "条", "件", "个", "次", "人", "元", "期", "份", "篇", "项")
+_UNIT_TAIL = ("人次", "件次", "万元", "条", "件", "个", "次", "人", "元", "期", "份", "篇", "项")
 
 
 @dataclass
@@ -631,15 +653,58 @@ def _stream_candidates(label: str, layout: Layout) -> list[tuple[TableSpec, RowS
     return [c for c in out if c[2] == best]
 
 
+def _rows_printed_blank(label: str, spec: TableSpec, after: int, before: int) -> list[RowSpec]:
+    """Rows of ``spec`` printed with no number at all: the row's whole label stands on a line
+    of its own inside the stream label of the next row read, and the form puts it between
+    the row read before (order ``after``) and that row (order ``before``).  One cell per
+    line: ``受理依申请公开信息总数`` / ``条`` / ``其中：1.当面申请数`` / ``条`` / ``0``."""
+    if before < 0:
+        return []
+    column_words = {p for c in spec.columns for p in (*c.labels.plain, *(c.group.plain if c.group
+                                                                          else ()))}
+    out: list[RowSpec] = []
+    for piece in collapse_ws(label).split(" ")[:-1]:
+        plain, exact = _labels(piece)
+        if not plain or plain in column_words:
+            continue
+        for row in spec.rows:
+            if (
+                not after < row.order < before
+                or row.section
+                or row.header
+                or row.under
+                or row.code.startswith("_")
+                or any(r.code == row.code for r in out)
+            ):
+                continue
+            if row.labels.equals(plain, exact):
+                out.append(row)
+                break
+    return out
+
+
+def _printed_tail(label: str, matched: int) -> str:
+    """The end of a stream label that holds the matched row label (``matched`` characters,
+    normalised): what the row prints, without the text lines before it (a heading, prose
+    above a table printed one cell per line)."""
+    pieces = collapse_ws(label).split(" ")
+    for k in range(1, len(pieces) + 1):
+        tail = " ".join(pieces[-k:])
+        if len(normalize_label(tail)) >= matched:
+            return tail
+    return collapse_ws(label)
+
+
 def _header_tables(label: str, layout: Layout) -> list[TableSpec]:
     """Header-only tables (no row labels, e.g. table 四) whose column labels all appear."""
-    plain, _ = _labels(label)
+    plain, exact = _labels(label)
     out = []
     for spec in layout.tables:
         if spec.rows:
             continue
         groups = {g for c in spec.value_columns if c.group for g in c.group.plain}
-        if not groups or not all(g in plain for g in groups):
+        # a heading in brackets names the group too: 行政诉讼（未经复议直接起诉）
+        if not groups or not all(g in plain or g in exact for g in groups):
             continue
         if all(c.labels.within(plain) >= 0 for c in spec.value_columns):
             out.append(spec)
@@ -709,7 +774,8 @@ def map_stream_grid(
             ctx.note(rowspec.code)
         if rowspec.header or rowspec.code.startswith("_"):
             continue
-        hits.append(_StreamHit(i, spec, rowspec, collapse_ws(label_cell.text), runs))
+        printed = _printed_tail(label_cell.text, cands[0][2])
+        hits.append(_StreamHit(i, spec, rowspec, printed, runs))
     by_table: dict[str, list[_StreamHit]] = defaultdict(list)
     for h in hits:
         by_table[h.spec.id].append(h)
@@ -745,6 +811,191 @@ def _with_wrapped_lines(grid: Grid, hit: _StreamHit, n: int) -> list[Cell]:
         count += sum(len(c.text.split()) for c in extra)
         k += 1
     return runs if count == n else list(hit.runs)
+
+
+def _one_per_line(runs: list[Cell]) -> bool:
+    """Every number of the row stands alone on a line of its own (one cell per line)."""
+    return bool(runs) and all(c.own_line for c in runs) and len({c.line for c in runs}) == len(
+        runs
+    )
+
+
+def _plain_number(text: str) -> str:
+    """``1,234`` → ``1234`` (a thousands separator is not part of the digits); any other
+    text as printed."""
+    return text.replace(",", "") if re.fullmatch(r"\d{1,3}(?:,\d{3})+", text) else text
+
+
+def _soft(seg: Segment) -> bool:
+    """Numbers printed one per line, more or fewer than the row's cells."""
+    return seg.lines and seg.text.count("\n") + 1 != seg.n_cells
+
+
+def _cell_lines(
+    tokens: list[Cell] | None, cells: Sequence[str | None]
+) -> list[dict[str, Any]] | None:
+    """Where each cell of a row printed one number per line was read: its line, the lines
+    of a number broken over several, or ``collapsed`` for a cell printed once with the one
+    before it.  None when the row is not printed that way or a cell is unknown."""
+    if not tokens or any(c is None for c in cells):
+        return None
+    texts = [_plain_number(collapse_ws(nfkc(t.text))) for t in tokens]
+    m, n = len(texts), len(cells)
+
+    def walk(i: int, j: int) -> list[dict[str, Any]] | None:
+        if j == n:
+            return [] if i == m else None
+        options: list[tuple[int, dict[str, Any]]] = []
+        if i > 0 and m < n and cells[j] == texts[i - 1]:
+            options.append((i, {"line": tokens[i - 1].line, "collapsed": True}))
+        for k in range(i + 1, m + 1 if m > n else min(i + 1, m) + 1):
+            if "".join(texts[i:k]) == cells[j]:
+                where: dict[str, Any] = {"line": tokens[i].line}
+                if k - i > 1:
+                    where["lines"] = [t.line for t in tokens[i:k]]
+                options.append((k, where))
+        for nxt, where in reversed(options):  # prefer a line of its own over a repeat
+            rest = walk(nxt, j + 1)
+            if rest is not None:
+                return [where, *rest]
+        return None
+
+    return walk(0, 0)
+
+
+def _drop_soft_breaking(
+    cells: list[str | None],
+    segments: list[Segment],
+    relations: list[Relation],
+    res: MapResult,
+    grid: Grid,
+    spec: TableSpec,
+    slots: list[tuple[_StreamHit, ColumnSpec, str, str]],
+    alone: bool = False,
+) -> None:
+    """Rows printed one number per line for more or fewer cells are kept only where every
+    identity over their known cells holds.  When the table as a whole has no consistent
+    reading (``alone``), rows are read one by one with their own identities; a row whose
+    lines stood for another number of cells (merged equal cells and a number broken over
+    lines at once) may then satisfy its own sum by chance: such a row is kept only where
+    every identity it enters is wholly known and holds."""
+    soft = [sg for sg in segments if _soft(sg)]
+    if not soft:
+        return
+    owner = {k: sg for sg in soft for k in range(sg.start, sg.start + sg.n_cells)}
+    dropped: set[int] = set()
+    changed = True
+    while changed:
+        changed = False
+        for rel in relations:
+            values = [cells[i] if i < len(cells) else None for i, _ in rel.terms]
+            if any(v is None for v in values):
+                if not alone:
+                    continue
+                ok = False
+            else:
+                total = sum(w * float(v) for (_, w), v in zip(rel.terms, values, strict=True))
+                ok = (
+                    abs(total - rel.constant) < 1e-9
+                    if rel.op == "="
+                    else total <= rel.constant + 1e-9
+                    if rel.op == "<="
+                    else total >= rel.constant - 1e-9
+                )
+            if ok:
+                continue
+            for i, _ in rel.terms:
+                sg = owner.get(i)
+                if sg is None or sg.start in dropped or all(
+                    cells[k] is None for k in range(sg.start, sg.start + sg.n_cells)
+                ):
+                    continue
+                dropped.add(sg.start)
+                changed = True
+                for k in range(sg.start, sg.start + sg.n_cells):
+                    cells[k] = None
+                res.findings.append(
+                    _unconfirmed(grid, spec, sg, slots, f"its reading breaks {rel.name}")
+                )
+
+
+def _drop_optional_splits(
+    cells: list[str | None],
+    segments: list[Segment],
+    blank_column: bool,
+    res: MapResult,
+    grid: Grid,
+    spec: TableSpec,
+    slots: list[tuple[_StreamHit, ColumnSpec, str, str]],
+) -> None:
+    """Run-together digits of a list table whose later column (历年累计) may be blank.
+
+    A run such as ``400`` is one figure when the row's 历年累计 is blank, or two (40 | 0)
+    when it is not: the digits cannot say which.  A table shows that the column is left
+    blank when a row prints fewer digits than columns (``blank_column``); when no row proves
+    the column printed (a run no single figure can be, ``00`` or ``0512``, or numbers printed
+    apart) a split that gives a year's figure above its cumulative one (40 > 0) shows it too.
+    The runs of such a table that were cut into several cells are then not read."""
+    glued = [
+        sg for sg in segments
+        if not sg.lines and sg.n_cells > 1 and " " not in sg.text and sg.text.isdigit()
+    ]  # fmt: skip
+    printed = any(
+        not sg.lines and sg.n_cells > 1 and (" " in sg.text or sg.text[:1] == "0")
+        for sg in segments
+    )
+    if not blank_column and not printed:
+        for sg in glued:
+            first, second = cells[sg.start], cells[sg.start + 1]
+            if first is not None and second is not None and float(first) > float(second):
+                blank_column = True
+                break
+    if not blank_column:
+        return
+    for sg in glued:
+        if all(cells[k] is None for k in range(sg.start, sg.start + sg.n_cells)):
+            continue
+        for k in range(sg.start, sg.start + sg.n_cells):
+            cells[k] = None
+        codes = tuple(sorted({slots[k][2] for k in range(sg.start, sg.start + sg.n_cells)}))
+        res.findings.append(
+            Finding(
+                rule="digits.optional_blank",
+                severity="warning",
+                message=f"table {spec.id}: the run {sg.text!r} is one figure if the row leaves "
+                "its later column (历年累计) blank, as other rows of the table do, or "
+                f"{sg.n_cells} run together: not read",
+                message_zh="该表部分行的历年累计栏为空，连写数字可能是一个数也可能是两个数，未读取",
+                indicators=codes,
+                cells=({"run": sg.text, "cells": sg.n_cells,
+                        **_loc(grid, spec, slots[sg.start][0].printed, "", None)},),
+                found=sg.text,
+            )
+        )
+
+
+def _collapsed_cells(
+    res: MapResult, grid: Grid, spec: TableSpec, hit: _StreamHit, cols: list[ColumnSpec],
+    last: str,
+) -> None:
+    """Findings for a list row's later columns when it prints fewer numbers than columns."""
+    for col in cols:
+        code, applicant = spec.indicator(hit.row, col)
+        label = col.labels.plain[0] if col.labels.plain else col.key
+        res.findings.append(
+            Finding(
+                rule="cell.collapsed",
+                severity="info",
+                message=f"{code} [{applicant}]: row {hit.printed!r} prints one number fewer "
+                f"than its columns; the {label} cell was blank or, equal to {last!r}, printed "
+                "once with it (an export that merges equal lines): not read",
+                message_zh="该行数字少于列数：此格为空白，或与前一格相同而被合并为一行，无法确定，未读取",
+                indicators=(code,),
+                cells=({**_loc(grid, spec, hit.printed, label, hit.runs[-1]),
+                        "applicant": applicant, "raw": last},),
+                found=last,
+            )
+        )
 
 
 def _cuts_a_number(seg: Segment) -> bool:
@@ -806,9 +1057,12 @@ def _solve_rows_alone(
             for r in relations
             if all(i in rng for i, _ in r.terms)
         ]
-        one = split_cells([Segment(seg.text, 0, seg.n_cells)], local)
+        one = split_cells([replace(seg, start=0)], local)
         if one.status == "forced" and "fail" in one.reason and seg in cut:
             one = SplitResult("inconsistent", one.cells, (), one.reason)  # a cut number
+        if _soft(seg) and not local:
+            # lines printed for more or fewer cells, and no identity of the row to check them
+            one = SplitResult("unconfirmed", (None,) * seg.n_cells, (), "no identity")
         statuses.append(one.status)
         for k in range(seg.n_cells):
             if one.status in ("unique", "forced", "ambiguous") and k < len(one.cells):
@@ -905,6 +1159,14 @@ def _solve_stream_table(
     segments: list[Segment] = []
     spaced: set[int] = set()  # segments whose numbers are printed apart
     slots: list[tuple[_StreamHit, ColumnSpec, str, str]] = []  # per global cell
+    tokens_of: dict[int, list[Cell]] = {}  # segment start → its lines (one number per line)
+    previous: RowSpec | None = None  # the form's row read last
+    # a list table's later columns (历年累计) may be left blank, on some rows or on all
+    optional = spec.kind == "list" and n > 1
+    blank_column = False  # a row shows it: fewer digits than columns
+    # rows on lines of their own are a layout (pdftotext -layout, a row per line): numbers
+    # printed apart are whole, never cells run together
+    layout_rows = len({h.runs[0].line for h in hits if h.runs}) > 1
     for h in hits:
         key = h.row.code if h.row else "_"
         if key in seen_codes:
@@ -921,6 +1183,20 @@ def _solve_stream_table(
             )
             continue
         seen_codes.add(key)
+        after = previous.order if previous is not None else -1
+        previous = h.row
+        blank_rows = _rows_printed_blank(
+            grid.rows[h.index][0].text, spec, after, h.row.order if h.row else -1
+        )
+        for blank_row in blank_rows:
+            # a row of the form printed with no number before this one's label: its cells
+            # are blank (nothing stands between it and the next row's label)
+            seen_codes.add(blank_row.code)
+            for col in columns:
+                code, applicant = spec.indicator(blank_row, col)
+                label = col.labels.plain[0] if col.labels.plain else col.key
+                loc = _loc(grid, spec, blank_row.labels.plain[0], label, grid.rows[h.index][0])
+                _emit(res, code, applicant, "", _unit_of(spec, blank_row, col, None), loc, spec)
         if _interrupted(grid, h.index):
             nxt = grid.rows[h.index + 1]
             res.findings.append(
@@ -938,12 +1214,36 @@ def _solve_stream_table(
                 )
             )
             continue
-        runs = _with_wrapped_lines(grid, h, n)
-        text = collapse_ws(nfkc(" ".join(c.text for c in runs)))
-        if " " in text:
-            spaced.add(len(segments))  # numbers printed apart, not glued as crawlers do
-        segments.append(Segment(text=text, start=len(slots), n_cells=n))
-        for col in columns:
+        row_cols = columns
+        if _one_per_line(h.runs):
+            lines = [_plain_number(collapse_ws(nfkc(c.text))) for c in h.runs]
+            if spec.kind == "list" and len(lines) < n:
+                # a list table's later columns (历年累计) may be left blank: fewer numbers than
+                # columns fill the first columns; the rest were blank or, merged by the export,
+                # equal to the number before them: not read
+                row_cols = columns[: len(lines)]
+                _collapsed_cells(res, grid, spec, h, columns[len(lines) :], lines[-1])
+            text = "\n".join(lines)
+            tokens_of[len(slots)] = list(h.runs)
+            segments.append(Segment(text, len(slots), len(row_cols), lines=True))
+        else:
+            runs = _with_wrapped_lines(grid, h, n)
+            text = collapse_ws(nfkc(" ".join(c.text for c in runs)))
+            few = len(text.split()) if layout_rows else len(text.replace(" ", ""))
+            if optional and text.replace(" ", "").isdigit() and few < n:
+                # fewer numbers (laid out row by row) or digits (run together) than columns:
+                # the row leaves its later columns (历年累计) blank
+                row_cols = columns[: len(text.split())]
+                for col in columns[len(row_cols) :]:
+                    code, applicant = spec.indicator(h.row, col)
+                    label = col.labels.plain[0] if col.labels.plain else col.key
+                    loc = _loc(grid, spec, h.printed, label, h.runs[-1])
+                    _emit(res, code, applicant, "", _unit_of(spec, h.row, col, None), loc, spec)
+                blank_column = True
+            if " " in text:
+                spaced.add(len(segments))  # numbers printed apart, not glued as crawlers do
+            segments.append(Segment(text=text, start=len(slots), n_cells=len(row_cols)))
+        for col in row_cols:
             code, applicant = spec.indicator(h.row, col)
             slots.append((h, col, code, applicant))
     if not segments:
@@ -957,13 +1257,18 @@ def _solve_stream_table(
     lines = {h.runs[0].line for h in hits if h.runs and h.runs[0].line is not None}
     if len(lines) > 1:
         spaced = set(range(len(segments)))  # one row per line: a layout, not crawler text
-    cut = {i for i in spaced if _cuts_a_number(segments[i])}
+    by_line = {i for i, sg in enumerate(segments) if sg.lines}  # never cut: see digits
+    cut = {i for i in spaced - by_line if _cuts_a_number(segments[i])}
     involved = {i for rel in relations for i, _ in rel.terms}
-    unconfirmed = [
-        segments[i]
-        for i in sorted(cut)
-        if not any(c in involved for c in range(segments[i].start, segments[i].start + n))
-    ]
+    # a number printed once for several cells, or over several lines, is checked only by an
+    # equality: an inequality (本年新公开 ≤ 对外公开总数量) holds for a repeated figure as well
+    pinned = {i for rel in relations if rel.op == "=" for i, _ in rel.terms}
+
+    def touched(seg: Segment) -> bool:
+        cells = range(seg.start, seg.start + seg.n_cells)
+        return any(c in (pinned if _soft(seg) else involved) for c in cells)
+
+    unconfirmed = [segments[i] for i in sorted(cut) if not touched(segments[i])]
     for seg in unconfirmed:
         res.findings.append(_unconfirmed(grid, spec, seg, slots, "no identity of the form "
                                          "involves its cells"))  # fmt: skip
@@ -972,14 +1277,24 @@ def _solve_stream_table(
     whole = [
         sg
         for i, sg in enumerate(segments)
-        if i in spaced
+        if i in spaced | by_line
         and len(sg.text.split()) == sg.n_cells
-        and not sg.text.replace(" ", "").replace(".", "").isdigit()
+        and not sg.text.replace(" ", "").replace("\n", "").replace(".", "").isdigit()
     ]
     unconfirmed += [
         sg
         for i, sg in enumerate(segments)
-        if sg not in whole and any(t in _DASHES for t in sg.text.split())
+        if sg not in whole
+        and (
+            any(t in _DASHES for t in sg.text.split())
+            or (i in by_line and not sg.text.replace("\n", "").replace(".", "").isdigit())
+        )
+    ]
+    # lines printed for more or fewer cells than the row has (merged equal cells, a number
+    # broken over two lines) are read only where an identity of the form checks them, or
+    # where a figure the text states settles them
+    needs_evidence = [
+        sg for sg in segments if _soft(sg) and sg not in unconfirmed and not touched(sg)
     ]
     solvable = [sg for sg in segments if sg not in unconfirmed and sg not in whole]
     cut_segments = [segments[i] for i in cut if segments[i] not in unconfirmed]
@@ -994,10 +1309,12 @@ def _solve_stream_table(
         result = SplitResult("inconsistent", (None,) * len(result.cells), (), result.reason)
     if result.status in ("inconsistent", "invalid") and len(solvable) > 1:
         result = _solve_rows_alone(solvable, relations, result, res, spec, cut_segments)
+    settled: set[str] = set()  # indicators a figure of the text settled
     if result.status == "ambiguous" and hints:
         chosen = _narrative_choice(segments, relations, result, slots, hints)
         if chosen is not None:
             result, used = chosen
+            settled = {c for c, _ in used}
             res.findings.append(
                 Finding(
                     rule="digits.narrative_choice",
@@ -1014,25 +1331,43 @@ def _solve_stream_table(
                     expected="; ".join(f"{c} = {v}" for c, v in used),
                 )
             )
-    printed_apart = {
-        sg.start + j: token for sg in whole for j, token in enumerate(sg.text.split())
-    }
-    for k, (h, col, code, applicant) in enumerate(slots):
-        cell_text = result.cells[k] if k < len(result.cells) else None
-        cell_text = printed_apart.get(k, cell_text)
-        seg = next(s for s in segments if s.start <= k < s.start + s.n_cells)
-        loc = _loc(
-            grid,
-            spec,
-            h.printed,
-            col.labels.plain[0] if col.labels.plain else col.key,
-            h.runs[0],
-            run=seg.text,
-            split=result.status,
-        )
-        if cell_text is None:
+    cells = list(result.cells) + [None] * (len(slots) - len(result.cells))
+    for seg in needs_evidence:
+        span = range(seg.start, seg.start + seg.n_cells)
+        if any(slots[k][2] in settled for k in span):
             continue
-        _emit(res, code, applicant, cell_text, _unit_of(spec, h.row, col, None), loc, spec)
+        if any(cells[k] is not None for k in span):
+            res.findings.append(_unconfirmed(grid, spec, seg, slots, "no identity of the form "
+                                             "involves its cells"))  # fmt: skip
+        for k in span:
+            cells[k] = None
+    for sg in whole:
+        for j, token in enumerate(sg.text.split()):
+            cells[sg.start + j] = token
+    _drop_soft_breaking(
+        cells, segments, relations, res, grid, spec, slots,
+        alone=result.reason.startswith("rows split one by one"),
+    )
+    if optional:
+        _drop_optional_splits(cells, segments, blank_column, res, grid, spec, slots)
+    for seg in segments:
+        where = _cell_lines(tokens_of.get(seg.start), cells[seg.start : seg.start + seg.n_cells])
+        for j in range(seg.n_cells):
+            k = seg.start + j
+            h, col, code, applicant = slots[k]
+            if cells[k] is None:
+                continue
+            loc = _loc(
+                grid,
+                spec,
+                h.printed,
+                col.labels.plain[0] if col.labels.plain else col.key,
+                h.runs[0],
+                run=seg.text,
+                split=result.status,
+                **(where[j] if where else {}),
+            )
+            _emit(res, code, applicant, cells[k], _unit_of(spec, h.row, col, None), loc, spec)
     undecided = any(v is None for v in result.cells[: len(slots)])
     if result.status not in ("unique", "forced", "narrative") or (
         result.status == "narrative" and undecided

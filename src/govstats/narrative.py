@@ -6,7 +6,9 @@ searched; a number written with 万 is kept as printed and read as a rounded fig
 
 from __future__ import annotations
 
+import bisect
 import re
+from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 
@@ -16,6 +18,8 @@ from .model import Document, NarrativeFigure
 from .normalize import nfkc
 
 _WS = re.compile(r"[\s\u3000\xa0]+")
+# quotation marks around a term (“同意公开”88件) are not part of what the patterns read
+_QUOTES = str.maketrans("", "", "“”‘’\"'「」『』")
 
 
 @lru_cache(maxsize=1)
@@ -38,22 +42,58 @@ def _value(s: str) -> tuple[float | int, bool]:
     """(value, rounded) of ``s`` such as ``1,108`` or ``29.7万``."""
     rounded = s.endswith("万")
     s = s.rstrip("万").replace(",", "")
-    v = float(s) if "." in s else int(s)
-    if rounded:
-        v = v * 10000
-        v = int(v) if float(v).is_integer() else v
-    return v, rounded
+    exact = Decimal(s) * (10000 if rounded else 1)  # 19.24万 is 192400, not 192399.99…
+    if exact == exact.to_integral_value():
+        return int(exact), rounded
+    return float(exact), rounded
+
+
+# A line break is kept where a sentence or a heading ends, and where the next line starts a
+# heading (一、 （二） 3. 第四…); any other break is taken for one inside a sentence (an export
+# that puts every inline element on a line of its own, or a PDF's text wrapped at its margin).
+_SENTENCE_END = tuple("。！？；!?;")
+_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[、.．](?!\d)"
+    r"|第[一二三四五六七八九十]+[部章节条项])"
+)
+
+
+def prose_lines(text: str) -> list[tuple[str, list[tuple[int, int]]]]:
+    """The text as lines of prose, whitespace removed (NFKC): physical lines joined where
+    the break falls inside a sentence.  Each comes with (offset, physical line number) pairs
+    saying where every physical line starts in it."""
+    out: list[tuple[str, list[tuple[int, int]]]] = []
+    parts: list[str] = []
+    starts: list[tuple[int, int]] = []
+    size = 0
+    for ln, line in enumerate(text.splitlines(), start=1):
+        flat = _WS.sub("", nfkc(line)).translate(_QUOTES)
+        if not flat:
+            continue
+        if parts and _HEADING.match(flat):
+            out.append(("".join(parts), starts))
+            parts, starts, size = [], [], 0
+        parts.append(flat)
+        starts.append((size, ln))
+        size += len(flat)
+        if flat.endswith(_SENTENCE_END):
+            out.append(("".join(parts), starts))
+            parts, starts, size = [], [], 0
+    if parts:
+        out.append(("".join(parts), starts))
+    return out
+
+
+def _line_at(starts: list[tuple[int, int]], offset: int) -> tuple[int, int]:
+    """(physical line, offset in it) of ``offset`` in a prose line."""
+    k = max(0, bisect.bisect_right([a for a, _ in starts], offset) - 1)
+    return starts[k][1], offset - starts[k][0]
 
 
 def extract_narrative(doc: Document, table_lines: set[int] | None = None) -> list[NarrativeFigure]:
-    """Narrative figures of ``doc`` (lines in ``table_lines`` are skipped)."""
+    """Narrative figures of ``doc`` (figures on lines in ``table_lines`` are skipped)."""
     out: list[NarrativeFigure] = []
-    for ln, line in enumerate(doc.text.splitlines(), start=1):
-        if table_lines and ln in table_lines:
-            continue
-        flat = _WS.sub("", nfkc(line))
-        if not flat:
-            continue
+    for flat, starts in prose_lines(doc.text):
         has_digit = any(ch.isdigit() for ch in flat)
         used: list[tuple[int, int]] = []
         stated: set[tuple[str, int]] = set()
@@ -79,6 +119,9 @@ def extract_narrative(doc: Document, table_lines: set[int] | None = None) -> lis
                     except ValueError:
                         continue
                     used.append((s, e))
+                ln, char = _line_at(starts, s)
+                if table_lines and ln in table_lines:
+                    continue
                 a, b = max(0, m.start() - 12), min(len(flat), m.end() + 4)
                 out.append(
                     NarrativeFigure(
@@ -87,7 +130,7 @@ def extract_narrative(doc: Document, table_lines: set[int] | None = None) -> lis
                         unit=None if not rounded else "rounded:万",
                         raw=m.group(0),
                         context=flat[a:b],
-                        location={"line": ln, "char": s},
+                        location={"line": ln, "char": char},
                     )
                 )
     return out

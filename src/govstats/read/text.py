@@ -131,6 +131,8 @@ _PLACEHOLDER = r"[—–\-－/／](?=[ \t\u3000\xa0]|$)"
 _RUN = re.compile(rf"{_NUM}(?:[ \t\u3000\xa0]+(?:[-−－]?{_NUM}|{_PLACEHOLDER}))*")
 # a unit and a closing bracket right after a number: the number belongs to a note in the label
 _IN_NOTE = re.compile(r"\s*[条次件个项人]?\s*[）)]")
+# what makes the number before it an approximation
+_APPROX_AFTER = re.compile(r"\s*(?:多|余|以上|左右)")
 # A trailing ordinal glued to the next label: "…0000000" + "2.其他…" → run "000000", "2.其他".
 _ORDINAL_AFTER = re.compile(r"^[.、．]\s*\D")
 
@@ -138,14 +140,47 @@ _ORDINAL_AFTER = re.compile(r"^[.、．]\s*\D")
 def _stream_grid(lines: list[str], covered: set[int], index: int) -> Grid:
     rows: list[list[Cell]] = []
     # text lines without numbers since the last row: the label of a line that prints only
-    # numbers (a header laid out above its values, as pdftotext -layout writes table 四)
+    # numbers (a header laid out above its values, as pdftotext -layout writes table 四; or
+    # an export that puts every table cell on a line of its own)
     pending: list[str] = []
+    roles = line_roles(lines)
+    chained: int | None = None  # the row whose last cell is a number alone on its line
     for ln, line in enumerate(lines, start=1):
         if ln - 1 in covered or not line.strip():
             continue
+        role = roles[ln - 1]
+        if role == "text":
+            pending = [*pending[-(_PENDING_LINES - 1) :], line.strip()]
+            chained = None
+            continue
+        if role == "cell":
+            # one cell on a line of its own: the next cell of the row above when that row's
+            # last cell also stood alone, else the first cell of a row labelled by the text
+            # lines above it
+            cell_text = line.strip()
+            if chained is not None:
+                row = rows[chained]
+                row.append(
+                    Cell(text=cell_text, row=chained, col=len(row), line=ln,
+                         path=f"char[{line.index(cell_text)}]", own_line=True)
+                )
+                continue
+            label = _label_of(pending)
+            if _open_brackets(label) > 0:
+                label += _bracket_tail(lines, ln)
+            r = len(rows)
+            rows.append([
+                Cell(text=label, row=r, col=0, line=ln, path="char[0]"),
+                Cell(text=cell_text, row=r, col=1, line=ln,
+                     path=f"char[{line.index(cell_text)}]", own_line=True),
+            ])
+            chained = r
+            pending = []
+            continue
+        chained = None
         tokens = _tokens(line)
         if not tokens:
-            pending = [*pending[-11:], line.strip()]
+            pending = [*pending[-(_PENDING_LINES - 1) :], line.strip()]
             continue
         for t, (label, runs, col_offset) in enumerate(tokens):
             if t == 0 and label.strip() and pending:
@@ -156,7 +191,7 @@ def _stream_grid(lines: list[str], covered: set[int], index: int) -> Grid:
                 if head:
                     label = " ".join(head) + " " + label
             if t == 0 and not label.strip() and pending:
-                label = " ".join(pending)
+                label = _label_of(pending)
                 if _open_brackets(label) > 0:
                     # the label's bracket closes on the line after the numbers
                     # ("（二）部分公开（区分处理的，只计这一情" / numbers / "形，不计其他情形）")
@@ -171,6 +206,86 @@ def _stream_grid(lines: list[str], covered: set[int], index: int) -> Grid:
         tail = _tail_text(line)
         pending = [tail] if tail else []
     return Grid(index=index, rows=rows, kind="stream")
+
+
+# How many text lines above a number may make up its label, and how many characters of them:
+# enough for table 四's header printed one word per line (about 35 short lines), never a
+# whole page of prose.
+_PENDING_LINES = 60
+_LABEL_CHARS = 320
+
+
+def _label_of(pending: list[str]) -> str:
+    """The label of a number printed below text lines: the last lines, within a bound."""
+    picked: list[str] = []
+    size = 0
+    for text in reversed(pending):
+        if picked and size + len(text) > _LABEL_CHARS:
+            break
+        picked.append(text)
+        size += len(text)
+    return " ".join(reversed(picked))
+
+
+# A number alone on its line: digits with an optional decimal part or thousands separators.
+_LONE_NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
+# A cell printed with a sign (本年增/减 +1) or its unit (33800元), alone on its line.
+_LONE_SIGNED_OR_UNIT = re.compile(
+    r"^(?:[+\-−－]\d+(?:\.\d+)?|\d+(?:[.,]\d+)*\s*(?:万元|元|条|件|个|项|人次|次|份))$"
+)
+# A figure printed as an approximation ("1500多", "约30"): a cell's text, never an exact
+# number (the mapper reports it as unreadable).
+_APPROXIMATE = re.compile(r"^(?:[约近超逾]|超过)?\d+(?:[.,]\d+)*(?:多|余|以上|左右)?$")
+# A placeholder printed for a cell ("—", "/", "无"), alone on its line.
+_LONE_PLACEHOLDER = frozenset({"-", "—", "——", "–", "－", "―", "─", "/", "／", "无", "×"})
+# An ordinal on a line of its own ("1." "2、"): the start of the next row's label.
+_LONE_ORDINAL = re.compile(r"^\d{1,2}\s*[.、．]$")
+# A line that starts with what follows an ordinal ("、政府网站公开数" after a line "1").
+_AFTER_ORDINAL = re.compile(r"^[、.．]")
+# What follows a number of the prose when an export puts the number on a line of its own
+# ("共受理申请" / "553" / "件", "2016" / "年度"): a unit or a date word.  In a table the
+# unit is printed before the figures, so a figure is followed by a figure or a label.
+_PROSE_AFTER = re.compile(r"^[年月日时件条个次人名项份起宗元万%％期场家余多倍]")
+
+
+def line_roles(lines: list[str]) -> list[str]:
+    """The role of every line in a text whose cells may stand on lines of their own.
+
+    ``cell``: a number or a placeholder alone on its line, followed by something that is
+    not its unit (a table cell printed one per line).  ``text``: a line without numbers, an
+    ordinal on its own (``1.``, or ``2`` before a line ``、政府公报公开数``) and a number the
+    next line binds as its unit or date word (``2016`` / ``年度…``): they belong to the label or
+    the prose around them.  ``mixed``: anything else (numbers inside text, several numbers),
+    cut into tokens by :func:`_tokens`.  Blank lines are ``blank``.
+    """
+    norm = [unicodedata.normalize("NFKC", x).strip() for x in lines]
+    nxt: list[str] = [""] * len(norm)
+    following = ""
+    for i in range(len(norm) - 1, -1, -1):
+        nxt[i] = following
+        if norm[i]:
+            following = norm[i]
+    roles: list[str] = []
+    for i, text in enumerate(norm):
+        if not text:
+            roles.append("blank")
+        elif _LONE_ORDINAL.match(text):
+            roles.append("text")
+        elif _LONE_NUMBER.match(text):
+            after = nxt[i]
+            bound = _AFTER_ORDINAL.match(after) or _PROSE_AFTER.match(after)
+            roles.append("text" if bound else "cell")
+        elif (
+            text in _LONE_PLACEHOLDER
+            or _APPROXIMATE.match(text)
+            or _LONE_SIGNED_OR_UNIT.match(text)
+        ):
+            roles.append("cell")
+        elif not has_digit(text):
+            roles.append("text")
+        else:
+            roles.append("mixed")
+    return roles
 
 
 def _tail_text(line: str) -> str:
@@ -259,6 +374,8 @@ def _tokens(line: str) -> list[tuple[str, list[tuple[str, int]], int]]:
         run = m.group(0)
         if _IN_NOTE.match(line, e) and _open_brackets(line[label_start:s]) > 0:
             continue  # a number inside a label's note: （…相同信息计1条）, not a cell
+        if _APPROX_AFTER.match(line, e):
+            continue  # "1500多": an approximation, never a table figure
         gap = line[pos:s]
         if gap.strip(" \u3000\xa0\t"):
             # text between runs: a new label starts here
