@@ -59,7 +59,31 @@ T3_KEYS = {
     "publication": "outcome.not_processed.publication",
     "abusive": "outcome.not_processed.massive",
     "confirm_reissue": "outcome.not_processed.confirm",
+    # the key names of the 莆田 truth files
+    "new": "requests.new",
+    "carried_in": "requests.carried_in",
+    "denied_state_secret": "outcome.denied.state_secret",
+    "denied_other_law": "outcome.denied.other_law",
+    "denied_three_safety": "outcome.denied.security_stability",
+    "denied_third_party": "outcome.denied.third_party",
+    "denied_internal_affairs": "outcome.denied.internal_affairs",
+    "denied_process_info": "outcome.denied.process_info",
+    "denied_enforcement_file": "outcome.denied.enforcement_file",
+    "denied_administrative_query": "outcome.denied.admin_query",
+    "unable_not_held": "outcome.unable.not_held",
+    "unable_need_new_creation": "outcome.unable.need_creation",
+    "unable_unclear_after_correction": "outcome.unable.unclear",
+    "not_processed_petition": "outcome.not_processed.petition",
+    "not_processed_repeat": "outcome.not_processed.repeat",
+    "not_processed_publication": "outcome.not_processed.publication",
+    "not_processed_mass_repeat": "outcome.not_processed.massive",
+    "not_processed_confirm": "outcome.not_processed.confirm",
+    "other_overdue_correction": "outcome.other.no_amend",
+    "other_overdue_fee": "outcome.other.no_fee",
+    "other_other": "outcome.other.other",
 }
+# R2 prints （六）其他处理 as one row: its "other" is the row itself, not R3's sub-row 3.其他
+T3_KEYS_R2 = {"other": "outcome.other"}
 APPLICANT_KEYS = {
     "自然人": "natural_person",
     "商业企业": "commercial",
@@ -130,9 +154,10 @@ def expected(
         for code, v in zip(T4, raw4, strict=True):
             if isinstance(v, int | float):
                 yield "table4_raw", code, "total", v
+    t3_keys = {**T3_KEYS, **T3_KEYS_R2} if regime == "R2" else T3_KEYS
     for key, v in (truth.get("table3_totals") or {}).items():
-        if key in T3_KEYS and isinstance(v, int | float) and not isinstance(v, bool):
-            yield f"table3_totals.{key}", T3_KEYS[key], "total", v
+        if key in t3_keys and isinstance(v, int | float) and not isinstance(v, bool):
+            yield f"table3_totals.{key}", t3_keys[key], "total", v
     for key, v in (truth.get("table3_applicant_columns_new") or {}).items():
         if key in APPLICANT_KEYS and isinstance(v, int | float):
             yield f"table3_applicant_columns_new.{key}", "requests.new", APPLICANT_KEYS[key], v

@@ -44,7 +44,7 @@ def test_every_report_with_a_table_and_the_seed_is_in_the_panel(
         for name, p in folders.items()
         if json.loads((p / "meta.json").read_text("utf-8"))["format"] != "narrative"
     }
-    assert len(folders) == 155 and len(with_table) == 137
+    assert len(folders) == 170 and len(with_table) == 152
     assert set(panel["report_id"]) == with_table | {"linyi-2017"}
     assert set(_rows("reports.csv")) == set(folders) | {"linyi-2017"}
 
@@ -91,7 +91,7 @@ def test_rebuilding_from_shared_reproduces_the_bundled_files(
     summary = build_panel(
         [shared / "corpus", shared / "seed"], tmp_path, use_cache=False, progress=False
     )
-    assert (summary.reports, summary.with_table, summary.failed) == (156, 138, [])
+    assert (summary.reports, summary.with_table, summary.failed) == (171, 153, [])
     assert summary.unresolved == []
     for name in ("panel.parquet", "panel.csv.gz", "reports.csv", "sources.csv"):
         assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), name

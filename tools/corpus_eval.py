@@ -23,6 +23,35 @@ from govstats import parse_report  # noqa: E402
 CORPUS = REPO.parent / "shared" / "corpus"
 
 
+CORE = ("requests.new", "requests.carried_in", "proactive.total", "review.", "litigation.")
+
+
+def shape_of(path: Path) -> str:
+    """The input shape: the original's kind, or for report.txt how its text was made."""
+    if path.suffix != ".txt":
+        return path.suffix.lstrip(".")
+    if (path.parent / "report.pdf").exists():
+        return "txt: pdftotext -layout"
+    from govstats.read import read_document
+    from govstats.read.text import line_roles
+
+    data = path.read_bytes()
+    if read_document(data, path.name).kind == "markdown":
+        return "txt: markdown converter"
+    lines = data.decode("utf-8", "replace").splitlines()
+    roles = [r for r in line_roles(lines) if r != "blank"]
+    if roles.count("cell") >= 8:  # numbers on lines of their own: a table printed so
+        return "txt: one cell per line"
+    return "txt: crawler, cells run together or spaced"
+
+
+def is_core(tag: str) -> bool:
+    code = tag.split(" → ")[1].split("[")[0]
+    return "[total]" in tag and code.startswith(CORE) and not code.endswith(".cumulative") and (
+        code.count(".") <= 2
+    )
+
+
 def inputs(folder: Path) -> list[Path]:
     """The original (pdf, else html) and the raw text, in that order."""
     out = [p for p in (folder / "report.pdf", folder / "report.html") if p.exists()][:1]
@@ -44,9 +73,9 @@ def main() -> int:
         truth = json.loads((folder / "truth.json").read_text("utf-8"))
         meta = json.loads((folder / "meta.json").read_text("utf-8"))
         for path in inputs(folder):
-            shape = path.suffix.lstrip(".")
-            if args.shape and shape != args.shape:
+            if args.shape and path.suffix.lstrip(".") != args.shape:
                 continue
+            shape = shape_of(path)
             t0 = time.perf_counter()
             try:
                 rep = parse_report(path)
@@ -59,9 +88,13 @@ def main() -> int:
             ok, missing, wrong = compare(rep, truth, bool(meta.get("complete", True)))
             c = totals.setdefault(shape, Counter())
             c["reports"] += 1
-            c["ok"] += len(ok)
+            c["ok"] += sum(not t.endswith("(narrative)") for t in ok)
+            c["prose"] += sum(t.endswith("(narrative)") for t in ok)
             c["missing"] += len(missing)
             c["wrong"] += len(wrong)
+            c["core ok"] += sum(is_core(t) for t in ok if not t.endswith("(narrative)"))
+            c["core missing"] += sum(map(is_core, missing))
+            c["core wrong"] += sum(map(is_core, wrong))
             year_ok = rep.meta.get("year") == meta.get("year")
             c["year_ok"] += int(year_ok)
             flag = "" if not (missing or wrong or not year_ok) else "  <--"
@@ -76,12 +109,20 @@ def main() -> int:
                 for m in missing:
                     print("    missing", m)
     print()
-    for shape, c in totals.items():
+    print("table cells right / missing / differing from truth.json; prose: figures of reports "
+          "whose tables are cut off, found in their text (not table cells); core: the cells "
+          "of ../shared/tools/core_cells.py")
+    print("| input shape | reports | cells right | missing | differ | prose | core right "
+          "| core missing | core differ | year right | median ms |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for shape, c in sorted(totals.items()):
         ts = sorted(times.get(shape, [0]))
         print(
-            f"{shape}: reports={c['reports']} errors={c['errors']} cells ok={c['ok']} "
-            f"missing={c['missing']} wrong={c['wrong']} year ok={c['year_ok']}/{c['reports']} "
-            f"median {ts[len(ts) // 2] * 1000:.0f} ms, max {ts[-1] * 1000:.0f} ms"
+            f"| {shape} | {c['reports']} | {c['ok']} | {c['missing']} | {c['wrong']} "
+            f"| {c['prose']} "
+            f"| {c['core ok']} | {c['core missing']} | {c['core wrong']} "
+            f"| {c['year_ok']}/{c['reports']} | {ts[len(ts) // 2] * 1000:.0f} |"
+            + (f" errors: {c['errors']}" if c["errors"] else "")
         )
     return 0
 
