@@ -1,4 +1,4 @@
-"""Time govstats.digits.split_cells on typical run-together table rows.
+"""Time govstats.parse.digits.split_cells on typical run-together table rows.
 
 Run: .venv/bin/python benchmarks/bench_digits.py
 Prints milliseconds per solve (best and mean of several repeats) for fixed cases, then the
@@ -11,7 +11,7 @@ import random
 import time
 from collections.abc import Callable, Sequence
 
-from govstats.digits import Relation, Segment, balance_relation, split_cells, sum_relation
+from govstats.parse.digits import Relation, Segment, balance_relation, split_cells, sum_relation
 
 ROW_SUM = [sum_relation(range(6), 6, "row")]
 TABLE4 = [sum_relation(range(b, b + 4), b + 4, f"block{b // 5}") for b in (0, 5, 10)]

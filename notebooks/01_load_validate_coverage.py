@@ -38,10 +38,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 import govstats
-import govstats.plotting as gp
-from govstats.notebooks import default_figures_dir
+import govstats.analysis.plotting as gp
+from govstats.analysis.notebooks import default_figures_dir
 from govstats.panel import data_dir
-from govstats.schema import PANEL_SCHEMA
+from govstats.panel.schema import PANEL_SCHEMA
 
 gp.use_paper_style()
 FIGURES = default_figures_dir()  # $GOVSTATS_FIGURES or the repository's figures/

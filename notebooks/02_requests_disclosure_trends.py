@@ -39,10 +39,10 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 import govstats
-import govstats.plotting as gp
-from govstats import metrics, stats
-from govstats.crosswalk import crosswalk
-from govstats.notebooks import default_figures_dir
+import govstats.analysis.plotting as gp
+from govstats.analysis import metrics, stats
+from govstats.analysis.notebooks import default_figures_dir
+from govstats.panel.crosswalk import crosswalk
 
 gp.use_paper_style()
 FIGURES = default_figures_dir()
@@ -61,7 +61,7 @@ print(f"{len(w)} body-years, {jid.nunique()} bodies")
 
 
 def mark_breaks(ax) -> None:
-    """The regime breaks as in govstats.plotting: 2019 shaded, 2014 and 2021 dashed."""
+    """The regime breaks as in govstats.analysis.plotting: 2019 shaded, 2014 and 2021 dashed."""
     for year in gp.REGIME_BREAKS:
         if year == gp.MIXED_YEAR:
             ax.axvspan(year - 0.5, year + 0.5, color="0.88", lw=0, zorder=0)

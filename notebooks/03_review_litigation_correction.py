@@ -42,9 +42,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 import govstats
-import govstats.plotting as gp
-from govstats import metrics
-from govstats.notebooks import default_figures_dir
+import govstats.analysis.plotting as gp
+from govstats.analysis import metrics
+from govstats.analysis.notebooks import default_figures_dir
 
 gp.use_paper_style()
 FIGURES = default_figures_dir()

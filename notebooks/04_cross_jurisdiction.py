@@ -37,9 +37,9 @@ from IPython.display import display
 from matplotlib.figure import Figure
 
 import govstats
-import govstats.plotting as gp
-from govstats import metrics, stats
-from govstats.notebooks import default_figures_dir
+import govstats.analysis.plotting as gp
+from govstats.analysis import metrics, stats
+from govstats.analysis.notebooks import default_figures_dir
 
 gp.use_paper_style()
 FIGURES = default_figures_dir()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from govstats.layouts import layout_for
+from govstats.catalogue.layouts import layout_for
 from govstats.normalize import normalize_label
 
 T4 = [

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from govstats.crosswalk import (
+from govstats.catalogue.layouts import catalogue
+from govstats.errors import ConfigError
+from govstats.panel.crosswalk import (
     COMPARABILITY,
     _parse,
     check_coverage,
@@ -13,8 +15,6 @@ from govstats.crosswalk import (
     emittable_codes,
     link,
 )
-from govstats.errors import ConfigError
-from govstats.layouts import catalogue
 
 HEADER = "regime,indicator,concept,comparability,caveat_en,caveat_zh\n"
 

@@ -1,4 +1,4 @@
-"""Tests for govstats.digits: recovering run-together table cells."""
+"""Tests for govstats.parse.digits: recovering run-together table cells."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from govstats.digits import (
+from govstats.parse.digits import (
     Relation,
     Segment,
     SplitResult,

@@ -1,4 +1,4 @@
-"""Tests for govstats.jurisdiction and the reference tables it reads."""
+"""Tests for govstats.parse.jurisdiction and the reference tables it reads."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govstats.jurisdiction import Jurisdiction, find_issuer, resolve_jurisdiction
+from govstats.parse.jurisdiction import Jurisdiction, find_issuer, resolve_jurisdiction
 
 LEVELS = {"province", "prefecture", "county", "department", "other"}
 

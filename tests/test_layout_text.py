@@ -5,10 +5,10 @@ a header, and report metadata around them.  Fixtures are written here (invented 
 from __future__ import annotations
 
 import govstats
-from govstats.jurisdiction import resolve_jurisdiction
-from govstats.layouts import layout_for
-from govstats.mapper import map_document
+from govstats.catalogue.layouts import layout_for
 from govstats.model import Cell, Document, Grid
+from govstats.parse.jurisdiction import resolve_jurisdiction
+from govstats.parse.mapper import map_document
 
 T4_LAYOUT = """某市人民政府2024年政府信息公开工作年度报告
 
@@ -123,7 +123,7 @@ NAV_PAGE = """首页
 
 
 def test_title_line_wins_over_navigation() -> None:
-    from govstats.meta import find_title
+    from govstats.parse.meta import find_title
     from govstats.read import read_document
 
     doc = read_document(NAV_PAGE.encode(), "page.txt")

@@ -1,6 +1,6 @@
 """Report metadata of saved web pages: the page's own title and heading name the body and year,
 never the site's menus, login widgets, breadcrumbs or footers; a saved page and the crawler
-text of the same report give the same metadata (``govstats.read.html`` + ``govstats.meta``).
+text of the same report give the same metadata (``govstats.read.html`` + ``govstats.parse.meta``).
 
 The pages are synthetic: a site template (top bar with a login widget, menus, breadcrumbs,
 footer) around a short report of 三明市 or its 审计局.
@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 import govstats
-from govstats.meta import declared_title, extract_meta, find_title
 from govstats.model import Document
+from govstats.parse.meta import declared_title, extract_meta, find_title
 from govstats.read import read_document
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

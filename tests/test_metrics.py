@@ -1,4 +1,4 @@
-"""govstats.metrics: hand-computed rates, agreement with statsmodels, property tests."""
+"""govstats.analysis.metrics: hand-computed rates, agreement with statsmodels, property tests."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from scipy.stats import chi2
 from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.rates import confint_poisson
 
-import govstats.metrics as M
+import govstats.analysis.metrics as M
+from govstats.catalogue.layouts import catalogue
 from govstats.errors import ConfigError
-from govstats.layouts import catalogue
 
 # Reconsideration: 61 cases, 30 upheld, 10 corrected, 6 other, 15 pending (the issue's example).
 REVIEW_R2 = {"regime": "R2", "review.upheld": 30, "review.corrected": 10, "review.other": 6,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from govstats.model import Document
-from govstats.narrative import extract_narrative
+from govstats.parse.narrative import extract_narrative
 
 
 def _figures(text: str) -> dict[str, list[float]]:

@@ -19,15 +19,15 @@ import nbformat
 import pytest
 from matplotlib.figure import Figure
 
-import govstats.plotting as gp
-from govstats.cli import main
-from govstats.notebooks import (
+import govstats.analysis.plotting as gp
+from govstats.analysis.notebooks import (
     FIGURES_ENV,
     NotebookError,
     default_figures_dir,
     find_notebooks,
     run_notebooks,
 )
+from govstats.cli import main
 
 from .pdf_fonts import assert_truetype_only
 
@@ -98,7 +98,7 @@ def _write_notebook(path: Path, body: str) -> Path:
         import os
         import matplotlib as mpl
         from matplotlib.figure import Figure
-        import govstats.plotting as gp
+        import govstats.analysis.plotting as gp
 
         # %%
         """) + textwrap.dedent(body), encoding="utf-8")

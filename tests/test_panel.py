@@ -272,7 +272,7 @@ def test_a_report_over_the_time_limit_fails_and_is_retried(
 ) -> None:
     import time
 
-    import govstats.parse as parse_module
+    import govstats.pipeline as parse_module
 
     real = parse_module.parse_report
 

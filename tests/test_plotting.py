@@ -1,4 +1,4 @@
-"""govstats.plotting: Chinese labels without missing glyphs, TrueType-embedded PDFs, plots.
+"""govstats.analysis.plotting: Chinese labels without missing glyphs, TrueType-embedded PDFs, plots.
 
 Every test here runs with warnings as errors, so matplotlib's "Glyph … missing from font(s)"
 UserWarning fails it.
@@ -23,9 +23,9 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-import govstats.metrics as M
-import govstats.plotting as gp
-import govstats.stats as S
+import govstats.analysis.metrics as M
+import govstats.analysis.plotting as gp
+import govstats.analysis.stats as S
 
 from .pdf_fonts import assert_truetype_only
 
@@ -219,7 +219,7 @@ def test_labels_and_save_errors(tmp_path: Path) -> None:
 
 def test_no_import_side_effects_and_no_font_cache(tmp_path: Path) -> None:
     """In a fresh process with an empty matplotlib config/cache dir: importing
-    govstats.plotting changes nothing; use_paper_style() alone makes Chinese render."""
+    govstats.analysis.plotting changes nothing; use_paper_style() alone makes Chinese render."""
     script = textwrap.dedent(f"""
         import warnings
         import matplotlib
@@ -227,7 +227,7 @@ def test_no_import_side_effects_and_no_font_cache(tmp_path: Path) -> None:
         import matplotlib as mpl
         from matplotlib import font_manager
         before = dict(mpl.rcParams)
-        import govstats.plotting as gp
+        import govstats.analysis.plotting as gp
         assert dict(mpl.rcParams) == before, "import changed rcParams"
         assert not any("WenQuanYi" in f.name for f in font_manager.fontManager.ttflist)
         gp.use_paper_style()

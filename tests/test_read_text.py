@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govstats.layouts import layout_for
-from govstats.mapper import map_document
+from govstats.catalogue.layouts import layout_for
+from govstats.parse.mapper import map_document
 from govstats.read.text import _tokens, read_text
 
 HEADER = "\t统计指标\n\t单位\n\t统计数\n\n"

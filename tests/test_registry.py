@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from govstats.registry import ID_PATTERN, children, lineage, record, records, resolve
+from govstats.panel.registry import ID_PATTERN, children, lineage, record, records, resolve
 
 ZONE = "cn-350128-ptsyq"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from govstats import parse_report
-from govstats.layouts import catalogue
+from govstats.catalogue.layouts import catalogue
 
 from .conftest import EXAMPLES
 from .seed_values import SEED_R1_VALUES

@@ -1,4 +1,5 @@
-"""govstats.stats: funnel limits, overdispersion, shrinkage, count models, segmented regression."""
+"""govstats.analysis.stats: funnel limits, overdispersion, shrinkage, count models, segmented
+regression."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from scipy.stats import beta as beta_dist
 from scipy.stats import binom
 from scipy.stats import chi2 as chi2_dist
 
-import govstats.stats as S
+import govstats.analysis.stats as S
 
 # ---- funnel limits ------------------------------------------------------------------------------
 

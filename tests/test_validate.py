@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govstats import validate_report, validate_reports
+from govstats.check import _check_from, checks, sign_off_dates
 from govstats.cli import main as cli_main
 from govstats.errors import ConfigError
 from govstats.model import Finding, NarrativeFigure, Value
 from govstats.report import Report
-from govstats.validate import _check_from, checks, sign_off_dates
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validate"
 

@@ -24,9 +24,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from govstats import parse_report, validate_reports  # noqa: E402
+from govstats.check import finding_reports  # noqa: E402
 from govstats.model import Finding  # noqa: E402
 from govstats.report import Report  # noqa: E402
-from govstats.validate import finding_reports  # noqa: E402
 
 SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus"

@@ -5,11 +5,11 @@
 >>> report.values                                          # doctest: +SKIP
 """
 
+from .check import validate_report, validate_reports
 from .errors import GovstatsError, UnreadableInput, UnrecognisedInput
 from .panel import build_panel, load_panel, wide
-from .parse import parse_report
+from .pipeline import parse_report
 from .report import Report
-from .validate import validate_report, validate_reports
 
 __all__ = [
     "GovstatsError",

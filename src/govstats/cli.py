@@ -15,7 +15,7 @@ from .errors import GovstatsError
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
-    from .parse import parse_report
+    from .pipeline import parse_report
 
     status = 0
     for path in args.paths:
@@ -113,9 +113,9 @@ def _where(cell: dict) -> str:  # type: ignore[type-arg]
 def _cmd_validate(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
+    from .check import finding_reports, validate_reports
     from .model import SEVERITIES
-    from .parse import parse_report
-    from .validate import finding_reports, validate_reports
+    from .pipeline import parse_report
 
     keep = set(SEVERITIES[: SEVERITIES.index(args.severity) + 1])
     status = 0
@@ -188,7 +188,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_notebooks(args: argparse.Namespace) -> int:
-    from .notebooks import run_notebooks
+    from .analysis.notebooks import run_notebooks
 
     try:
         written = run_notebooks(args.names or None, figures_dir=args.figures,

@@ -69,7 +69,7 @@ def read_document(data: bytes, filename: str | None = None, kind: str | None = N
         doc = read_html(_mhtml_html(data))
         doc.kind = "mhtml"
         return doc
-    from ..decode import decode_bytes
+    from .decode import decode_bytes
 
     text, encoding = decode_bytes(data)
     if kind == "markdown" or _looks_like_markdown_tables(text):

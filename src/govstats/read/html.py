@@ -46,10 +46,10 @@ from dataclasses import dataclass
 import lxml.etree as etree
 import lxml.html
 
-from ..decode import declared_charset, decode_bytes
 from ..errors import UnreadableInput
 from ..model import Cell, Document, Finding, Grid
 from ..normalize import TEMPLATE_PLACEHOLDER, TITLE_SEPARATORS
+from .decode import declared_charset, decode_bytes
 
 __all__ = ["MAX_SPAN", "clean_text", "read_html"]
 

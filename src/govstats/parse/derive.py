@@ -9,8 +9,8 @@ from typing import Any
 
 import yaml
 
-from .layouts import Layout
-from .model import Finding, Value
+from ..catalogue.layouts import Layout
+from ..model import Finding, Value
 
 
 @lru_cache(maxsize=1)
@@ -46,7 +46,7 @@ def resolve_blanks(
     """
     if layout is None or not blanks:
         return []
-    from .rules import split_relations  # rules imports digits; keep derive light
+    from ..catalogue.rules import split_relations  # rules imports digits; keep derive light
 
     known: dict[tuple[str, str], int | float] = {
         (v.indicator, v.applicant): v.value for v in values

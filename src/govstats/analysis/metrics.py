@@ -32,8 +32,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .errors import ConfigError, GovstatsError
-from .layouts import catalogue
+from ..catalogue.layouts import catalogue
+from ..errors import ConfigError, GovstatsError
 
 __all__ = [
     "CI_METHODS",

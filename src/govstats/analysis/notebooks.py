@@ -23,7 +23,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import GovstatsError
+from ..errors import GovstatsError
 
 __all__ = [
     "FIGURES_ENV",
@@ -58,7 +58,7 @@ def repo_root(start: str | Path | None = None) -> Path | None:
     has both ``pyproject.toml`` and ``notebooks/``; ``None`` when there is none (an installed
     wheel used elsewhere)."""
     here = Path(start if start is not None else Path.cwd()).resolve()
-    candidates = [here, *here.parents, Path(__file__).resolve().parents[2]]
+    candidates = [here, *here.parents, Path(__file__).resolve().parents[3]]
     for c in candidates:
         if (c / "pyproject.toml").is_file() and (c / "notebooks").is_dir():
             return c
@@ -136,7 +136,7 @@ def _kernel_pythonpath(current: str) -> str:
     """``PYTHONPATH`` for a kernel whose working directory differs from ours: this package's
     parent folder first (the kernel imports the same ``govstats`` as the caller), then the
     caller's entries made absolute."""
-    own = str(Path(__file__).resolve().parents[1])
+    own = str(Path(__file__).resolve().parents[2])  # the folder holding govstats/
     entries = [own] + [str(Path(e).resolve()) for e in current.split(os.pathsep) if e]
     return os.pathsep.join(dict.fromkeys(entries))
 

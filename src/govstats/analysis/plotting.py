@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .errors import GovstatsError
+from ..errors import GovstatsError
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -212,7 +212,7 @@ def label(key: str, lang: str = "zh") -> str:
         raise PlottingError(f"lang must be one of {LANGS}")
     pair = LABELS.get(key)
     if pair is None:
-        from .layouts import catalogue
+        from ..catalogue.layouts import catalogue
         from .metrics import metrics
 
         if key in (mets := metrics()):

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from .errors import ConfigError
-from .layouts import catalogue, layouts
+from ..catalogue.layouts import catalogue, layouts
+from ..errors import ConfigError
 
 __all__ = [
     "COMPARABILITY",
@@ -119,7 +119,7 @@ def link(regime: str | None, indicator: str) -> Link | None:
 @lru_cache(maxsize=1)
 def emittable_codes() -> dict[str, frozenset[str]]:
     """Regime → every indicator code its layouts (and derivation rules) can produce."""
-    from .derive import derivations
+    from ..parse.derive import derivations
 
     out: dict[str, set[str]] = {}
     for lay in layouts():

@@ -24,11 +24,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ..catalogue.layouts import APPLICANTS, ColumnSpec, Layout, RowSpec, TableSpec
+from ..catalogue.rules import split_relations
+from ..model import Cell, Document, Finding, Grid, Value
+from ..normalize import collapse_ws, nfkc, normalize_label, read_number
 from .digits import Relation, Segment, SplitResult, split_cells
-from .layouts import APPLICANTS, ColumnSpec, Layout, RowSpec, TableSpec
-from .model import Cell, Document, Finding, Grid, Value
-from .normalize import collapse_ws, nfkc, normalize_label, read_number
-from .rules import split_relations
 
 # ---------------------------------------------------------------------------- results
 
@@ -110,7 +110,7 @@ class _Context:
 def _unit_of(
     spec: TableSpec, row: RowSpec | None, col: ColumnSpec, printed: str | None
 ) -> str | None:
-    from .layouts import catalogue
+    from ..catalogue.layouts import catalogue
 
     if printed:
         return collapse_ws(nfkc(printed)) or None

@@ -1,7 +1,9 @@
-"""``parse_report``: the one straight path for one report.
+"""``parse_report``: the one straight path for one report, through the stages in order.
 
-bytes → decode/read (``govstats.read``) → regime (``regimes``) → map by label (``mapper``) →
-derived values (``derive``) → metadata and narrative → :class:`~govstats.report.Report`.
+bytes → :mod:`govstats.read` (decode, find tables and cells: a ``Document``) →
+:mod:`govstats.parse` (regime, labels → indicators, derived values, metadata, narrative) →
+:mod:`govstats.check` (validation findings) → :class:`~govstats.report.Report`.  The panel
+(:mod:`govstats.panel`) and the analysis (:mod:`govstats.analysis`) take reports from here.
 A pure function of the input bytes (the file name only helps pick the reader).
 """
 
@@ -10,16 +12,16 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from .derive import blank_cells, derive_values, resolve_blanks
+from .check import validate_report
 from .errors import UnrecognisedInput
-from .mapper import map_document
-from .meta import extract_meta
 from .model import Finding, NarrativeFigure
-from .narrative import extract_narrative
+from .parse.derive import blank_cells, derive_values, resolve_blanks
+from .parse.mapper import map_document
+from .parse.meta import extract_meta
+from .parse.narrative import extract_narrative
+from .parse.regimes import detect_regime
 from .read import read_document
-from .regimes import detect_regime
 from .report import Report
-from .validate import validate_report
 
 
 def _load(path_or_bytes: str | Path | bytes, filename: str | None) -> tuple[bytes, str | None]:

@@ -43,8 +43,8 @@ from typing import Any
 
 import pandas as pd
 
+from ..errors import GovstatsError
 from .crosswalk import link
-from .errors import GovstatsError
 from .registry import JurisdictionRecord, resolve
 
 __all__ = [
@@ -88,10 +88,13 @@ SOURCE_COLUMNS = [
 CATEGORICAL = ["level", "province", "regime", "applicant", "unit", "comparability", "status"]
 # location keys kept in data/ (labels are dropped: in run-together text they carry prose)
 _LOCATION_KEYS = ("table", "table_id", "page", "line", "path", "run", "split", "rule")
-_PANEL_STAGE = {
-    "panel.py", "schema.py", "crosswalk.py", "registry.py", "cli.py", "__init__.py",
-    "catalogue/crosswalk.csv", "reference/registry.csv", "reference/registry_names.csv",
-}  # fmt: skip
+# files of the package that do not change what a parse gives (the panel and analysis stages,
+# the command line, the crosswalk and registry applied after the cache)
+_PANEL_STAGE = (
+    "panel/", "analysis/", "cli.py", "__init__.py",
+    "catalogue/crosswalk.csv", "catalogue/metrics.yaml", "reference/registry.csv",
+    "reference/registry_names.csv",
+)  # fmt: skip
 _FLUSH_ROWS = 20_000
 
 
@@ -161,9 +164,9 @@ def parser_fingerprint() -> str:
     """A hash of the parser's code and data files: a cached parse is reused only while it is
     unchanged (panel-stage files such as the crosswalk and registry are applied after the
     cache and do not count)."""
-    from . import __version__
+    from .. import __version__
 
-    root = Path(__file__).resolve().parent
+    root = Path(__file__).resolve().parents[1]  # the govstats package
     h = hashlib.sha256(f"{__version__}/record-{_RECORD_VERSION}".encode())
     for p in sorted(root.rglob("*")):
         rel = p.relative_to(root).as_posix()
@@ -171,7 +174,7 @@ def parser_fingerprint() -> str:
             p.is_file()
             and p.suffix in (".py", ".yaml", ".csv", ".json")
             and "__pycache__" not in rel
-            and rel not in _PANEL_STAGE
+            and not rel.startswith(_PANEL_STAGE)
         ):
             h.update(rel.encode() + b"\0" + p.read_bytes())
     return h.hexdigest()[:16]
@@ -201,7 +204,7 @@ def _parse_to_record(path: str, timeout: float | None = None) -> dict[str, Any]:
     in a process's main thread (the build's workers do): a hostile file that would hang the
     PDF library is recorded as a failure instead of stalling the build.
     """
-    from .parse import parse_report
+    from ..pipeline import parse_report
 
     try:
         with _time_limit(timeout):
@@ -705,7 +708,7 @@ def data_dir(path: str | Path | None = None) -> Path:
     elif os.environ.get("GOVSTATS_DATA"):
         candidates.append(Path(os.environ["GOVSTATS_DATA"]))
     else:
-        candidates.append(Path(__file__).resolve().parents[2] / "data")
+        candidates.append(Path(__file__).resolve().parents[3] / "data")  # src/govstats/panel/
     for c in candidates:
         if c.is_file():
             return c.parent

@@ -6,10 +6,10 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from ..model import Document
+from ..normalize import TEMPLATE_PLACEHOLDER, TITLE_SEPARATORS, collapse_ws, nfkc
 from .dates import CHINESE_DATE, _cn_year, find_dates, parse_date
 from .jurisdiction import Jurisdiction, find_issuer, resolve_jurisdiction
-from .model import Document
-from .normalize import TEMPLATE_PLACEHOLDER, TITLE_SEPARATORS, collapse_ws, nfkc
 
 _TITLE_WORDS = ("年度报告", "年报", "工作报告", "情况报告")
 _HEADER_TITLE = re.compile(r"^\s*(?:标题|题目|title)\s*[:：]\s*(?P<t>.+)$", re.M | re.I)

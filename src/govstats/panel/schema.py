@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
+from ..catalogue.layouts import APPLICANTS
+from ..parse.jurisdiction import LEVELS
 from .crosswalk import COMPARABILITY, REGIMES
-from .jurisdiction import LEVELS
-from .layouts import APPLICANTS
 from .registry import ID_PATTERN
 
 __all__ = ["CODE_PATTERN", "PANEL_SCHEMA", "STATUSES"]

@@ -13,8 +13,8 @@ from importlib import resources
 
 import yaml
 
-from .digits import Relation
-from .errors import ConfigError
+from ..errors import ConfigError
+from ..parse.digits import Relation
 from .layouts import APPLICANTS, TableSpec, catalogue
 
 

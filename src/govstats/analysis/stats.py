@@ -26,7 +26,7 @@ import pandas as pd
 from scipy import optimize
 from scipy import stats as sps
 
-from .errors import GovstatsError
+from ..errors import GovstatsError
 
 __all__ = [
     "RULE_CHANGE",

@@ -40,8 +40,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from .errors import ConfigError
-from .jurisdiction import LEVELS, resolve_jurisdiction
+from ..errors import ConfigError
+from ..parse.jurisdiction import LEVELS, resolve_jurisdiction
 
 __all__ = ["ID_PATTERN", "JurisdictionRecord", "NameSpan", "children", "lineage", "record",
            "records", "resolve"]  # fmt: skip
@@ -122,7 +122,7 @@ def _read(name: str) -> list[dict[str, str]]:
 @lru_cache(maxsize=1)
 def records() -> dict[str, JurisdictionRecord]:
     """Every registry record by id, checked on load (raises :class:`ConfigError`)."""
-    from .jurisdiction import _tables  # the GB/T 2260 table the resolver reads
+    from ..parse.jurisdiction import _tables  # the GB/T 2260 table the resolver reads
 
     codes = _tables().by_code
     spans: dict[str, list[NameSpan]] = {}

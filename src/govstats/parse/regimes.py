@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .layouts import Layout, layouts
-from .model import Document
-from .normalize import normalize_label
+from ..catalogue.layouts import Layout, layouts
+from ..model import Document
+from ..normalize import normalize_label
 
 
 @dataclass(frozen=True)

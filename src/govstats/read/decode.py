@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from .errors import UnreadableInput
+from ..errors import UnreadableInput
 
 _DECLARED = re.compile(
     rb"""(?:<meta[^>]+charset\s*=\s*["']?\s*|<\?xml[^>]+encoding\s*=\s*["'])([A-Za-z0-9_\-]+)""",

@@ -14,8 +14,8 @@ from importlib import resources
 
 import yaml
 
-from .model import Document, NarrativeFigure
-from .normalize import nfkc
+from ..model import Document, NarrativeFigure
+from ..normalize import nfkc
 
 _WS = re.compile(r"[\s\u3000\xa0]+")
 # quotation marks around a term (“同意公开”88件) are not part of what the patterns read

@@ -31,12 +31,12 @@ from typing import Any
 
 import yaml
 
-from .dates import ARABIC_DATE, CHINESE_DATE, parse_date
-from .errors import ConfigError
-from .layouts import APPLICANTS, catalogue
-from .model import Finding, Value
-from .report import Report
-from .rules import identities
+from ..catalogue.layouts import APPLICANTS, catalogue
+from ..catalogue.rules import identities
+from ..errors import ConfigError
+from ..model import Finding, Value
+from ..parse.dates import ARABIC_DATE, CHINESE_DATE, parse_date
+from ..report import Report
 
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 

@@ -17,8 +17,8 @@ from typing import Any
 
 import yaml
 
-from .errors import ConfigError
-from .normalize import nfkc, normalize_label
+from ..errors import ConfigError
+from ..normalize import nfkc, normalize_label
 
 APPLICANTS = (
     "natural_person",
