@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from govstats.catalogue.layouts import catalogue
+from govstats.catalogue.indicators import catalogue
 from govstats.errors import ConfigError
 from govstats.panel.crosswalk import (
     COMPARABILITY,

@@ -15,7 +15,7 @@ from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.rates import confint_poisson
 
 import govstats.analysis.metrics as M
-from govstats.catalogue.layouts import catalogue
+from govstats.catalogue.indicators import catalogue
 from govstats.errors import ConfigError
 
 # Reconsideration: 61 cases, 30 upheld, 10 corrected, 6 other, 15 pending (the example).

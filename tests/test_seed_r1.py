@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from govstats import parse_report
-from govstats.catalogue.layouts import catalogue
+from govstats.catalogue.indicators import catalogue
 
 from .conftest import EXAMPLES
 from .seed_values import SEED_R1_VALUES
@@ -104,13 +104,17 @@ def test_cli_json_contract() -> None:
     lines = proc.stdout.strip().splitlines()
     assert len(lines) == 1
     d = json.loads(lines[0])
-    assert set(d) == {"source", "meta", "values", "narrative", "issues"}
+    assert set(d) == {"source", "meta", "values", "narrative", "issues", "unread"}
     assert set(d["source"]) >= {"path", "sha256"} and len(d["source"]["sha256"]) == 64
     assert d["meta"]["year"] == 2017 and d["meta"]["regime"] == "R1"
     assert all(
         set(v) == {"indicator", "applicant", "value", "unit", "derived", "raw", "location"}
         for v in d["values"]
     )
+    # the seed's two blank cells, as data beside their findings
+    assert {(u["indicator"], u["status"]) for u in d["unread"]} == {
+        ("requests.closed", "blank"), ("outcome.answered", "blank")
+    }
     values = {v["indicator"]: v["value"] for v in d["values"] if not v["derived"]}
     assert values == SEED_R1_VALUES
 

@@ -12,10 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govstats import validate_report, validate_reports
-from govstats.check import _check_from, checks, sign_off_dates
+from govstats.check import _check_from, checks
 from govstats.cli import main as cli_main
 from govstats.errors import ConfigError
-from govstats.model import Finding, NarrativeFigure, Value
+from govstats.model import Finding, NarrativeFigure, UnreadCell, Value
+from govstats.parse.meta import sign_off_dates
 from govstats.report import Report
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validate"
@@ -197,10 +198,12 @@ def test_impossible_date_is_an_error() -> None:
 
 
 def test_impossible_sign_off_found_in_the_text() -> None:
+    # the metadata carries the sign-off printed after the body's name; validation reads it
     body = "平潭综合实验区交通与建设局"
-    r = rep("R1", {}, meta={"jurisdiction": body})
-    text = f"……改进。 {body} 2018年2月30日 附件下载"
-    f = only(validate_report(r, text=text), "date.impossible")
+    dates = sign_off_dates(f"……改进。 {body} 2018年2月30日 附件下载", body)
+    assert dates and dates[0]["date"] is None
+    r = rep("R1", {}, meta={"jurisdiction": body, "dates": dates})
+    f = only(validate_report(r), "date.impossible")
     assert "2018年2月30日" in f.found
     assert sign_off_dates("某局 2019年1月5日", "某局")[0]["date"] == "2019-01-05"
 
@@ -251,8 +254,7 @@ def test_missing_table_and_row() -> None:
 
 def test_blank_total_with_printed_parts() -> None:
     r = rep("R1", {"requests.closed.on_time": 975, "requests.closed.extended": 98})
-    r.issues.append(Finding("cell.blank", "info", "blank", indicators=("requests.closed",),
-                            cells=({"line": 5, "applicant": "total"},)))
+    r.unread_list.append(UnreadCell("requests.closed", "total", "blank", "", {"line": 5}))
     f = only(validate_report(r), "structure.blank_total")
     assert f.expected == "requests.closed printed (975+98 = 1073)"
 

@@ -134,6 +134,24 @@ class Value:
 
 
 @dataclass(frozen=True)
+class UnreadCell:
+    """A cell of the form printed without a number that can be read: ``status`` is
+    ``blank`` (nothing printed), ``placeholder`` (``—``, ``/``, ``无``: not applicable, never
+    0), ``unreadable`` (text that is not one number, ``1500多``) or ``collapsed`` (an export
+    printed one number for it and the cell before it: equal to that one, or blank).  The
+    mapper passes these on as data; findings report them."""
+
+    indicator: str
+    applicant: str
+    status: str
+    raw: str
+    location: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class NarrativeFigure:
     """A figure stated in the prose, e.g. 信函申请828件, with the indicator it speaks of."""
 

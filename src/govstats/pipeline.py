@@ -15,7 +15,7 @@ from pathlib import Path
 from .check import validate_report
 from .errors import UnrecognisedInput
 from .model import Finding, NarrativeFigure
-from .parse.derive import blank_cells, derive_values, resolve_blanks
+from .parse.derive import derive_values, resolve_blanks
 from .parse.mapper import map_document
 from .parse.meta import extract_meta
 from .parse.narrative import extract_narrative
@@ -55,6 +55,7 @@ def parse_report(path_or_bytes: str | Path | bytes, filename: str | None = None)
     figures = extract_narrative(doc)  # once: hints for the digits, then the report's narrative
     issues: list[Finding] = list(doc.notes)
     values = []
+    unread = []
     if decision.layout is None:
         if "政府信息公开" not in doc.text and not doc.grids:
             raise UnrecognisedInput(
@@ -73,8 +74,9 @@ def parse_report(path_or_bytes: str | Path | bytes, filename: str | None = None)
             doc, decision.layout, hints=_prose_figures(figures), year=meta.get("year")
         )
         values = mapped.values
+        unread = mapped.unread
         issues.extend(mapped.findings)
-        values = values + resolve_blanks(values, blank_cells(mapped.findings), decision.layout)
+        values = values + resolve_blanks(values, unread, decision.layout)
         values = values + derive_values(values, decision.regime)
         if not mapped.values:
             issues.append(
@@ -101,7 +103,12 @@ def parse_report(path_or_bytes: str | Path | bytes, filename: str | None = None)
     # figures of the prose only: not those read off lines that hold table cells
     narrative = [f for f in figures if f.location.get("line") not in table_lines]
     report = Report(
-        source=source, meta=meta, value_list=values, narrative_list=narrative, issues=issues
+        source=source,
+        meta=meta,
+        value_list=values,
+        narrative_list=narrative,
+        issues=issues,
+        unread_list=unread,
     )
-    report.issues.extend(validate_report(report, text=doc.text))
+    report.issues.extend(validate_report(report))
     return report

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from .model import Finding, NarrativeFigure, Value
+from .model import Finding, NarrativeFigure, UnreadCell, Value
 
 VALUE_COLUMNS = ["indicator", "applicant", "value", "unit", "derived", "raw", "location"]
 NARRATIVE_COLUMNS = ["indicator", "value", "unit", "raw", "context", "location"]
@@ -24,6 +24,9 @@ class Report:
     value_list: list[Value] = field(default_factory=list)
     narrative_list: list[NarrativeFigure] = field(default_factory=list)
     issues: list[Finding] = field(default_factory=list)
+    # cells of the form printed without a readable number (blank, placeholder, unreadable,
+    # merged with the cell before): what the findings about them say, as data
+    unread_list: list[UnreadCell] = field(default_factory=list)
 
     @property
     def values(self) -> pd.DataFrame:
@@ -52,6 +55,7 @@ class Report:
             "values": [v.to_dict() for v in self.value_list],
             "narrative": [n.to_dict() for n in self.narrative_list],
             "issues": [f.to_dict() for f in self.issues],
+            "unread": [u.to_dict() for u in self.unread_list],
         }
 
     def to_json(self) -> str:

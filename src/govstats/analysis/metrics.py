@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from ..catalogue.layouts import catalogue
+from ..catalogue.indicators import catalogue
 from ..errors import ConfigError, GovstatsError
 
 __all__ = [

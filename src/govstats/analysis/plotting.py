@@ -212,7 +212,7 @@ def label(key: str, lang: str = "zh") -> str:
         raise PlottingError(f"lang must be one of {LANGS}")
     pair = LABELS.get(key)
     if pair is None:
-        from ..catalogue.layouts import catalogue
+        from ..catalogue.indicators import catalogue
         from .metrics import metrics
 
         if key in (mets := metrics()):

@@ -1,4 +1,4 @@
-"""Table layouts of each regime, read from ``layouts/*.yaml``, and the indicator catalogue.
+"""Table layouts of each regime, read from ``layouts/*.yaml``.
 
 A layout says, for every table of a regime, which printed row labels and column headers
 exist and which indicator each cell is.  Adding a layout is a data change: a YAML file (or
@@ -8,7 +8,6 @@ more synonyms in one) plus a fixture.  Every code a layout can produce is checke
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -19,66 +18,9 @@ import yaml
 
 from ..errors import ConfigError
 from ..normalize import nfkc, normalize_label
+from .indicators import APPLICANTS, catalogue
 
-APPLICANTS = (
-    "natural_person",
-    "commercial",
-    "research",
-    "social_welfare",
-    "legal_service",
-    "other_org",
-    "total",
-)
-
-
-@dataclass(frozen=True)
-class Indicator:
-    code: str
-    label_zh: str
-    label_en: str
-    unit: str | None
-    parent: str | None
-    regimes: tuple[str, ...]
-    note: str = ""
-
-
-@lru_cache(maxsize=1)
-def catalogue() -> dict[str, Indicator]:
-    """The indicator catalogue: code → :class:`Indicator` (incl. R0 ``.cumulative`` twins)."""
-    out: dict[str, Indicator] = {}
-    text = resources.files("govstats").joinpath("catalogue/indicators.csv").read_text("utf-8")
-    for i, row in enumerate(csv.DictReader(text.splitlines()), start=2):
-        code = row["code"].strip()
-        if not re.fullmatch(r"[a-z_]+(\.[a-z_]+)*", code):
-            raise ConfigError(f"catalogue/indicators.csv line {i}: bad code {code!r}")
-        if code in out:
-            raise ConfigError(f"catalogue/indicators.csv line {i}: duplicate code {code!r}")
-        ind = Indicator(
-            code,
-            row["label_zh"],
-            row["label_en"],
-            row["unit"] or None,
-            row["parent"] or None,
-            tuple(row["regimes"].split()),
-            row.get("note", ""),
-        )
-        out[code] = ind
-        if "R0" in ind.regimes:
-            cum = f"{code}.cumulative"
-            out[cum] = Indicator(
-                cum,
-                f"{ind.label_zh}（历年累计）",
-                f"{ind.label_en}, cumulative",
-                ind.unit,
-                None,
-                ("R0",),
-                "R0 历年累计 column: cumulative since the series began",
-            )
-    for ind in out.values():
-        if ind.parent and ind.parent not in out:
-            raise ConfigError(f"catalogue: {ind.code} has unknown parent {ind.parent!r}")
-    return out
-
+__all__ = ["ColumnSpec", "Layout", "RowSpec", "Synonyms", "TableSpec", "layout_for", "layouts"]
 
 @dataclass(frozen=True)
 class Synonyms:

@@ -15,7 +15,8 @@ import yaml
 
 from ..errors import ConfigError
 from ..parse.digits import Relation
-from .layouts import APPLICANTS, TableSpec, catalogue
+from .indicators import APPLICANTS, catalogue
+from .layouts import TableSpec
 
 
 @dataclass(frozen=True)

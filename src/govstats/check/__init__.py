@@ -31,11 +31,10 @@ from typing import Any
 
 import yaml
 
-from ..catalogue.layouts import APPLICANTS, catalogue
+from ..catalogue.indicators import APPLICANTS, catalogue
 from ..catalogue.rules import identities
 from ..errors import ConfigError
 from ..model import Finding, Value
-from ..parse.dates import ARABIC_DATE, CHINESE_DATE, parse_date
 from ..report import Report
 
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
@@ -453,49 +452,7 @@ def _date_cell(c: dict[str, Any]) -> dict[str, Any]:
 
 
 def _dates(meta: dict[str, Any]) -> list[dict[str, Any]]:
-    return [c for c in meta.get("dates") or [] if isinstance(c, dict)] + list(
-        meta.get("_validate_dates") or []
-    )
-
-
-_WS = re.compile(r"[\s\u3000\xa0]+")
-
-
-_NOT_A_DAY = frozenset("月份至到－-~～")
-
-
-def sign_off_dates(text: str, body: str | None) -> list[dict[str, Any]]:
-    """Dates printed right after the body's name (the sign-off, ``…交通与建设局 2015年2月4日``),
-    also inside running crawler text where ``meta`` finds none; impossible dates are kept
-    with ``date`` None.
-
-    >>> body = "平潭综合实验区交通与建设局"
-    >>> sign_off_dates(f"附件 {body} 2015年2月30日 附件下载", body)[0]["date"] is None
-    True
-    """
-    if not text or not body:
-        return []
-    key = _WS.sub("", body)
-    out = []
-    for rx in (ARABIC_DATE, CHINESE_DATE):
-        for m in rx.finditer(text):
-            before = _WS.sub("", text[max(0, m.start() - len(body) - 8) : m.start()])
-            if not before.endswith(key):
-                continue
-            after = text[m.end() : m.end() + 1]
-            if after in _NOT_A_DAY or before[: -len(key)].endswith("《"):
-                continue  # 《…2016年1-12月预算执行情况》: a period inside a document name
-            d = parse_date(m.group(0))
-            out.append(
-                {
-                    "kind": "sign_off",
-                    "printed": _WS.sub("", m.group(0)),
-                    "offset": m.start(),
-                    "date": d.isoformat() if d else None,
-                    "by": "validate",
-                }
-            )
-    return out
+    return [c for c in meta.get("dates") or [] if isinstance(c, dict)]
 
 
 def _date_finding(
@@ -634,7 +591,7 @@ def _structure_missing(chk: Check, report: Report, ix: _Index) -> list[Finding]:
                     found="missing",
                 )
             )
-    blank = {c for f in report.issues if f.rule.startswith("cell.") for c in f.indicators}
+    blank = {u.indicator for u in report.unread_list}
     for code in chk.params.get("rows", []):
         if ix.get(code) is None and code not in blank:
             out.append(
@@ -653,11 +610,10 @@ def _structure_missing(chk: Check, report: Report, ix: _Index) -> list[Finding]:
 
 def _structure_blank_total(chk: Check, report: Report, ix: _Index) -> list[Finding]:
     out = []
-    for f in report.issues:
-        if f.rule != "cell.blank" or len(f.indicators) != 1:
+    for u in report.unread_list:
+        if u.status != "blank":
             continue
-        code = f.indicators[0]
-        applicant = (f.cells[0].get("applicant") if f.cells else None) or "total"
+        code, applicant = u.indicator, u.applicant
         kids: list[Value] = []
         for other in checks():
             if (
@@ -680,7 +636,10 @@ def _structure_blank_total(chk: Check, report: Report, ix: _Index) -> list[Findi
                 message=f"{chk.en}: {code} blank, its parts {txt}",
                 message_zh=f"{chk.zh}：{catalogue()[code].label_zh}空白，分项 {txt}",
                 indicators=(code, *(k.indicator for k in kids)),
-                cells=(*f.cells, *(_cell(k) for k in kids)),
+                cells=(
+                    {**u.location, "applicant": applicant, "raw": u.raw},
+                    *(_cell(k) for k in kids),
+                ),
                 expected=f"{code} printed ({txt})",
                 found="blank",
             )
@@ -726,29 +685,13 @@ _PER_REPORT: dict[str, Callable[[Check, Report, _Index], list[Finding]]] = {
 }
 
 
-def validate_report(report: Report, text: str | None = None) -> list[Finding]:
+def validate_report(report: Report) -> list[Finding]:
     """Findings of the per-report rules (identities, text vs table, dates, structure).
 
-    ``text`` (the document text, passed by ``parse_report``) adds sign-off dates that
-    ``meta`` did not find (:func:`sign_off_dates`).  Reader and mapper findings already in
-    ``report.issues`` (``cell.blank``, ``digits.*``) are not repeated; the result is meant to
-    be appended to ``report.issues``.
+    Reader and mapper findings already in ``report.issues`` (``cell.blank``, ``digits.*``)
+    are not repeated; the result is meant to be appended to ``report.issues``.  Dates come
+    from ``report.meta["dates"]`` (every candidate the metadata found, sign-offs included).
     """
-    if text:
-        known = {(c.get("printed"), c.get("date")) for c in _dates(report.meta)}
-        extra = [
-            c
-            for c in sign_off_dates(text, report.meta.get("jurisdiction"))
-            if (c["printed"], c["date"]) not in known
-            and not any(c["date"] and c["date"] == k[1] for k in known)
-        ]
-        report = Report(
-            report.source,
-            {**report.meta, "_validate_dates": extra},
-            report.value_list,
-            report.narrative_list,
-            report.issues,
-        )
     ix = _Index(report)
     regime = report.meta.get("regime")
     out: list[Finding] = []

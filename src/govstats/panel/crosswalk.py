@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from ..catalogue.layouts import catalogue, layouts
+from ..catalogue.indicators import catalogue
+from ..catalogue.layouts import layouts
 from ..errors import ConfigError
 
 __all__ = [

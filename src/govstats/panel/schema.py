@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
-from ..catalogue.layouts import APPLICANTS
+from ..catalogue.indicators import APPLICANTS
 from ..parse.jurisdiction import LEVELS
 from .crosswalk import COMPARABILITY, REGIMES
 from .registry import ID_PATTERN

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from ..catalogue.layouts import Layout
-from ..model import Finding, Value
+from ..model import UnreadCell, Value
 
 
 @lru_cache(maxsize=1)
@@ -19,19 +19,9 @@ def derivations() -> tuple[dict[str, Any], ...]:
     return tuple(yaml.safe_load(text) or [])
 
 
-def blank_cells(findings: list[Finding]) -> dict[tuple[str, str], dict[str, Any]]:
-    """(code, applicant) → location of every cell printed blank or as a dash/slash."""
-    out: dict[tuple[str, str], dict[str, Any]] = {}
-    for f in findings:
-        if f.rule in ("cell.blank", "cell.placeholder") and f.indicators and f.cells:
-            loc = dict(f.cells[0])
-            out.setdefault((f.indicators[0], str(loc.pop("applicant", "total"))), loc)
-    return out
-
-
 def resolve_blanks(
     values: list[Value],
-    blanks: dict[tuple[str, str], dict[str, Any]],
+    unread: list[UnreadCell],
     layout: Layout | None,
 ) -> list[Value]:
     """Values of blank cells that the form's own identities determine exactly.
@@ -44,6 +34,10 @@ def resolve_blanks(
     ``raw`` = what was printed), so a blank is never silently read as 0; a blank that no
     identity determines stays without a value.
     """
+    blanks: dict[tuple[str, str], UnreadCell] = {}
+    for u in unread:
+        if u.status in ("blank", "placeholder"):
+            blanks.setdefault((u.indicator, u.applicant), u)
     if layout is None or not blanks:
         return []
     from ..catalogue.rules import split_relations  # rules imports digits; keep derive light
@@ -56,7 +50,7 @@ def resolve_blanks(
     for spec in layout.tables:
         keys = sorted(
             {k for k, t in table_of.items() if t == spec.id}
-            | {k for k, loc in blanks.items() if loc.get("table_id") == spec.id}
+            | {k for k, u in blanks.items() if u.location.get("table_id") == spec.id}
         )
         if not any(k in blanks for k in keys):
             continue
@@ -85,7 +79,7 @@ def resolve_blanks(
                     continue
                 for key, val in solved.items():
                     known[key] = val
-                    loc = blanks[key]
+                    cell = blanks[key]
                     out.append(
                         Value(
                             key[0],
@@ -93,9 +87,9 @@ def resolve_blanks(
                             val,
                             None,
                             True,
-                            str(loc.get("raw", "")).strip(),
+                            cell.raw.strip(),
                             {
-                                **{k: v for k, v in loc.items() if k != "raw"},
+                                **cell.location,
                                 "printed": "blank",
                                 "rule": rel.name,
                                 "derived_from": "the form's identity "

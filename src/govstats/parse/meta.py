@@ -8,9 +8,10 @@ from typing import Any
 
 from ..model import Document
 from ..normalize import TEMPLATE_PLACEHOLDER, TITLE_SEPARATORS, collapse_ws, nfkc
-from .dates import CHINESE_DATE, _cn_year, find_dates, parse_date
+from .dates import ARABIC_DATE, CHINESE_DATE, _cn_year, find_dates, parse_date
 from .jurisdiction import Jurisdiction, find_issuer, resolve_jurisdiction
 
+_WS = re.compile(r"[\s\u3000\xa0]+")
 _TITLE_WORDS = ("年度报告", "年报", "工作报告", "情况报告")
 _HEADER_TITLE = re.compile(r"^\s*(?:标题|题目|title)\s*[:：]\s*(?P<t>.+)$", re.M | re.I)
 # A page header's date field (发布时间：2009-01-13 17:09): only the date and time of day are
@@ -262,6 +263,42 @@ def _header_date(head: str) -> str | None:
     return None
 
 
+_NOT_A_DAY = frozenset("月份至到－-~～")
+
+
+def sign_off_dates(text: str, body: str | None) -> list[dict[str, Any]]:
+    """Dates printed right after the body's name (the sign-off, ``…交通与建设局 2015年2月4日``),
+    also inside running crawler text where no line holds the date alone; impossible dates are
+    kept with ``date`` None.
+
+    >>> body = "平潭综合实验区交通与建设局"
+    >>> sign_off_dates(f"附件 {body} 2015年2月30日 附件下载", body)[0]["date"] is None
+    True
+    """
+    if not text or not body:
+        return []
+    key = _WS.sub("", body)
+    out = []
+    for rx in (ARABIC_DATE, CHINESE_DATE):
+        for m in rx.finditer(text):
+            before = _WS.sub("", text[max(0, m.start() - len(body) - 8) : m.start()])
+            if not before.endswith(key):
+                continue
+            after = text[m.end() : m.end() + 1]
+            if after in _NOT_A_DAY or before[: -len(key)].endswith("《"):
+                continue  # 《…2016年1-12月预算执行情况》: a period inside a document name
+            d = parse_date(m.group(0))
+            out.append(
+                {
+                    "kind": "sign_off",
+                    "printed": _WS.sub("", m.group(0)),
+                    "offset": m.start(),
+                    "date": d.isoformat() if d else None,
+                }
+            )
+    return out
+
+
 def statistics_period(text: str) -> dict[str, Any] | None:
     m = _PERIOD.search(text)
     if not m:
@@ -333,6 +370,14 @@ def extract_meta(doc: Document) -> dict[str, Any]:
     if issuer and jur.level == "other" and not jur.parent:
         jur = _department_from_text(issuer, doc.text, jur)
     pub = find_publication(doc, title)
+    # sign-offs printed after the body's name that no line of their own shows (crawler text)
+    known = {(c.get("printed"), c.get("date")) for c in pub["dates"]}
+    dates = pub["dates"] + [
+        c
+        for c in sign_off_dates(doc.text, issuer)
+        if (c["printed"], c["date"]) not in known
+        and not any(c["date"] and c["date"] == k[1] for k in known)
+    ]
     meta: dict[str, Any] = {
         "title": title,
         "jurisdiction": issuer,
@@ -346,7 +391,7 @@ def extract_meta(doc: Document) -> dict[str, Any]:
         "year_evidence": year_evidence,
         "published": pub["published"],
         "published_date": pub["published_date"],
-        "dates": pub["dates"],
+        "dates": dates,
         "statistics_period": statistics_period(doc.text),
     }
     meta["scope"] = scope_hints(doc.text, meta["level"] or "")

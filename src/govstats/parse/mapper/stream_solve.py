@@ -1,0 +1,594 @@
+"""The cells of a stream table: runs of digits and numbers printed one per line aligned to
+the form's cells by :mod:`govstats.parse.digits` with the table's identities; what cannot
+be read with certainty gets no value and a finding."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from ...catalogue.layouts import ColumnSpec, Layout, RowSpec, TableSpec
+from ...catalogue.rules import split_relations
+from ...model import Cell, Finding, Grid, UnreadCell
+from ...normalize import collapse_ws, nfkc
+from ..digits import Relation, Segment, SplitResult, split_cells
+from .common import MapResult, _emit, _loc, _unit_of
+from .stream_rows import (
+    _DASHES,
+    Hints,
+    _interrupted,
+    _rows_printed_blank,
+    _StreamHit,
+    _with_wrapped_lines,
+)
+
+
+def _one_per_line(runs: list[Cell]) -> bool:
+    """Every number of the row stands alone on a line of its own (one cell per line)."""
+    return bool(runs) and all(c.own_line for c in runs) and len({c.line for c in runs}) == len(
+        runs
+    )
+
+
+def _plain_number(text: str) -> str:
+    """``1,234`` → ``1234`` (a thousands separator is not part of the digits); any other
+    text as printed."""
+    return text.replace(",", "") if re.fullmatch(r"\d{1,3}(?:,\d{3})+", text) else text
+
+
+def _soft(seg: Segment) -> bool:
+    """Numbers printed one per line, more or fewer than the row's cells."""
+    return seg.lines and seg.text.count("\n") + 1 != seg.n_cells
+
+
+def _cell_lines(
+    tokens: list[Cell] | None, cells: Sequence[str | None]
+) -> list[dict[str, Any]] | None:
+    """Where each cell of a row printed one number per line was read: its line, the lines
+    of a number broken over several, or ``collapsed`` for a cell printed once with the one
+    before it.  None when the row is not printed that way or a cell is unknown."""
+    if not tokens or any(c is None for c in cells):
+        return None
+    texts = [_plain_number(collapse_ws(nfkc(t.text))) for t in tokens]
+    m, n = len(texts), len(cells)
+
+    def walk(i: int, j: int) -> list[dict[str, Any]] | None:
+        if j == n:
+            return [] if i == m else None
+        options: list[tuple[int, dict[str, Any]]] = []
+        if i > 0 and m < n and cells[j] == texts[i - 1]:
+            options.append((i, {"line": tokens[i - 1].line, "collapsed": True}))
+        for k in range(i + 1, m + 1 if m > n else min(i + 1, m) + 1):
+            if "".join(texts[i:k]) == cells[j]:
+                where: dict[str, Any] = {"line": tokens[i].line}
+                if k - i > 1:
+                    where["lines"] = [t.line for t in tokens[i:k]]
+                options.append((k, where))
+        for nxt, where in reversed(options):  # prefer a line of its own over a repeat
+            rest = walk(nxt, j + 1)
+            if rest is not None:
+                return [where, *rest]
+        return None
+
+    return walk(0, 0)
+
+
+def _drop_soft_breaking(
+    cells: list[str | None],
+    segments: list[Segment],
+    relations: list[Relation],
+    res: MapResult,
+    grid: Grid,
+    spec: TableSpec,
+    slots: list[tuple[_StreamHit, ColumnSpec, str, str]],
+    alone: bool = False,
+) -> None:
+    """Rows printed one number per line for more or fewer cells are kept only where every
+    identity over their known cells holds.  When the table as a whole has no consistent
+    reading (``alone``), rows are read one by one with their own identities; a row whose
+    lines stood for another number of cells (merged equal cells and a number broken over
+    lines at once) may then satisfy its own sum by chance: such a row is kept only where
+    every identity it enters is wholly known and holds."""
+    soft = [sg for sg in segments if _soft(sg)]
+    if not soft:
+        return
+    owner = {k: sg for sg in soft for k in range(sg.start, sg.start + sg.n_cells)}
+    dropped: set[int] = set()
+    changed = True
+    while changed:
+        changed = False
+        for rel in relations:
+            values = [cells[i] if i < len(cells) else None for i, _ in rel.terms]
+            if any(v is None for v in values):
+                if not alone:
+                    continue
+                ok = False
+            else:
+                total = sum(w * float(v) for (_, w), v in zip(rel.terms, values, strict=True))
+                ok = (
+                    abs(total - rel.constant) < 1e-9
+                    if rel.op == "="
+                    else total <= rel.constant + 1e-9
+                    if rel.op == "<="
+                    else total >= rel.constant - 1e-9
+                )
+            if ok:
+                continue
+            for i, _ in rel.terms:
+                sg = owner.get(i)
+                if sg is None or sg.start in dropped or all(
+                    cells[k] is None for k in range(sg.start, sg.start + sg.n_cells)
+                ):
+                    continue
+                dropped.add(sg.start)
+                changed = True
+                for k in range(sg.start, sg.start + sg.n_cells):
+                    cells[k] = None
+                res.findings.append(
+                    _unconfirmed(grid, spec, sg, slots, f"its reading breaks {rel.name}")
+                )
+
+
+def _drop_optional_splits(
+    cells: list[str | None],
+    segments: list[Segment],
+    blank_column: bool,
+    res: MapResult,
+    grid: Grid,
+    spec: TableSpec,
+    slots: list[tuple[_StreamHit, ColumnSpec, str, str]],
+) -> None:
+    """Run-together digits of a list table whose later column (历年累计) may be blank.
+
+    A run such as ``400`` is one figure when the row's 历年累计 is blank, or two (40 | 0)
+    when it is not: the digits cannot say which.  A table shows that the column is left
+    blank when a row prints fewer digits than columns (``blank_column``); when no row proves
+    the column printed (a run no single figure can be, ``00`` or ``0512``, or numbers printed
+    apart) a split that gives a year's figure above its cumulative one (40 > 0) shows it too.
+    The runs of such a table that were cut into several cells are then not read."""
+    glued = [
+        sg for sg in segments
+        if not sg.lines and sg.n_cells > 1 and " " not in sg.text and sg.text.isdigit()
+    ]  # fmt: skip
+    printed = any(
+        not sg.lines and sg.n_cells > 1 and (" " in sg.text or sg.text[:1] == "0")
+        for sg in segments
+    )
+    if not blank_column and not printed:
+        for sg in glued:
+            first, second = cells[sg.start], cells[sg.start + 1]
+            if first is not None and second is not None and float(first) > float(second):
+                blank_column = True
+                break
+    if not blank_column:
+        return
+    for sg in glued:
+        if all(cells[k] is None for k in range(sg.start, sg.start + sg.n_cells)):
+            continue
+        for k in range(sg.start, sg.start + sg.n_cells):
+            cells[k] = None
+        codes = tuple(sorted({slots[k][2] for k in range(sg.start, sg.start + sg.n_cells)}))
+        res.findings.append(
+            Finding(
+                rule="digits.optional_blank",
+                severity="warning",
+                message=f"table {spec.id}: the run {sg.text!r} is one figure if the row leaves "
+                "its later column (历年累计) blank, as other rows of the table do, or "
+                f"{sg.n_cells} run together: not read",
+                message_zh="该表部分行的历年累计栏为空，连写数字可能是一个数也可能是两个数，未读取",
+                indicators=codes,
+                cells=({"run": sg.text, "cells": sg.n_cells,
+                        **_loc(grid, spec, slots[sg.start][0].printed, "", None)},),
+                found=sg.text,
+            )
+        )
+
+
+def _collapsed_cells(
+    res: MapResult, grid: Grid, spec: TableSpec, hit: _StreamHit, cols: list[ColumnSpec],
+    last: str,
+) -> None:
+    """Findings for a list row's later columns when it prints fewer numbers than columns."""
+    for col in cols:
+        code, applicant = spec.indicator(hit.row, col)
+        label = col.labels.plain[0] if col.labels.plain else col.key
+        loc = _loc(grid, spec, hit.printed, label, hit.runs[-1])
+        res.unread.append(UnreadCell(code, applicant, "collapsed", last, loc))
+        res.findings.append(
+            Finding(
+                rule="cell.collapsed",
+                severity="info",
+                message=f"{code} [{applicant}]: row {hit.printed!r} prints one number fewer "
+                f"than its columns; the {label} cell was blank or, equal to {last!r}, printed "
+                "once with it (an export that merges equal lines): not read",
+                message_zh="该行数字少于列数：此格为空白，或与前一格相同而被合并为一行，无法确定，未读取",
+                indicators=(code,),
+                cells=({**loc, "applicant": applicant, "raw": last},),
+                found=last,
+            )
+        )
+
+
+def _cuts_a_number(seg: Segment) -> bool:
+    """Fewer printed numbers than cells, and one of them could be a whole number (not
+    ``00``, which can only be glued zeros): splitting would cut a number that may be whole."""
+    tokens = seg.text.split()
+    return len(tokens) < seg.n_cells and any(
+        len(t) > 1 and not t.startswith("0") for t in tokens
+    )
+
+
+def _unconfirmed(
+    grid: Grid,
+    spec: TableSpec,
+    seg: Segment,
+    slots: list[tuple[_StreamHit, ColumnSpec, str, str]],
+    why: str,
+) -> Finding:
+    codes = sorted({slots[k][2] for k in range(seg.start, seg.start + seg.n_cells)})
+    return Finding(
+        rule="digits.unconfirmed",
+        severity="warning",
+        message=f"table {spec.id}: {len(seg.text.split())} numbers printed apart "
+        f"({seg.text!r}) for {seg.n_cells} cells: a blank cell was dropped or two cells "
+        f"were glued, and {why}; not read",
+        message_zh="数字之间有分隔但个数少于单元格数（空白格被省略或两格相连），无法确定，未读取",
+        indicators=tuple(codes),
+        cells=({"run": seg.text, "cells": seg.n_cells, **_loc(grid, spec, "", "", None)},),
+        found=seg.text,
+    )
+
+
+def _solve_rows_alone(
+    segments: list[Segment],
+    relations: list[Relation],
+    joint: SplitResult,
+    res: MapResult,
+    spec: TableSpec,
+    cut: Sequence[Segment] = (),
+) -> SplitResult:
+    """The table as a whole has no consistent split: solve each row with its own relations
+    only, so one inconsistent row does not cost the others their cells."""
+    res.findings.append(
+        Finding(
+            rule=f"digits.table_{joint.status}",
+            severity="warning",
+            message=f"table {spec.id}: no split satisfies the table's identities as a whole "
+            f"({joint.reason}); rows were split one by one with their own identities",
+            message_zh="整表数字拆分不满足勾稽关系，改为逐行拆分",
+            cells=({"table_id": spec.id},),
+        )
+    )
+    cells: list[str | None] = [None] * (max(s.start + s.n_cells for s in segments))
+    statuses = []
+    for seg in segments:
+        rng = range(seg.start, seg.start + seg.n_cells)
+        local = [
+            Relation(tuple((i - seg.start, w) for i, w in r.terms), r.op, r.constant, r.name)
+            for r in relations
+            if all(i in rng for i, _ in r.terms)
+        ]
+        one = split_cells([replace(seg, start=0)], local)
+        if one.status == "forced" and "fail" in one.reason and seg in cut:
+            one = SplitResult("inconsistent", one.cells, (), one.reason)  # a cut number
+        if _soft(seg) and not local:
+            # lines printed for more or fewer cells, and no identity of the row to check them
+            one = SplitResult("unconfirmed", (None,) * seg.n_cells, (), "no identity")
+        statuses.append(one.status)
+        for k in range(seg.n_cells):
+            if one.status in ("unique", "forced", "ambiguous") and k < len(one.cells):
+                cells[seg.start + k] = one.cells[k]
+    status = (
+        "forced"
+        if all(st == "forced" for st in statuses)
+        else ("unique" if all(st in ("unique", "forced") for st in statuses) else "ambiguous")
+    )
+    return SplitResult(status, tuple(cells), (), f"rows split one by one: {statuses}")
+
+
+def _narrative_choice(
+    segments: list[Segment],
+    relations: list[Relation],
+    result: SplitResult,
+    slots: list[tuple[_StreamHit, ColumnSpec, str, str]],
+    hints: Hints,
+) -> tuple[SplitResult, list[tuple[str, int]]] | None:
+    """Resolve an ambiguous split with the figures the prose states.
+
+    For each undecided cell whose indicator the prose speaks of, every stated figure is tried
+    as an extra constraint.  A figure is used only when it is the *only* stated figure that
+    leaves the table splittable; the split is then accepted only when it is unique.  So a
+    prose figure can choose between readings of the printed digits, never invent a number.
+    """
+    extra: list[Relation] = []
+    used: list[tuple[str, int]] = []
+    for k, (_, _, code, applicant) in enumerate(slots):
+        if applicant != "total" or k >= len(result.cells) or result.cells[k] is not None:
+            continue
+        stated = hints.get(code)
+        if not stated:
+            continue
+        fits = [
+            v
+            for v in sorted(stated)
+            if split_cells(segments, [*relations, *extra, Relation(((k, 1),), "=", v)]).status
+            in ("unique", "ambiguous")
+        ]
+        if len(fits) == 1:
+            extra.append(Relation(((k, 1),), "=", fits[0], f"narrative:{code}"))
+            used.append((code, fits[0]))
+    if not extra:
+        return None
+    final = split_cells(segments, [*relations, *extra])
+    before = sum(c is not None for c in result.cells)
+    if final.status not in ("unique", "ambiguous") or (
+        final.status == "ambiguous" and sum(c is not None for c in final.cells) <= before
+    ):
+        return None
+    # cells still undecided stay without a value (and are reported as ambiguous)
+    return SplitResult("narrative", final.cells, final.candidates, final.reason), used
+
+
+def _solve_stream_table(
+    grid: Grid,
+    layout: Layout,
+    spec: TableSpec,
+    columns: list[ColumnSpec],
+    hits: list[_StreamHit],
+    res: MapResult,
+    hints: Hints,
+) -> None:
+    n = len(columns)
+    seen_codes: set[str] = set()
+    segments: list[Segment] = []
+    spaced: set[int] = set()  # segments whose numbers are printed apart
+    slots: list[tuple[_StreamHit, ColumnSpec, str, str]] = []  # per global cell
+    tokens_of: dict[int, list[Cell]] = {}  # segment start → its lines (one number per line)
+    previous: RowSpec | None = None  # the form's row read last
+    # a list table's later columns (历年累计) may be left blank, on some rows or on all
+    optional = spec.kind == "list" and n > 1
+    blank_column = False  # a row shows it: fewer digits than columns
+    # rows on lines of their own are a layout (pdftotext -layout, a row per line): numbers
+    # printed apart are whole, never cells run together
+    layout_rows = len({h.runs[0].line for h in hits if h.runs}) > 1
+    for h in hits:
+        key = h.row.code if h.row else "_"
+        if key in seen_codes:
+            res.findings.append(
+                Finding(
+                    rule="map.duplicate_row",
+                    severity="warning",
+                    message=f"row {h.printed!r} of {spec.id} appears twice; "
+                    "the second was not used",
+                    message_zh="表格行重复出现，第二次未采用",
+                    indicators=(key,),
+                    cells=({"table_id": spec.id},),
+                )
+            )
+            continue
+        seen_codes.add(key)
+        after = previous.order if previous is not None else -1
+        previous = h.row
+        blank_rows = _rows_printed_blank(
+            grid.rows[h.index][0].text, spec, after, h.row.order if h.row else -1
+        )
+        for blank_row in blank_rows:
+            # a row of the form printed with no number before this one's label: its cells
+            # are blank (nothing stands between it and the next row's label)
+            seen_codes.add(blank_row.code)
+            for col in columns:
+                code, applicant = spec.indicator(blank_row, col)
+                label = col.labels.plain[0] if col.labels.plain else col.key
+                loc = _loc(grid, spec, blank_row.labels.plain[0], label, grid.rows[h.index][0])
+                _emit(res, code, applicant, "", _unit_of(spec, blank_row, col, None), loc, spec)
+        if _interrupted(grid, h.index):
+            nxt = grid.rows[h.index + 1]
+            res.findings.append(
+                Finding(
+                    rule="digits.interrupted",
+                    severity="warning",
+                    message=f"row {h.printed!r} of {spec.id}: its numbers are interrupted by "
+                    f"{nxt[0].text.strip()!r} (a sign or unit?); cells not read",
+                    message_zh="该行数字中间夹有文字（符号或单位），未读取",
+                    indicators=(key,),
+                    cells=(_loc(grid, spec, h.printed, "", h.runs[0]),),
+                    found=" ".join(c.text for c in h.runs)
+                    + nxt[0].text
+                    + " ".join(c.text for c in nxt[1:]),
+                )
+            )
+            continue
+        row_cols = columns
+        if _one_per_line(h.runs):
+            lines = [_plain_number(collapse_ws(nfkc(c.text))) for c in h.runs]
+            if spec.kind == "list" and len(lines) < n:
+                # a list table's later columns (历年累计) may be left blank: fewer numbers than
+                # columns fill the first columns; the rest were blank or, merged by the export,
+                # equal to the number before them: not read
+                row_cols = columns[: len(lines)]
+                _collapsed_cells(res, grid, spec, h, columns[len(lines) :], lines[-1])
+            text = "\n".join(lines)
+            tokens_of[len(slots)] = list(h.runs)
+            segments.append(Segment(text, len(slots), len(row_cols), lines=True))
+        else:
+            runs = _with_wrapped_lines(grid, h, n)
+            text = collapse_ws(nfkc(" ".join(c.text for c in runs)))
+            few = len(text.split()) if layout_rows else len(text.replace(" ", ""))
+            if optional and text.replace(" ", "").isdigit() and few < n:
+                # fewer numbers (laid out row by row) or digits (run together) than columns:
+                # the row leaves its later columns (历年累计) blank
+                row_cols = columns[: len(text.split())]
+                for col in columns[len(row_cols) :]:
+                    code, applicant = spec.indicator(h.row, col)
+                    label = col.labels.plain[0] if col.labels.plain else col.key
+                    loc = _loc(grid, spec, h.printed, label, h.runs[-1])
+                    _emit(res, code, applicant, "", _unit_of(spec, h.row, col, None), loc, spec)
+                blank_column = True
+            if " " in text:
+                spaced.add(len(segments))  # numbers printed apart, not glued as crawlers do
+            segments.append(Segment(text=text, start=len(slots), n_cells=len(row_cols)))
+        for col in row_cols:
+            code, applicant = spec.indicator(h.row, col)
+            slots.append((h, col, code, applicant))
+    if not segments:
+        return
+    index = {(code, applicant): k for k, (_, _, code, applicant) in enumerate(slots)}
+    relations = split_relations(layout.regime, spec, index)
+    # Numbers printed apart ("40 5 2 1 48") but fewer than the row's cells: a blank cell was
+    # dropped, or two cells were glued.  Cutting a printed number is then a guess unless the
+    # form's identities confirm it, so such a row is split only where identities involve its
+    # cells, and a split forced by the digit count that breaks them is not taken.
+    lines = {h.runs[0].line for h in hits if h.runs and h.runs[0].line is not None}
+    if len(lines) > 1:
+        spaced = set(range(len(segments)))  # one row per line: a layout, not crawler text
+    by_line = {i for i, sg in enumerate(segments) if sg.lines}  # never cut: see digits
+    cut = {i for i in spaced - by_line if _cuts_a_number(segments[i])}
+    involved = {i for rel in relations for i, _ in rel.terms}
+    # a number printed once for several cells, or over several lines, is checked only by an
+    # equality: an inequality (本年新公开 ≤ 对外公开总数量) holds for a repeated figure as well
+    pinned = {i for rel in relations if rel.op == "=" for i, _ in rel.terms}
+
+    def touched(seg: Segment) -> bool:
+        cells = range(seg.start, seg.start + seg.n_cells)
+        return any(c in (pinned if _soft(seg) else involved) for c in cells)
+
+    unconfirmed = [segments[i] for i in sorted(cut) if not touched(segments[i])]
+    for seg in unconfirmed:
+        res.findings.append(_unconfirmed(grid, spec, seg, slots, "no identity of the form "
+                                         "involves its cells"))  # fmt: skip
+    # numbers printed apart, one per cell, with dashes or thousands separators: every token
+    # is a cell; nothing is split (the digit splitter reads digits only)
+    whole = [
+        sg
+        for i, sg in enumerate(segments)
+        if i in spaced | by_line
+        and len(sg.text.split()) == sg.n_cells
+        and not sg.text.replace(" ", "").replace("\n", "").replace(".", "").isdigit()
+    ]
+    unconfirmed += [
+        sg
+        for i, sg in enumerate(segments)
+        if sg not in whole
+        and (
+            any(t in _DASHES for t in sg.text.split())
+            or (i in by_line and not sg.text.replace("\n", "").replace(".", "").isdigit())
+        )
+    ]
+    # lines printed for more or fewer cells than the row has (merged equal cells, a number
+    # broken over two lines) are read only where an identity of the form checks them, or
+    # where a figure the text states settles them
+    needs_evidence = [
+        sg for sg in segments if _soft(sg) and sg not in unconfirmed and not touched(sg)
+    ]
+    solvable = [sg for sg in segments if sg not in unconfirmed and sg not in whole]
+    cut_segments = [segments[i] for i in cut if segments[i] not in unconfirmed]
+    if not solvable and not whole:
+        return
+    result = (
+        split_cells(solvable, relations)
+        if solvable
+        else SplitResult("forced", (None,) * len(slots), (), "every cell printed apart")
+    )
+    if result.status == "forced" and "fail" in result.reason and cut_segments:
+        result = SplitResult("inconsistent", (None,) * len(result.cells), (), result.reason)
+    if result.status in ("inconsistent", "invalid") and len(solvable) > 1:
+        result = _solve_rows_alone(solvable, relations, result, res, spec, cut_segments)
+    settled: set[str] = set()  # indicators a figure of the text settled
+    if result.status == "ambiguous" and hints:
+        chosen = _narrative_choice(segments, relations, result, slots, hints)
+        if chosen is not None:
+            result, used = chosen
+            settled = {c for c, _ in used}
+            res.findings.append(
+                Finding(
+                    rule="digits.narrative_choice",
+                    severity="warning",
+                    message=f"table {spec.id}: the run-together digits allow several splits; "
+                    "the one chosen is the only split that agrees with the figure(s) the "
+                    f"report's text states ({', '.join(f'{c} = {v}' for c, v in used)})",
+                    message_zh="连写数字有多种拆分，采用与正文所述数字一致的唯一拆分",
+                    indicators=tuple(c for c, _ in used),
+                    cells=tuple(
+                        {"run": s.text, "cells": s.n_cells, **_loc(grid, spec, "", "", None)}
+                        for s in segments
+                    ),
+                    expected="; ".join(f"{c} = {v}" for c, v in used),
+                )
+            )
+    cells = list(result.cells) + [None] * (len(slots) - len(result.cells))
+    for seg in needs_evidence:
+        span = range(seg.start, seg.start + seg.n_cells)
+        if any(slots[k][2] in settled for k in span):
+            continue
+        if any(cells[k] is not None for k in span):
+            res.findings.append(_unconfirmed(grid, spec, seg, slots, "no identity of the form "
+                                             "involves its cells"))  # fmt: skip
+        for k in span:
+            cells[k] = None
+    for sg in whole:
+        for j, token in enumerate(sg.text.split()):
+            cells[sg.start + j] = token
+    _drop_soft_breaking(
+        cells, segments, relations, res, grid, spec, slots,
+        alone=result.reason.startswith("rows split one by one"),
+    )
+    if optional:
+        _drop_optional_splits(cells, segments, blank_column, res, grid, spec, slots)
+    for seg in segments:
+        where = _cell_lines(tokens_of.get(seg.start), cells[seg.start : seg.start + seg.n_cells])
+        for j in range(seg.n_cells):
+            k = seg.start + j
+            h, col, code, applicant = slots[k]
+            if cells[k] is None:
+                continue
+            loc = _loc(
+                grid,
+                spec,
+                h.printed,
+                col.labels.plain[0] if col.labels.plain else col.key,
+                h.runs[0],
+                run=seg.text,
+                split=result.status,
+                **(where[j] if where else {}),
+            )
+            _emit(res, code, applicant, cells[k], _unit_of(spec, h.row, col, None), loc, spec)
+    undecided = any(v is None for v in result.cells[: len(slots)])
+    if result.status not in ("unique", "forced", "narrative") or (
+        result.status == "narrative" and undecided
+    ):
+        res.findings.append(
+            Finding(
+                rule=f"digits.{'ambiguous' if result.status == 'narrative' else result.status}",
+                severity="warning",
+                message=f"table {spec.id}: run-together cells could not all be recovered "
+                f"({result.status}): {result.reason}; uncertain cells were left without "
+                f"a value",
+                message_zh="连写数字无法唯一拆分，未确定的单元格不输出数值",
+                indicators=tuple(
+                    sorted(
+                        {
+                            c
+                            for (_, _, c, _), v in zip(slots, result.cells, strict=False)
+                            if v is None
+                        }
+                    )
+                ),
+                cells=tuple(
+                    {"run": s.text, "cells": s.n_cells, **_loc(grid, spec, "", "", None)}
+                    for s in segments
+                ),
+                found="; ".join("|".join(c) for c in result.candidates[:5]) or None,
+            )
+        )
+    elif result.status == "forced" and "fail" in result.reason:
+        res.findings.append(
+            Finding(
+                rule="digits.forced_inconsistent",
+                severity="warning",
+                message=f"table {spec.id}: cells fixed by the digit count alone; {result.reason}",
+                message_zh="数字位数唯一确定拆分，但表内勾稽关系不成立",
+                cells=({"table_id": spec.id},),
+            )
+        )
