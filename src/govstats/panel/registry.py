@@ -122,9 +122,9 @@ def _read(name: str) -> list[dict[str, str]]:
 @lru_cache(maxsize=1)
 def records() -> dict[str, JurisdictionRecord]:
     """Every registry record by id, checked on load (raises :class:`ConfigError`)."""
-    from ..parse.jurisdiction import _tables  # the GB/T 2260 table the resolver reads
+    from ..parse.jurisdiction import divisions  # the GB/T 2260 table the resolver reads
 
-    codes = _tables().by_code
+    codes = divisions()
     spans: dict[str, list[NameSpan]] = {}
     for i, row in enumerate(_read(_NAMES), start=2):
         where = f"{_NAMES} line {i}"

@@ -16,7 +16,7 @@ CHINESE_DATE = re.compile(
 )
 
 
-def _cn_year(s: str) -> int:
+def cn_year(s: str) -> int:
     table = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")}
     table.update({"○": "0", "零": "0"})
     return int("".join(table[c] for c in s))
@@ -34,7 +34,7 @@ def parse_date(printed: str) -> dt.date | None:
             return dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
         m = CHINESE_DATE.search(printed)
         if m:
-            return dt.date(_cn_year(m["y"]), _cn_small(m["m"]), _cn_small(m["d"]))
+            return dt.date(cn_year(m["y"]), _cn_small(m["m"]), _cn_small(m["d"]))
     except (ValueError, KeyError):
         return None
     return None

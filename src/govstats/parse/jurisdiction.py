@@ -28,7 +28,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from importlib import resources
 
-__all__ = ["Jurisdiction", "find_issuer", "resolve_jurisdiction"]
+__all__ = ["Division", "Jurisdiction", "divisions", "find_issuer", "resolve_jurisdiction"]
 
 LEVELS = ("province", "prefecture", "county", "department", "other")
 MUNICIPALITY_PREFIXES = frozenset({"11", "12", "31", "50"})
@@ -72,7 +72,7 @@ class Jurisdiction:
 
 
 @dataclass(frozen=True)
-class _Division:
+class Division:
     code: str
     name: str
     level: str  # province | prefecture | county
@@ -87,16 +87,16 @@ class _Division:
 
 @dataclass(frozen=True)
 class _Tables:
-    by_code: dict[str, _Division]
-    by_name: dict[str, tuple[_Division, ...]]
-    autonomous: tuple[_Division, ...]  # names containing 自治州/自治县/自治旗
+    by_code: dict[str, Division]
+    by_name: dict[str, tuple[Division, ...]]
+    autonomous: tuple[Division, ...]  # names containing 自治州/自治县/自治旗
     max_len: int
 
 
 @dataclass
 class _Unit:
     text: str
-    candidates: tuple[_Division, ...]
+    candidates: tuple[Division, ...]
     abbreviated: bool
 
 
@@ -110,10 +110,10 @@ def _read_reference(name: str) -> list[dict[str, str]]:
 
 @functools.lru_cache(maxsize=1)
 def _tables() -> _Tables:
-    by_code: dict[str, _Division] = {}
-    by_name: dict[str, list[_Division]] = {}
+    by_code: dict[str, Division] = {}
+    by_name: dict[str, list[Division]] = {}
     for row in _read_reference("admin_divisions.csv"):
-        div = _Division(
+        div = Division(
             code=row["code"],
             name=row["name"],
             level=row["level"],
@@ -124,7 +124,7 @@ def _tables() -> _Tables:
         by_name.setdefault(div.name, []).append(div)
     for row in _read_reference("special_zones.csv"):
         host = by_code[row["host_code"]]
-        zone = _Division(
+        zone = Division(
             code=host.code,
             name=row["name"],
             level=row["level"],
@@ -144,6 +144,11 @@ def _tables() -> _Tables:
     )
 
 
+def divisions() -> dict[str, Division]:
+    """The GB/T 2260 divisions the resolver reads, by six-digit code."""
+    return dict(_tables().by_code)
+
+
 # --------------------------------------------------------------------------- helpers
 
 
@@ -153,7 +158,7 @@ def _clean(text: str) -> str:
     return t.strip(_EDGE_PUNCT)
 
 
-def _is_ancestor(p: _Division, c: _Division) -> bool:
+def _is_ancestor(p: Division, c: Division) -> bool:
     if p.is_zone or p.code == c.code:
         return False
     if c.is_zone:
@@ -165,7 +170,7 @@ def _is_ancestor(p: _Division, c: _Division) -> bool:
     return False
 
 
-def _display(div: _Division) -> str:
+def _display(div: Division) -> str:
     """Canonical name of a resolved division."""
     if div.is_zone or div.level != "county":
         return div.name
@@ -177,7 +182,7 @@ def _display(div: _Division) -> str:
     return div.name  # county-level unit directly under a province, e.g. 仙桃市
 
 
-def _describe(div: _Division) -> str:
+def _describe(div: Division) -> str:
     name = _display(div)
     return f"{name if name.startswith(div.province) else div.province + name} {div.code}"
 
@@ -255,7 +260,7 @@ def _hint_province(hint: str | None) -> str | None:
     return loose[0] if len(loose) == 1 else None
 
 
-def _common_province(cands: tuple[_Division, ...]) -> str | None:
+def _common_province(cands: tuple[Division, ...]) -> str | None:
     provinces = {d.province for d in cands}
     return provinces.pop() if len(provinces) == 1 else None
 
@@ -416,7 +421,7 @@ def resolve_jurisdiction(printed: str, *, province_hint: str | None = None) -> J
     )
 
 
-def _common_level(cands: tuple[_Division, ...]) -> str:
+def _common_level(cands: tuple[Division, ...]) -> str:
     levels = {d.level for d in cands}
     return levels.pop() if len(levels) == 1 else "other"
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..model import Document
 from ..normalize import TEMPLATE_PLACEHOLDER, TITLE_SEPARATORS, collapse_ws, nfkc
-from .dates import ARABIC_DATE, CHINESE_DATE, _cn_year, find_dates, parse_date
+from .dates import ARABIC_DATE, CHINESE_DATE, cn_year, find_dates, parse_date
 from .jurisdiction import Jurisdiction, find_issuer, resolve_jurisdiction
 
 _WS = re.compile(r"[\s\u3000\xa0]+")
@@ -181,7 +181,7 @@ def find_year(title: str | None, text: str) -> tuple[int | None, str]:
             return int(m["y"]), f"title: {title}"
         m = _CN_YEAR.search(title)
         if m:
-            return _cn_year(m["y"]), f"title: {title}"
+            return cn_year(m["y"]), f"title: {title}"
     m = _PERIOD.search(text)
     if m:
         y = _YEAR.search(m["a"])

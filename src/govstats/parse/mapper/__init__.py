@@ -26,7 +26,7 @@ from ...model import Document, Finding, Value
 from ..digits import Relation
 from .common import MapResult
 from .form_order import map_unspanned_grid
-from .headers import _Active, _fit_columns, map_table_grid
+from .headers import ActiveTable, fit_columns, map_table_grid
 from .stream_rows import Hints
 from .streams import map_stream_grid
 
@@ -40,13 +40,13 @@ def map_document(
     the table alone cannot split; see :func:`map_stream_grid`.
     """
     res = MapResult()
-    last: tuple[int, _Active | None] = (-1, None)
+    last: tuple[int, ActiveTable | None] = (-1, None)
     for grid in doc.grids:
         if grid.kind == "stream":
             continue
         # a table continued on the next page repeats no header: it inherits the previous
         # grid's columns when it has the same number of columns (rows still match by label)
-        inherited = _fit_columns(last[1], grid) if grid.n_cols == last[0] else None
+        inherited = fit_columns(last[1], grid) if grid.n_cols == last[0] else None
         part, active = map_table_grid(grid, layout, inherited=inherited, year=year)
         last = (grid.n_cols, active)
         res.extend(part)

@@ -40,7 +40,7 @@ class MapResult:
         )
 
 
-def _loc(
+def cell_location(
     grid: Grid, spec: TableSpec, row_label: str, col_label: str, cell: Cell | None, **extra: Any
 ) -> dict[str, Any]:
     loc: dict[str, Any] = {
@@ -62,11 +62,11 @@ def _loc(
     return loc
 
 
-def _labels(text: str) -> tuple[str, str]:
+def label_forms(text: str) -> tuple[str, str]:
     return normalize_label(text), normalize_label(text, keep_parens=True)
 
 
-class _Context:
+class SectionContext:
     """Which section rows were matched most recently (resolves repeated labels)."""
 
     def __init__(self) -> None:
@@ -88,7 +88,7 @@ class _Context:
         return max(candidates, key=score)
 
 
-def _unit_of(
+def unit_of(
     spec: TableSpec, row: RowSpec | None, col: ColumnSpec, printed: str | None
 ) -> str | None:
     from ...catalogue.indicators import catalogue
@@ -103,16 +103,16 @@ def _unit_of(
     return ind.unit if ind else None
 
 
-def _is_numberish(text: str) -> bool:
+def is_numberish(text: str) -> bool:
     r = read_number(text)
     return r.status in ("number", "run")
 
 
-def _row_is_header(cells: list[Cell], layout: Layout) -> bool:
-    if not cells or any(_is_numberish(c.text) for c in cells):
+def row_is_header(cells: list[Cell], layout: Layout) -> bool:
+    if not cells or any(is_numberish(c.text) for c in cells):
         return False
     for c in cells:
-        plain, exact = _labels(c.text)
+        plain, exact = label_forms(c.text)
         if not plain:
             continue
         for spec in layout.tables:
@@ -128,14 +128,14 @@ def _row_is_header(cells: list[Cell], layout: Layout) -> bool:
     return False
 
 
-def _match_row(
-    label_cells: list[Cell], spec_rows: list[tuple[TableSpec, RowSpec]], ctx: _Context
+def match_row(
+    label_cells: list[Cell], spec_rows: list[tuple[TableSpec, RowSpec]], ctx: SectionContext
 ) -> tuple[tuple[TableSpec, RowSpec] | None, str]:
     """Match a row's label cells (left to right) to a layout row; update the context."""
     found: tuple[TableSpec, RowSpec] | None = None
     printed = ""
     for cell in label_cells:
-        plain, exact = _labels(cell.text)
+        plain, exact = label_forms(cell.text)
         if not plain:
             continue
         ranked = [(r.labels.rank(plain, exact)[0], t, r) for t, r in spec_rows]
@@ -151,7 +151,7 @@ def _match_row(
     return found, printed
 
 
-def _emit(
+def emit_cell(
     res: MapResult,
     code: str,
     applicant: str,
@@ -197,9 +197,9 @@ def _emit(
         )
 
 
-def _header_tables(label: str, layout: Layout) -> list[TableSpec]:
+def header_only_tables(label: str, layout: Layout) -> list[TableSpec]:
     """Header-only tables (no row labels, e.g. table 四) whose column labels all appear."""
-    plain, exact = _labels(label)
+    plain, exact = label_forms(label)
     out = []
     for spec in layout.tables:
         if spec.rows:

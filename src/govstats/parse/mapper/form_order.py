@@ -8,23 +8,23 @@ from ...model import Cell, Finding, Grid
 from ...normalize import normalize_label, read_number
 from .common import (
     MapResult,
-    _Context,
-    _emit,
-    _header_tables,
-    _loc,
-    _match_row,
-    _row_is_header,
-    _unit_of,
+    SectionContext,
+    cell_location,
+    emit_cell,
+    header_only_tables,
+    match_row,
+    row_is_header,
+    unit_of,
 )
 
 
-def _prints_form_columns(grid: Grid, layout: Layout, table_id: str) -> bool:
+def prints_form_columns(grid: Grid, layout: Layout, table_id: str) -> bool:
     text = normalize_label(" ".join(c.text for row in grid.rows for c in row))
     spec = next(x for x in layout.tables if x.id == table_id)
     return all(c.labels.plain[0] in text for c in spec.value_columns if c.labels.plain)
 
 
-def _cells_read(res: MapResult) -> dict[str, int]:
+def cells_read(res: MapResult) -> dict[str, int]:
     """Cells a reading placed, per table: values plus cells found blank or dashed."""
     out = dict(res.tables)
     for u in res.unread:
@@ -55,7 +55,7 @@ def map_unspanned_grid(grid: Grid, layout: Layout) -> MapResult:
     label-less row of exactly N cells under its header.
     """
     res = MapResult()
-    ctx = _Context()
+    ctx = SectionContext()
     matrix = [s for s in layout.tables if s.kind == "matrix"]
     spec_rows = [(s, r) for s in matrix for r in s.rows]
     header_text: list[str] = []
@@ -69,10 +69,10 @@ def map_unspanned_grid(grid: Grid, layout: Layout) -> MapResult:
             # a header row, a section row (三、本年度办理结果) or a row printed all blank
             labels = [c for c, k in zip(row, kinds, strict=True) if k == "label"]
             last = max((i for i, k in enumerate(kinds) if k == "label"), default=-1)
-            if sum(_row_is_header([c], layout) for c in labels) >= 2:
+            if sum(row_is_header([c], layout) for c in labels) >= 2:
                 labels = []  # column labels (结果维持 | 结果纠正 | … 总计): a header row
             if labels:
-                match, printed = _match_row(labels, spec_rows, ctx)
+                match, printed = match_row(labels, spec_rows, ctx)
             elif (
                 header_spec is not None
                 and "label" not in kinds
@@ -89,7 +89,7 @@ def map_unspanned_grid(grid: Grid, layout: Layout) -> MapResult:
                 or last == len(row) - 1
             ):
                 header_text.extend(c.text for c in row)
-                found = _header_tables(" ".join(header_text), layout)
+                found = header_only_tables(" ".join(header_text), layout)
                 if found:
                     header_spec = found[0]
                 continue
@@ -98,7 +98,7 @@ def map_unspanned_grid(grid: Grid, layout: Layout) -> MapResult:
             first_num = kinds.index("num")
             label_cells = [c for c, k in zip(row[:first_num], kinds, strict=False) if k == "label"]
             if label_cells:
-                match, printed = _match_row(label_cells, spec_rows, ctx)
+                match, printed = match_row(label_cells, spec_rows, ctx)
                 if match is None:
                     continue  # a row of another table, or of no table
         header_text = []
@@ -134,7 +134,7 @@ def map_unspanned_grid(grid: Grid, layout: Layout) -> MapResult:
                     + " (the table has no span information); not read",
                     message_zh="表格无合并单元格信息，该行数值无法与表格列唯一对应，未读取",
                     indicators=(key,),
-                    cells=(_loc(grid, spec, printed, "", row[first_num]),),
+                    cells=(cell_location(grid, spec, printed, "", row[first_num]),),
                     found=" | ".join(c.text for c in row),
                 )
             )
@@ -160,6 +160,6 @@ def _read_form_row(
         label = col.labels.plain[0] if col.labels.plain else col.key
         if col.group is not None and col.group.plain:
             label = f"{col.group.plain[0]} / {label}"
-        loc = _loc(grid, spec, printed, label, cell, columns="form order")
-        _emit(res, code, applicant, cell.text, _unit_of(spec, row_spec, col, None), loc, spec)
+        loc = cell_location(grid, spec, printed, label, cell, columns="form order")
+        emit_cell(res, code, applicant, cell.text, unit_of(spec, row_spec, col, None), loc, spec)
     res.tables.setdefault(spec.id, 0)

@@ -12,16 +12,16 @@ from ...model import Cell, Finding, Grid
 from ...normalize import collapse_ws
 from .common import (
     MapResult,
-    _Context,
-    _emit,
-    _is_numberish,
-    _labels,
-    _loc,
-    _match_row,
-    _row_is_header,
-    _unit_of,
+    SectionContext,
+    cell_location,
+    emit_cell,
+    is_numberish,
+    label_forms,
+    match_row,
+    row_is_header,
+    unit_of,
 )
-from .form_order import _cells_read, _prints_form_columns, map_unspanned_grid
+from .form_order import cells_read, map_unspanned_grid, prints_form_columns
 
 
 def _occupancy(grid: Grid) -> dict[tuple[int, int], Cell]:
@@ -35,13 +35,13 @@ def _occupancy(grid: Grid) -> dict[tuple[int, int], Cell]:
 
 
 @dataclass
-class _Active:
+class ActiveTable:
     spec: TableSpec
     columns: dict[int, ColumnSpec]  # grid column → value column spec
     header_paths: dict[int, str]  # grid column → printed header path
     unit_col: int | None = None
     first_value_col: int = 0
-    alternatives: list[_Active] = field(default_factory=list)  # tables with the same header
+    alternatives: list[ActiveTable] = field(default_factory=list)  # tables with the same header
 
 
 _YEAR_HEAD = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -61,7 +61,7 @@ def _header_match(
     n_cols: int,
     year: int | None = None,
     title: str | None = None,
-) -> _Active | None:
+) -> ActiveTable | None:
     columns: dict[int, ColumnSpec] = {}
     paths: dict[int, str] = {}
     unit_col = None
@@ -70,7 +70,7 @@ def _header_match(
         [title or ""]
         + [cell.text for r in header_rows for c in range(n_cols) if (cell := occ.get((r, c)))]
     )
-    context = _labels(head)
+    context = label_forms(head)
     # years printed in the header: a column of another year is passed over only when the
     # report's own year has a column (a misprinted lone year header is still this year's)
     header_years = {
@@ -90,7 +90,7 @@ def _header_match(
         if not texts:
             continue
         paths[c] = " / ".join(collapse_ws(t) for t in texts)
-        leaf_plain, leaf_exact = _labels(texts[-1])
+        leaf_plain, leaf_exact = label_forms(texts[-1])
         if spec.unit_columns and spec.unit_columns.equals(leaf_plain, leaf_exact):
             unit_col = c
             continue
@@ -100,7 +100,7 @@ def _header_match(
             if not col.labels.equals(leaf_plain, leaf_exact):
                 continue
             if col.group is not None:
-                groups = [_labels(t) for t in texts[:-1]]
+                groups = [label_forms(t) for t in texts[:-1]]
                 named = [
                     (p, e) for p, e in groups
                     if any(c.group and c.group.equals(p, e) for c in spec.value_columns)
@@ -124,16 +124,16 @@ def _header_match(
             break
     if not columns:
         return None
-    return _Active(spec, columns, paths, unit_col, min(columns))
+    return ActiveTable(spec, columns, paths, unit_col, min(columns))
 
 
-def _header_score(active: _Active) -> int:
+def _header_score(active: ActiveTable) -> int:
     return len(active.columns) * 10 + (1 if active.unit_col is not None else 0)
 
 
 def map_table_grid(
-    grid: Grid, layout: Layout, inherited: _Active | None = None, year: int | None = None
-) -> tuple[MapResult, _Active | None]:
+    grid: Grid, layout: Layout, inherited: ActiveTable | None = None, year: int | None = None
+) -> tuple[MapResult, ActiveTable | None]:
     """Map a grid with real cell boundaries: header rows define columns by their labels.
 
     Matrix tables are also read by the form's column order (:func:`map_unspanned_grid`);
@@ -146,12 +146,12 @@ def map_table_grid(
     # same either way); in a grid with real spans only when it prints the form's own column
     # labels (a custom table may order its columns otherwise).
     form = map_unspanned_grid(grid, layout)
-    mine, theirs = _cells_read(form), _cells_read(res)
+    mine, theirs = cells_read(form), cells_read(res)
     better = {
         t
         for t in form.tables
         if mine.get(t, 0) > theirs.get(t, 0)
-        and (not grid.spans_known or _prints_form_columns(grid, layout, t))
+        and (not grid.spans_known or prints_form_columns(grid, layout, t))
     }
     if better:
         res = res.part(better, keep=False)
@@ -160,13 +160,13 @@ def map_table_grid(
 
 
 def _map_by_headers(
-    grid: Grid, layout: Layout, inherited: _Active | None = None, year: int | None = None
-) -> tuple[MapResult, _Active | None]:
+    grid: Grid, layout: Layout, inherited: ActiveTable | None = None, year: int | None = None
+) -> tuple[MapResult, ActiveTable | None]:
     res = MapResult()
     occ = _occupancy(grid)
     n_cols = grid.n_cols
     n_rows = len(grid.rows)
-    ctx = _Context()
+    ctx = SectionContext()
     active = inherited
     header_rows: list[int] = []
     by_row: dict[int, list[Cell]] = defaultdict(list)
@@ -179,7 +179,7 @@ def _map_by_headers(
                 by_row[r].append(cell)
     for r in range(n_rows):
         own = grid.rows[r]
-        if _row_is_header(own, layout):
+        if row_is_header(own, layout):
             header_rows.append(r)
             cands = [
                 c
@@ -207,15 +207,15 @@ def _map_by_headers(
             match: tuple[TableSpec, RowSpec] | None = None
             printed = collapse_ws(" ".join(c.text for c in label_cells))
             if not any(
-                v is not None and v.row == r and _is_numberish(v.text) for v in values_here.values()
+                v is not None and v.row == r and is_numberish(v.text) for v in values_here.values()
             ):
                 continue
         else:
-            match, printed = _match_row(label_cells, spec_rows, ctx)
+            match, printed = match_row(label_cells, spec_rows, ctx)
             if match is None:
                 for alt in active.alternatives:
                     alt_rows = [(alt.spec, row) for row in alt.spec.rows]
-                    match, printed = _match_row(label_cells, alt_rows, ctx)
+                    match, printed = match_row(label_cells, alt_rows, ctx)
                     if match is not None:
                         alt.alternatives = [a for a in active.alternatives if a is not alt]
                         alt.alternatives.append(active)
@@ -226,7 +226,7 @@ def _map_by_headers(
             if match is None:
                 if (
                     any(
-                        v is not None and v.row == r and _is_numberish(v.text)
+                        v is not None and v.row == r and is_numberish(v.text)
                         for v in values_here.values()
                     )
                     and label_cells
@@ -240,7 +240,7 @@ def _map_by_headers(
                             f"{layout.source} ({spec.id}); its numbers were not used",
                             message_zh="未识别的行标签，其数字未采用",
                             cells=(
-                                _loc(
+                                cell_location(
                                     grid,
                                     spec,
                                     collapse_ws(label_cells[-1].text),
@@ -272,14 +272,14 @@ def _map_by_headers(
                 if [k for k in active.columns if k in span] != [c]:
                     continue
             code, applicant = spec.indicator(row_spec, col)
-            loc = _loc(grid, spec, printed, active.header_paths.get(c, col.key), cell)
-            _emit(
-                res, code, applicant, cell.text, _unit_of(spec, row_spec, col, unit_text), loc, spec
+            loc = cell_location(grid, spec, printed, active.header_paths.get(c, col.key), cell)
+            emit_cell(
+                res, code, applicant, cell.text, unit_of(spec, row_spec, col, unit_text), loc, spec
             )
     return res, active
 
 
-def _fit_columns(active: _Active | None, grid: Grid) -> _Active | None:
+def fit_columns(active: ActiveTable | None, grid: Grid) -> ActiveTable | None:
     """The previous grid's columns for a continuation grid, if its numbers stand under them.
 
     A continuation may lack a cell the first part spans (三、本年度办理结果 over its rows), so
@@ -289,7 +289,7 @@ def _fit_columns(active: _Active | None, grid: Grid) -> _Active | None:
     if active is None:
         return None
     numeric = [
-        {c.col for c in row if _is_numberish(c.text)} for row in grid.rows[:5]
+        {c.col for c in row if is_numberish(c.text)} for row in grid.rows[:5]
     ]
     numeric = [cols for cols in numeric if cols]
     if not numeric:
@@ -299,7 +299,7 @@ def _fit_columns(active: _Active | None, grid: Grid) -> _Active | None:
         if all({c + shift for c in wanted} <= cols for cols in numeric):
             if shift == 0:
                 return active
-            return _Active(
+            return ActiveTable(
                 active.spec,
                 {c + shift: col for c, col in active.columns.items()},
                 {c + shift: p for c, p in active.header_paths.items()},

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from ...catalogue.layouts import ColumnSpec, Layout, RowSpec, TableSpec
 from ...model import Cell, Grid
 from ...normalize import collapse_ws, nfkc, normalize_label
-from .common import _labels
+from .common import label_forms
 
 _UNIT_TAIL = ("人次", "件次", "万元", "条", "件", "个", "次", "人", "元", "期", "份", "篇", "项")
 
 
 @dataclass
-class _StreamHit:
+class StreamHit:
     index: int  # row index in the stream grid
     spec: TableSpec
     row: RowSpec | None  # None: a header-only table (table 四)
@@ -23,8 +23,8 @@ class _StreamHit:
     runs: list[Cell]
 
 
-def _stream_candidates(label: str, layout: Layout) -> list[tuple[TableSpec, RowSpec, int]]:
-    plain, exact = _labels(label)
+def stream_candidates(label: str, layout: Layout) -> list[tuple[TableSpec, RowSpec, int]]:
+    plain, exact = label_forms(label)
     variants = [(plain, exact)]
     for u in _UNIT_TAIL:
         if plain.endswith(u):
@@ -42,7 +42,7 @@ def _stream_candidates(label: str, layout: Layout) -> list[tuple[TableSpec, RowS
     return [c for c in out if c[2] == best]
 
 
-def _rows_printed_blank(label: str, spec: TableSpec, after: int, before: int) -> list[RowSpec]:
+def rows_printed_blank(label: str, spec: TableSpec, after: int, before: int) -> list[RowSpec]:
     """Rows of ``spec`` printed with no number at all: the row's whole label stands on a line
     of its own inside the stream label of the next row read, and the form puts it between
     the row read before (order ``after``) and that row (order ``before``).  One cell per
@@ -53,7 +53,7 @@ def _rows_printed_blank(label: str, spec: TableSpec, after: int, before: int) ->
                                                                           else ()))}
     out: list[RowSpec] = []
     for piece in collapse_ws(label).split(" ")[:-1]:
-        plain, exact = _labels(piece)
+        plain, exact = label_forms(piece)
         if not plain or plain in column_words:
             continue
         for row in spec.rows:
@@ -72,7 +72,7 @@ def _rows_printed_blank(label: str, spec: TableSpec, after: int, before: int) ->
     return out
 
 
-def _printed_tail(label: str, matched: int) -> str:
+def printed_tail(label: str, matched: int) -> str:
     """The end of a stream label that holds the matched row label (``matched`` characters,
     normalised): what the row prints, without the text lines before it (a heading, prose
     above a table printed one cell per line)."""
@@ -84,13 +84,13 @@ def _printed_tail(label: str, matched: int) -> str:
     return collapse_ws(label)
 
 
-def _stream_columns(spec: TableSpec, region_text: str) -> list[ColumnSpec]:
+def stream_columns(spec: TableSpec, region_text: str) -> list[ColumnSpec]:
     """The table's value columns printed in the header text before its rows.
 
     Matrix tables keep the form's column order once every leaf label is seen; list tables
     (R0) drop optional columns (历年累计) whose header is not printed.
     """
-    plain, _ = _labels(region_text)
+    plain, _ = label_forms(region_text)
     cols = list(spec.value_columns)
     if spec.kind == "list":
         # the first value column (this year's figure) is always there; others only when
@@ -107,7 +107,7 @@ def _stream_columns(spec: TableSpec, region_text: str) -> list[ColumnSpec]:
 Hints = Mapping[str, frozenset[int]]
 
 
-def _with_wrapped_lines(grid: Grid, hit: _StreamHit, n: int) -> list[Cell]:
+def with_wrapped_lines(grid: Grid, hit: StreamHit, n: int) -> list[Cell]:
     """The hit's runs, continued by the label-less number lines right below it while its
     spaced numbers are fewer than its ``n`` cells (a converter wrapped the row: table 四's
     15 numbers as 10 + 5)."""
@@ -131,10 +131,10 @@ def _with_wrapped_lines(grid: Grid, hit: _StreamHit, n: int) -> list[Cell]:
     return runs if count == n else list(hit.runs)
 
 
-_DASHES = frozenset("-—–－/／")
+DASHES = frozenset("-—–－/／")
 
 
-def _interrupted(grid: Grid, index: int) -> bool:
+def is_interrupted(grid: Grid, index: int) -> bool:
     """The next stream row is a one- or two-character fragment with numbers (``减12``,
     ``-15``, ``元 3``): the row's numbers continue past it, so its run is incomplete."""
     if index + 1 >= len(grid.rows):
@@ -143,13 +143,13 @@ def _interrupted(grid: Grid, index: int) -> bool:
     if nxt[0].line is not None and nxt[0].line != grid.rows[index][-1].line:
         return False  # the next line (a page number such as "-5-") does not continue this row
     frag = collapse_ws(nfkc(nxt[0].text))
-    if frag[:1] in _DASHES:
+    if frag[:1] in DASHES:
         return True  # a dash or slash cell follows the numbers: the row goes on past them
     return len(nxt) > 1 and 0 < len(frag) <= 2 and not frag.endswith((".", "、"))
 
 
-def _densest_cluster(hits: list[_StreamHit], max_gap: int = 4) -> list[_StreamHit]:
-    clusters: list[list[_StreamHit]] = []
+def densest_cluster(hits: list[StreamHit], max_gap: int = 4) -> list[StreamHit]:
+    clusters: list[list[StreamHit]] = []
     for h in hits:
         if clusters and h.index - clusters[-1][-1].index <= max_gap:
             clusters[-1].append(h)

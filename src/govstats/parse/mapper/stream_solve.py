@@ -14,14 +14,14 @@ from ...catalogue.rules import split_relations
 from ...model import Cell, Finding, Grid, UnreadCell
 from ...normalize import collapse_ws, nfkc
 from ..digits import Relation, Segment, SplitResult, split_cells
-from .common import MapResult, _emit, _loc, _unit_of
+from .common import MapResult, cell_location, emit_cell, unit_of
 from .stream_rows import (
-    _DASHES,
+    DASHES,
     Hints,
-    _interrupted,
-    _rows_printed_blank,
-    _StreamHit,
-    _with_wrapped_lines,
+    StreamHit,
+    is_interrupted,
+    rows_printed_blank,
+    with_wrapped_lines,
 )
 
 
@@ -82,7 +82,7 @@ def _drop_soft_breaking(
     res: MapResult,
     grid: Grid,
     spec: TableSpec,
-    slots: list[tuple[_StreamHit, ColumnSpec, str, str]],
+    slots: list[tuple[StreamHit, ColumnSpec, str, str]],
     alone: bool = False,
 ) -> None:
     """Rows printed one number per line for more or fewer cells are kept only where every
@@ -138,7 +138,7 @@ def _drop_optional_splits(
     res: MapResult,
     grid: Grid,
     spec: TableSpec,
-    slots: list[tuple[_StreamHit, ColumnSpec, str, str]],
+    slots: list[tuple[StreamHit, ColumnSpec, str, str]],
 ) -> None:
     """Run-together digits of a list table whose later column (历年累计) may be blank.
 
@@ -180,21 +180,21 @@ def _drop_optional_splits(
                 message_zh="该表部分行的历年累计栏为空，连写数字可能是一个数也可能是两个数，未读取",
                 indicators=codes,
                 cells=({"run": sg.text, "cells": sg.n_cells,
-                        **_loc(grid, spec, slots[sg.start][0].printed, "", None)},),
+                        **cell_location(grid, spec, slots[sg.start][0].printed, "", None)},),
                 found=sg.text,
             )
         )
 
 
 def _collapsed_cells(
-    res: MapResult, grid: Grid, spec: TableSpec, hit: _StreamHit, cols: list[ColumnSpec],
+    res: MapResult, grid: Grid, spec: TableSpec, hit: StreamHit, cols: list[ColumnSpec],
     last: str,
 ) -> None:
     """Findings for a list row's later columns when it prints fewer numbers than columns."""
     for col in cols:
         code, applicant = spec.indicator(hit.row, col)
         label = col.labels.plain[0] if col.labels.plain else col.key
-        loc = _loc(grid, spec, hit.printed, label, hit.runs[-1])
+        loc = cell_location(grid, spec, hit.printed, label, hit.runs[-1])
         res.unread.append(UnreadCell(code, applicant, "collapsed", last, loc))
         res.findings.append(
             Finding(
@@ -224,7 +224,7 @@ def _unconfirmed(
     grid: Grid,
     spec: TableSpec,
     seg: Segment,
-    slots: list[tuple[_StreamHit, ColumnSpec, str, str]],
+    slots: list[tuple[StreamHit, ColumnSpec, str, str]],
     why: str,
 ) -> Finding:
     codes = sorted({slots[k][2] for k in range(seg.start, seg.start + seg.n_cells)})
@@ -236,7 +236,7 @@ def _unconfirmed(
         f"were glued, and {why}; not read",
         message_zh="数字之间有分隔但个数少于单元格数（空白格被省略或两格相连），无法确定，未读取",
         indicators=tuple(codes),
-        cells=({"run": seg.text, "cells": seg.n_cells, **_loc(grid, spec, "", "", None)},),
+        cells=({"run": seg.text, "cells": seg.n_cells, **cell_location(grid, spec, "", "", None)},),
         found=seg.text,
     )
 
@@ -292,7 +292,7 @@ def _narrative_choice(
     segments: list[Segment],
     relations: list[Relation],
     result: SplitResult,
-    slots: list[tuple[_StreamHit, ColumnSpec, str, str]],
+    slots: list[tuple[StreamHit, ColumnSpec, str, str]],
     hints: Hints,
 ) -> tuple[SplitResult, list[tuple[str, int]]] | None:
     """Resolve an ambiguous split with the figures the prose states.
@@ -331,12 +331,12 @@ def _narrative_choice(
     return SplitResult("narrative", final.cells, final.candidates, final.reason), used
 
 
-def _solve_stream_table(
+def solve_stream_table(
     grid: Grid,
     layout: Layout,
     spec: TableSpec,
     columns: list[ColumnSpec],
-    hits: list[_StreamHit],
+    hits: list[StreamHit],
     res: MapResult,
     hints: Hints,
 ) -> None:
@@ -344,7 +344,7 @@ def _solve_stream_table(
     seen_codes: set[str] = set()
     segments: list[Segment] = []
     spaced: set[int] = set()  # segments whose numbers are printed apart
-    slots: list[tuple[_StreamHit, ColumnSpec, str, str]] = []  # per global cell
+    slots: list[tuple[StreamHit, ColumnSpec, str, str]] = []  # per global cell
     tokens_of: dict[int, list[Cell]] = {}  # segment start → its lines (one number per line)
     previous: RowSpec | None = None  # the form's row read last
     # a list table's later columns (历年累计) may be left blank, on some rows or on all
@@ -371,7 +371,7 @@ def _solve_stream_table(
         seen_codes.add(key)
         after = previous.order if previous is not None else -1
         previous = h.row
-        blank_rows = _rows_printed_blank(
+        blank_rows = rows_printed_blank(
             grid.rows[h.index][0].text, spec, after, h.row.order if h.row else -1
         )
         for blank_row in blank_rows:
@@ -381,9 +381,11 @@ def _solve_stream_table(
             for col in columns:
                 code, applicant = spec.indicator(blank_row, col)
                 label = col.labels.plain[0] if col.labels.plain else col.key
-                loc = _loc(grid, spec, blank_row.labels.plain[0], label, grid.rows[h.index][0])
-                _emit(res, code, applicant, "", _unit_of(spec, blank_row, col, None), loc, spec)
-        if _interrupted(grid, h.index):
+                loc = cell_location(
+                    grid, spec, blank_row.labels.plain[0], label, grid.rows[h.index][0]
+                )
+                emit_cell(res, code, applicant, "", unit_of(spec, blank_row, col, None), loc, spec)
+        if is_interrupted(grid, h.index):
             nxt = grid.rows[h.index + 1]
             res.findings.append(
                 Finding(
@@ -393,7 +395,7 @@ def _solve_stream_table(
                     f"{nxt[0].text.strip()!r} (a sign or unit?); cells not read",
                     message_zh="该行数字中间夹有文字（符号或单位），未读取",
                     indicators=(key,),
-                    cells=(_loc(grid, spec, h.printed, "", h.runs[0]),),
+                    cells=(cell_location(grid, spec, h.printed, "", h.runs[0]),),
                     found=" ".join(c.text for c in h.runs)
                     + nxt[0].text
                     + " ".join(c.text for c in nxt[1:]),
@@ -413,7 +415,7 @@ def _solve_stream_table(
             tokens_of[len(slots)] = list(h.runs)
             segments.append(Segment(text, len(slots), len(row_cols), lines=True))
         else:
-            runs = _with_wrapped_lines(grid, h, n)
+            runs = with_wrapped_lines(grid, h, n)
             text = collapse_ws(nfkc(" ".join(c.text for c in runs)))
             few = len(text.split()) if layout_rows else len(text.replace(" ", ""))
             if optional and text.replace(" ", "").isdigit() and few < n:
@@ -423,8 +425,8 @@ def _solve_stream_table(
                 for col in columns[len(row_cols) :]:
                     code, applicant = spec.indicator(h.row, col)
                     label = col.labels.plain[0] if col.labels.plain else col.key
-                    loc = _loc(grid, spec, h.printed, label, h.runs[-1])
-                    _emit(res, code, applicant, "", _unit_of(spec, h.row, col, None), loc, spec)
+                    loc = cell_location(grid, spec, h.printed, label, h.runs[-1])
+                    emit_cell(res, code, applicant, "", unit_of(spec, h.row, col, None), loc, spec)
                 blank_column = True
             if " " in text:
                 spaced.add(len(segments))  # numbers printed apart, not glued as crawlers do
@@ -472,7 +474,7 @@ def _solve_stream_table(
         for i, sg in enumerate(segments)
         if sg not in whole
         and (
-            any(t in _DASHES for t in sg.text.split())
+            any(t in DASHES for t in sg.text.split())
             or (i in by_line and not sg.text.replace("\n", "").replace(".", "").isdigit())
         )
     ]
@@ -511,7 +513,8 @@ def _solve_stream_table(
                     message_zh="连写数字有多种拆分，采用与正文所述数字一致的唯一拆分",
                     indicators=tuple(c for c, _ in used),
                     cells=tuple(
-                        {"run": s.text, "cells": s.n_cells, **_loc(grid, spec, "", "", None)}
+                        {"run": s.text, "cells": s.n_cells,
+                         **cell_location(grid, spec, "", "", None)}
                         for s in segments
                     ),
                     expected="; ".join(f"{c} = {v}" for c, v in used),
@@ -543,7 +546,7 @@ def _solve_stream_table(
             h, col, code, applicant = slots[k]
             if cells[k] is None:
                 continue
-            loc = _loc(
+            loc = cell_location(
                 grid,
                 spec,
                 h.printed,
@@ -553,7 +556,7 @@ def _solve_stream_table(
                 split=result.status,
                 **(where[j] if where else {}),
             )
-            _emit(res, code, applicant, cells[k], _unit_of(spec, h.row, col, None), loc, spec)
+            emit_cell(res, code, applicant, cells[k], unit_of(spec, h.row, col, None), loc, spec)
     undecided = any(v is None for v in result.cells[: len(slots)])
     if result.status not in ("unique", "forced", "narrative") or (
         result.status == "narrative" and undecided
@@ -576,7 +579,7 @@ def _solve_stream_table(
                     )
                 ),
                 cells=tuple(
-                    {"run": s.text, "cells": s.n_cells, **_loc(grid, spec, "", "", None)}
+                    {"run": s.text, "cells": s.n_cells, **cell_location(grid, spec, "", "", None)}
                     for s in segments
                 ),
                 found="; ".join("|".join(c) for c in result.candidates[:5]) or None,

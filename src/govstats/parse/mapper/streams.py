@@ -7,16 +7,16 @@ from collections import defaultdict
 
 from ...catalogue.layouts import Layout
 from ...model import Grid
-from .common import MapResult, _Context, _header_tables, _labels
+from .common import MapResult, SectionContext, header_only_tables, label_forms
 from .stream_rows import (
     Hints,
-    _densest_cluster,
-    _printed_tail,
-    _stream_candidates,
-    _stream_columns,
-    _StreamHit,
+    StreamHit,
+    densest_cluster,
+    printed_tail,
+    stream_candidates,
+    stream_columns,
 )
-from .stream_solve import _solve_stream_table
+from .stream_solve import solve_stream_table
 
 
 def map_stream_grid(
@@ -29,21 +29,21 @@ def map_stream_grid(
     (see :func:`_narrative_choice`), never to replace a printed value.
     """
     res = MapResult()
-    hits: list[_StreamHit] = []
-    ctx = _Context()
+    hits: list[StreamHit] = []
+    ctx = SectionContext()
     for i, row in enumerate(grid.rows):
         label_cell, runs = row[0], row[1:]
         if not runs:
             continue
-        header_specs = _header_tables(label_cell.text, layout)
+        header_specs = header_only_tables(label_cell.text, layout)
         if header_specs:
-            hits.append(_StreamHit(i, header_specs[0], None, "", runs))
+            hits.append(StreamHit(i, header_specs[0], None, "", runs))
             continue
-        cands = _stream_candidates(label_cell.text, layout)
+        cands = stream_candidates(label_cell.text, layout)
         if not cands:
             continue
         # sections named earlier in the same label ("（三）不予公开1.属于国家秘密") set context
-        plain, _ = _labels(label_cell.text)
+        plain, _ = label_forms(label_cell.text)
         for _spec, rowspec in layout.all_rows:
             if (rowspec.section or rowspec.header) and rowspec.labels.within(plain) >= 0:
                 ctx.note(rowspec.code)
@@ -52,16 +52,16 @@ def map_stream_grid(
             ctx.note(rowspec.code)
         if rowspec.header or rowspec.code.startswith("_"):
             continue
-        printed = _printed_tail(label_cell.text, cands[0][2])
-        hits.append(_StreamHit(i, spec, rowspec, printed, runs))
-    by_table: dict[str, list[_StreamHit]] = defaultdict(list)
+        printed = printed_tail(label_cell.text, cands[0][2])
+        hits.append(StreamHit(i, spec, rowspec, printed, runs))
+    by_table: dict[str, list[StreamHit]] = defaultdict(list)
     for h in hits:
         by_table[h.spec.id].append(h)
     for _table_id, table_hits in by_table.items():
-        cluster = _densest_cluster(table_hits)
+        cluster = densest_cluster(table_hits)
         spec = cluster[0].spec
         first = cluster[0].index
         region = " ".join(grid.rows[k][0].text for k in range(max(0, first - 3), first + 1))
-        columns = _stream_columns(spec, region)
-        _solve_stream_table(grid, layout, spec, columns, cluster, res, hints or {})
+        columns = stream_columns(spec, region)
+        solve_stream_table(grid, layout, spec, columns, cluster, res, hints or {})
     return res
