@@ -20,7 +20,10 @@ from ..errors import ConfigError
 from ..normalize import nfkc, normalize_label
 from .indicators import APPLICANTS, catalogue
 
-__all__ = ["ColumnSpec", "Layout", "RowSpec", "Synonyms", "TableSpec", "layout_for", "layouts"]
+__all__ = [
+    "ColumnSpec", "Layout", "RowSpec", "Synonyms", "TableSpec", "layout_for", "layouts",
+    "regime_years", "regimes",
+]
 
 @dataclass(frozen=True)
 class Synonyms:
@@ -233,3 +236,20 @@ def layouts() -> tuple[Layout, ...]:
 
 def layout_for(regime: str) -> tuple[Layout, ...]:
     return tuple(lay for lay in layouts() if lay.regime == regime)
+
+
+@lru_cache(maxsize=1)
+def regime_years() -> dict[str, tuple[int, int]]:
+    """Every regime and the report years its form was in force, from the layouts (the one
+    place they are declared): ``{"R0": (2008, 2013), "R1": (2014, 2018), …}``, in order.
+    Layouts of one regime widen its span."""
+    spans: dict[str, tuple[int, int]] = {}
+    for lay in layouts():
+        lo, hi = spans.get(lay.regime, lay.years)
+        spans[lay.regime] = (min(lo, lay.years[0]), max(hi, lay.years[1]))
+    return dict(sorted(spans.items()))
+
+
+def regimes() -> tuple[str, ...]:
+    """The regime codes, in order (``R0`` … ``R3``)."""
+    return tuple(regime_years())
