@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 OUT    := out
 
-.PHONY: run test setup lint clean data
+.PHONY: run test test-fast setup lint clean data
 
 setup: $(STAMP)
 
@@ -41,6 +41,11 @@ lint: $(STAMP)
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest -q
+
+# The everyday lane (under a minute): no notebook runs, no rebuild of the whole panel, property
+# tests with a tenth of their examples.  CI runs `make test`.
+test-fast: $(STAMP)
+	GOVSTATS_FAST_TESTS=1 $(BIN)/python -m pytest -q -m "not slow"
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache

@@ -1,8 +1,15 @@
 """Shared fixtures.  Tests that need the real reports read ``../shared`` next to the repo and
-skip with a reason when it is absent (a fresh clone elsewhere)."""
+skip with a reason when it is absent (a fresh clone elsewhere).
+
+Two lanes: ``make test`` (CI) runs everything; ``make test-fast`` runs the everyday lane —
+without the tests marked ``slow`` (executing the notebooks, parsing under other hash seeds,
+rebuilding the whole panel) and with property tests drawing a tenth of their examples
+(``GOVSTATS_FAST_TESTS=1``, see :func:`examples`).
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +18,31 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 EXAMPLES = REPO / "data" / "examples"
+FAST = os.environ.get("GOVSTATS_FAST_TESTS") == "1"
+
+# the slow lane: whole files, or single tests by node id
+SLOW = (
+    "tests/test_notebooks.py",
+    "tests/test_determinism.py",
+    "tests/test_panel_corpus.py::test_rebuilding_from_shared_reproduces_the_bundled_files",
+)
+
+
+def examples(n: int) -> int:
+    """How many examples a property test draws: ``n``, or a tenth of it in the fast lane."""
+    return max(3, n // 10) if FAST else n
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "slow: left out of the fast lane (make test-fast); CI runs it"
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.nodeid.startswith(SLOW):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,8 @@ from govstats.parse.digits import (
     sum_relation,
 )
 
+from .conftest import examples
+
 ROW7 = [sum_relation(range(6), 6, "自然人+…+其他 = 总计")]
 TABLE4 = [sum_relation(range(b, b + 4), b + 4, f"block {b // 5}") for b in (0, 5, 10)]
 
@@ -475,7 +477,10 @@ def small_problems(draw: st.DrawFn) -> tuple[list[Segment], list[Relation]]:
     return segments, relations
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@settings(
+    max_examples=examples(400), deadline=None,
+    suppress_health_check=[HealthCheck.filter_too_much],
+)
 @given(small_problems())
 def test_matches_brute_force(problem: tuple[list[Segment], list[Relation]]) -> None:
     segments, relations = problem
@@ -554,7 +559,7 @@ def true_tables(draw: st.DrawFn) -> tuple[list[int], list[Segment], list[Relatio
     return values, segments, relations
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(true_tables())
 def test_certain_cells_are_never_wrong(
     table: tuple[list[int], list[Segment], list[Relation]],
@@ -618,7 +623,7 @@ def test_a_line_that_is_not_one_number_is_invalid() -> None:
     assert lines("12\n", 2).status == "invalid"
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.integers(0, 60), min_size=1, max_size=6))
 def test_merged_rows_come_back_whenever_the_sum_pins_them(parts: list[int]) -> None:
     cells = [*parts, *([0] * (6 - len(parts))), sum(parts)]

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from govstats import parse_report
 from govstats.report import Report
 
+from .conftest import examples
 from .renderers import (
     APPLICANTS,
     R0_ROWS,
@@ -54,7 +55,7 @@ from .seed_table import SEED_ROWS, seed_list_table
 Key = tuple[str, str]  # (indicator, applicant)
 
 SETTINGS = settings(
-    max_examples=30,
+    max_examples=examples(30),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

@@ -63,11 +63,17 @@ def main() -> int:
     ap.add_argument("folders", nargs="*")
     ap.add_argument("--shape", choices=["pdf", "html", "txt"])
     ap.add_argument("--verbose", "-v", action="store_true")
+    ap.add_argument(
+        "--ratchet",
+        action="store_true",
+        help="write the table cells each input reads to tests/fixtures/corpus_ratchet.json",
+    )
     args = ap.parse_args()
     folders = [CORPUS / f for f in args.folders] or sorted(
         p for p in CORPUS.iterdir() if p.is_dir()
     )
     totals: dict[str, Counter[str]] = {}
+    ratchet: dict[str, list[str]] = {}
     times: dict[str, list[float]] = {}
     for folder in folders:
         truth = json.loads((folder / "truth.json").read_text("utf-8"))
@@ -95,6 +101,9 @@ def main() -> int:
             c["core ok"] += sum(is_core(t) for t in ok if not t.endswith("(narrative)"))
             c["core missing"] += sum(map(is_core, missing))
             c["core wrong"] += sum(map(is_core, wrong))
+            ratchet[f"{folder.name}/{path.name}"] = sorted(
+                t.split(" = ")[0] for t in ok if not t.endswith("(narrative)")
+            )
             year_ok = rep.meta.get("year") == meta.get("year")
             c["year_ok"] += int(year_ok)
             flag = "" if not (missing or wrong or not year_ok) else "  <--"
@@ -108,6 +117,10 @@ def main() -> int:
                     print("    WRONG", w)
                 for m in missing:
                     print("    missing", m)
+    if args.ratchet:
+        out = REPO / "tests" / "fixtures" / "corpus_ratchet.json"
+        out.write_text(json.dumps(ratchet, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+        print(f"wrote {out.relative_to(REPO)} ({sum(map(len, ratchet.values()))} cells)")
     print()
     print("table cells right / missing / differing from truth.json; prose: figures of reports "
           "whose tables are cut off, found in their text (not table cells); core: the cells "
