@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from .catalogue.findings import finding
 from .check import validate_report
 from .errors import UnrecognisedInput
 from .model import Finding, NarrativeFigure
@@ -61,14 +62,7 @@ def parse_report(path_or_bytes: str | Path | bytes, filename: str | None = None)
             raise UnrecognisedInput(
                 "no statistics table of a known regime and no disclosure-report wording found"
             )
-        issues.append(
-            Finding(
-                rule="structure.no_table",
-                severity="info",
-                message="no statistics table of a known regime was found (narrative report?)",
-                message_zh="未发现已知格式的统计表",
-            )
-        )
+        issues.append(finding("structure.no_table"))
     else:
         mapped = map_document(
             doc, decision.layout, hints=_prose_figures(figures), year=meta.get("year")
@@ -79,14 +73,7 @@ def parse_report(path_or_bytes: str | Path | bytes, filename: str | None = None)
         values = values + resolve_blanks(values, unread, decision.layout)
         values = values + derive_values(values, decision.regime)
         if not mapped.values:
-            issues.append(
-                Finding(
-                    rule="structure.no_values",
-                    severity="warning",
-                    message=f"labels of {decision.regime} were found but no table value was read",
-                    message_zh="识别出统计表格式，但未读取到数值",
-                )
-            )
+            issues.append(finding("structure.no_values", regime=decision.regime))
     meta.update(
         {
             "regime": decision.regime,

@@ -46,6 +46,7 @@ from dataclasses import dataclass
 import lxml.etree as etree
 import lxml.html
 
+from ..catalogue.findings import finding
 from ..errors import UnreadableInput
 from ..model import Cell, Document, Finding, Grid
 from ..normalize import TEMPLATE_PLACEHOLDER, TITLE_SEPARATORS
@@ -145,12 +146,7 @@ def read_html(data: bytes) -> Document:
     if decode_note is not None:
         notes.insert(0, decode_note)
     if limits:
-        notes.insert(0, Finding(
-            rule="read.html.truncated", severity="warning",
-            message=f"the HTML parser stopped early ({limits[0]}): the rest of the page was "
-                    "not read",
-            message_zh="HTML嵌套过深，解析提前停止，页面其余部分未读取",
-        ))
+        notes.insert(0, finding("read.html.truncated", limit=limits[0]))
     return Document(kind="html", text=doc_text, grids=walker.grids, encoding=encoding,
                     notes=notes, title=title)
 
@@ -176,11 +172,8 @@ def _decode(data: bytes) -> tuple[str, str, Finding | None]:
                 continue
             n_bad = text.count("\ufffd")
             if n_bad <= max(8, len(text) // 2000):
-                return text, encoding, Finding(
-                    rule="read.html.undecodable_bytes", severity="warning",
-                    message=f"{n_bad} byte sequence(s) are not valid {encoding} and were "
-                            "replaced by U+FFFD; the rest of the page decodes cleanly",
-                    message_zh=f"{n_bad}处字节不是有效的{encoding}编码，已替换为U+FFFD",
+                return text, encoding, finding(
+                    "read.html.undecodable_bytes", n=n_bad, encoding=encoding
                 )
     text, encoding = decode_bytes(data)
     return text, encoding, None
@@ -594,20 +587,13 @@ def _layout(raw_rows: list[list[_RawCell]], index: int) -> tuple[list[list[Cell]
         rows.append(out)
     notes: list[Finding] = []
     if repaired:
-        notes.append(Finding(
-            rule="read.html.invalid_span", severity="info",
-            message=f"table {index}: {len(repaired)} cell(s) with a missing, zero, non-numeric "
-                    f"or oversized rowspan/colspan were read as 1 or capped at {MAX_SPAN}",
-            message_zh=f"表{index}：{len(repaired)}个单元格的合并行/列数无效，已按1或上限{MAX_SPAN}读取",
+        notes.append(finding(
+            "read.html.invalid_span", table=index, n=len(repaired), max_span=MAX_SPAN,
             cells=tuple({"path": p} for p in repaired[:10]),
         ))
     if shortened:
-        notes.append(Finding(
-            rule="read.html.overlapping_cells", severity="info",
-            message=f"table {index}: {len(shortened)} cell(s) whose colspan ran into a cell "
-                    "spanning down from a row above were narrowed so that no slot is covered "
-                    "twice",
-            message_zh=f"表{index}：{len(shortened)}个单元格的跨列与上方跨行单元格重叠，已缩小跨列",
+        notes.append(finding(
+            "read.html.overlapping_cells", table=index, n=len(shortened),
             cells=tuple({"path": p} for p in shortened[:10]),
         ))
     return rows, notes

@@ -50,6 +50,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
+from ..catalogue.findings import finding
 from ..model import Cell, Document, Finding, Grid
 from .text import BLANK_MARK, flow_stream_grid
 
@@ -857,36 +858,27 @@ def _pairing_note(p: _Pairing) -> Finding:
     label_lines = _span([line for line, _ in p.labels])
     number_lines = _span(p.number_lines) if p.number_lines else "no line"
     if p.matched:
-        return Finding(
-            rule=RULE_PAIRED_LABELS,
-            severity="info",
-            message=(
-                f"grid {p.block.grid.index}: the converter printed {k} row label(s) "
-                f"({label_lines}) apart from their numbers ({number_lines}); the {p.n_rows} "
-                "row(s) were paired with the labels by order only, not by any printed link"
-            ),
-            message_zh=(
-                f"表格{p.block.grid.index}：行标签（{k}行）与数字分开输出，"
-                f"已按先后顺序将{p.n_rows}行配对（仅按顺序，原文无对应标记）"
-            ),
+        return finding(
+            RULE_PAIRED_LABELS,
+            grid=p.block.grid.index,
+            k=k,
+            label_lines=label_lines,
+            number_lines=number_lines,
+            n_rows=p.n_rows,
             cells=tuple(
                 {"grid": p.block.grid.index, "row": r, "col": 0, "line": line + 1, "text": text}
                 for r, (line, text) in _label_rows(p)
             ),
         )
     assert p.other is not None and p.other.grid is not None
-    return Finding(
-        rule=RULE_LABEL_MISMATCH,
-        severity="warning",
-        message=(
-            f"{k} row label(s) ({label_lines}, grid {p.block.grid.index}) stand apart from "
-            f"{p.n_rows} number-only row(s) ({number_lines}, grid {p.other.grid.index}); the "
-            "counts differ, so they were not paired and are kept as separate grids"
-        ),
-        message_zh=(
-            f"{k}行标签与{p.n_rows}行数字分开输出且行数不一致，未配对，保留为两个表格"
-            f"（表格{p.block.grid.index}、表格{p.other.grid.index}）"
-        ),
+    return finding(
+        RULE_LABEL_MISMATCH,
+        k=k,
+        label_lines=label_lines,
+        grid=p.block.grid.index,
+        n_rows=p.n_rows,
+        number_lines=number_lines,
+        other_grid=p.other.grid.index,
         cells=({"grid": p.block.grid.index}, {"grid": p.other.grid.index}),
         expected=f"{k} number-only rows",
         found=f"{p.n_rows} number-only rows",

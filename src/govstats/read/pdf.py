@@ -35,6 +35,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..catalogue.findings import finding
 from ..errors import UnreadableInput
 from ..model import Cell, Document, Finding, Grid
 from ..normalize import read_number
@@ -1007,16 +1008,11 @@ def read_pdf(data: bytes) -> Document:
                 grids.append(grid)
                 if table.placed_rows:
                     notes.append(
-                        Finding(
-                            rule="pdf.cells_by_position",
-                            severity="info",
-                            message=(
-                                f"table {grid.index} (page {grid.page}): {table.placed_rows} "
-                                "row(s) without ruling; cells placed by the x-position of "
-                                "their words under the header"
-                            ),
-                            message_zh=f"第{grid.page}页表格{grid.index}有{table.placed_rows}行"
-                            "无表格线，按文字横向位置对应到表头各列",
+                        finding(
+                            "pdf.cells_by_position",
+                            table=grid.index,
+                            page=grid.page,
+                            n=table.placed_rows,
                         )
                     )
             if tables:
@@ -1033,12 +1029,5 @@ def read_pdf(data: bytes) -> Document:
         raise UnreadableInput(problem)
     cids = sum(len(_CID_RE.findall(t)) for t in texts)
     if cids:
-        notes.append(
-            Finding(
-                rule="pdf.cid_glyphs",
-                severity="warning",
-                message=f"{cids} glyph(s) without a Unicode mapping read as (cid:…) codes",
-                message_zh=f"有{cids}个字形无法映射为文字，显示为(cid:…)",
-            )
-        )
+        notes.append(finding("pdf.cid_glyphs", n=cids))
     return Document(kind="pdf", text="\f".join(texts), grids=grids, notes=notes)

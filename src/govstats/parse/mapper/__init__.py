@@ -20,9 +20,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ...catalogue.findings import finding
 from ...catalogue.indicators import APPLICANTS
 from ...catalogue.layouts import Layout
-from ...model import Document, Finding, Value
+from ...model import Document, Value
 from ..digits import Relation
 from .common import MapResult
 from .form_order import map_unspanned_grid
@@ -92,24 +93,18 @@ def _settle_copies(res: MapResult) -> None:
     res.values = kept
     if same:
         res.findings.append(
-            Finding(
-                rule="map.repeated_table",
-                severity="info",
-                message=f"{len(same)} cell(s) are printed twice with the same figures (a "
-                "repeated table); the first copy is used",
-                message_zh="表格重复出现且数字相同，采用第一处",
+            finding(
+                "map.repeated_table",
+                n=len(same),
                 indicators=tuple(sorted({k[0] for k in same})),
                 cells=tuple(twice[k][1].location for k in sorted(same))[:20],
             )
         )
     if differ:
         res.findings.append(
-            Finding(
-                rule="map.conflicting_tables",
-                severity="warning",
-                message=f"{len(differ)} cell(s) are printed more than once with different "
-                "figures (another year's table, or a corrected copy?); none of them is used",
-                message_zh="同一单元格多处出现且数字不同（可能含其他年度的表），均未采用",
+            finding(
+                "map.conflicting_tables",
+                n=len(differ),
                 indicators=tuple(sorted({k[0] for k in differ})),
                 cells=tuple(v.location for k in sorted(differ) for v in twice[k])[:40],
                 found="; ".join(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ...catalogue.findings import finding
 from ...catalogue.layouts import ColumnSpec, Layout, RowSpec, TableSpec
 from ...model import Cell, Finding, Grid, UnreadCell, Value
 from ...normalize import collapse_ws, nfkc, normalize_label, read_number
@@ -169,28 +170,22 @@ def emit_cell(
         res.tables[spec.id] = res.tables.get(spec.id, 0) + 1
     elif reading.status in ("blank", "placeholder"):
         res.unread.append(UnreadCell(code, applicant, reading.status, raw, loc))
-        res.findings.append(
-            Finding(
-                rule=f"cell.{reading.status}",
-                severity="info",
-                message=f"{code} [{applicant}] is printed "
-                f"{'blank' if reading.status == 'blank' else repr(raw.strip())} "
-                "(kept apart from 0)",
-                message_zh="单元格为空白"
-                if reading.status == "blank"
-                else f"单元格印作“{raw.strip()}”",
-                indicators=(code,),
-                cells=({**loc, "applicant": applicant, "raw": raw},),
-            )
-        )
+        cells = ({**loc, "applicant": applicant, "raw": raw},)
+        if reading.status == "blank":
+            note = finding("cell.blank", code=code, applicant=applicant, indicators=(code,),
+                           cells=cells)
+        else:
+            note = finding("cell.placeholder", code=code, applicant=applicant,
+                           printed=raw.strip(), indicators=(code,), cells=cells)
+        res.findings.append(note)
     else:
         res.unread.append(UnreadCell(code, applicant, "unreadable", raw, loc))
         res.findings.append(
-            Finding(
-                rule="cell.unreadable",
-                severity="warning",
-                message=f"{code} [{applicant}]: cannot read {raw.strip()!r} as one number",
-                message_zh=f"无法读取数值“{raw.strip()}”",
+            finding(
+                "cell.unreadable",
+                code=code,
+                applicant=applicant,
+                printed=raw.strip(),
                 indicators=(code,),
                 cells=({**loc, "applicant": applicant, "raw": raw},),
             )

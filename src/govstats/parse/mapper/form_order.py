@@ -3,8 +3,9 @@ row is read only when exactly one placement of the form's value cells fits it.""
 
 from __future__ import annotations
 
+from ...catalogue.findings import finding
 from ...catalogue.layouts import Layout, RowSpec, TableSpec
-from ...model import Cell, Finding, Grid
+from ...model import Cell, Grid
 from ...normalize import normalize_label, read_number
 from .common import (
     MapResult,
@@ -125,14 +126,14 @@ def map_unspanned_grid(grid: Grid, layout: Layout) -> MapResult:
         key = row_spec.code if row_spec else spec.id
         if len(starts) != 1 or key in used:
             res.findings.append(
-                Finding(
-                    rule="map.unaligned_row",
-                    severity="warning",
-                    message=f"table {grid.index} ({spec.id}): row {printed or '(no label)'!r} "
-                    f"has {len(row)} cells; the form's {n} value cells "
-                    + ("fit it in no single way" if len(starts) != 1 else "were already read")
-                    + " (the table has no span information); not read",
-                    message_zh="表格无合并单元格信息，该行数值无法与表格列唯一对应，未读取",
+                finding(
+                    "map.unaligned_row",
+                    case="no_single_fit" if len(starts) != 1 else "read_before",
+                    table=grid.index,
+                    table_id=spec.id,
+                    printed=printed or "(no label)",
+                    n_cells=len(row),
+                    n_values=n,
                     indicators=(key,),
                     cells=(cell_location(grid, spec, printed, "", row[first_num]),),
                     found=" | ".join(c.text for c in row),

@@ -7,8 +7,9 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ...catalogue.findings import finding
 from ...catalogue.layouts import ColumnSpec, Layout, RowSpec, TableSpec
-from ...model import Cell, Finding, Grid
+from ...model import Cell, Grid
 from ...normalize import collapse_ws
 from .common import (
     MapResult,
@@ -232,13 +233,12 @@ def _map_by_headers(
                     and label_cells
                 ):
                     res.findings.append(
-                        Finding(
-                            rule="map.unknown_row",
-                            severity="warning",
-                            message=f"table {grid.index}: row label "
-                            f"{collapse_ws(label_cells[-1].text)!r} is not in layout "
-                            f"{layout.source} ({spec.id}); its numbers were not used",
-                            message_zh="未识别的行标签，其数字未采用",
+                        finding(
+                            "map.unknown_row",
+                            table=grid.index,
+                            label=collapse_ws(label_cells[-1].text),
+                            layout=layout.source,
+                            table_id=spec.id,
                             cells=(
                                 cell_location(
                                     grid,

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from ...catalogue.findings import finding
 from ...catalogue.layouts import ColumnSpec, Layout, RowSpec, TableSpec
 from ...catalogue.rules import split_relations
 from ...model import Cell, Finding, Grid, UnreadCell
@@ -23,6 +24,15 @@ from .stream_rows import (
     rows_printed_blank,
     with_wrapped_lines,
 )
+
+# The finding for run-together cells not all recovered, by the status of the split (a split
+# the prose settled that still leaves cells undecided is ambiguous).
+_UNRECOVERED = {
+    "ambiguous": "digits.ambiguous",
+    "narrative": "digits.ambiguous",
+    "inconsistent": "digits.inconsistent",
+    "invalid": "digits.invalid",
+}
 
 
 def _one_per_line(runs: list[Cell]) -> bool:
@@ -126,9 +136,7 @@ def _drop_soft_breaking(
                 changed = True
                 for k in range(sg.start, sg.start + sg.n_cells):
                     cells[k] = None
-                res.findings.append(
-                    _unconfirmed(grid, spec, sg, slots, f"its reading breaks {rel.name}")
-                )
+                res.findings.append(_unconfirmed(grid, spec, sg, slots, breaks=rel.name))
 
 
 def _drop_optional_splits(
@@ -171,13 +179,11 @@ def _drop_optional_splits(
             cells[k] = None
         codes = tuple(sorted({slots[k][2] for k in range(sg.start, sg.start + sg.n_cells)}))
         res.findings.append(
-            Finding(
-                rule="digits.optional_blank",
-                severity="warning",
-                message=f"table {spec.id}: the run {sg.text!r} is one figure if the row leaves "
-                "its later column (历年累计) blank, as other rows of the table do, or "
-                f"{sg.n_cells} run together: not read",
-                message_zh="该表部分行的历年累计栏为空，连写数字可能是一个数也可能是两个数，未读取",
+            finding(
+                "digits.optional_blank",
+                table_id=spec.id,
+                run=sg.text,
+                n_cells=sg.n_cells,
                 indicators=codes,
                 cells=({"run": sg.text, "cells": sg.n_cells,
                         **cell_location(grid, spec, slots[sg.start][0].printed, "", None)},),
@@ -197,13 +203,13 @@ def _collapsed_cells(
         loc = cell_location(grid, spec, hit.printed, label, hit.runs[-1])
         res.unread.append(UnreadCell(code, applicant, "collapsed", last, loc))
         res.findings.append(
-            Finding(
-                rule="cell.collapsed",
-                severity="info",
-                message=f"{code} [{applicant}]: row {hit.printed!r} prints one number fewer "
-                f"than its columns; the {label} cell was blank or, equal to {last!r}, printed "
-                "once with it (an export that merges equal lines): not read",
-                message_zh="该行数字少于列数：此格为空白，或与前一格相同而被合并为一行，无法确定，未读取",
+            finding(
+                "cell.collapsed",
+                code=code,
+                applicant=applicant,
+                row=hit.printed,
+                column=label,
+                last=last,
                 indicators=(code,),
                 cells=({**loc, "applicant": applicant, "raw": last},),
                 found=last,
@@ -225,16 +231,19 @@ def _unconfirmed(
     spec: TableSpec,
     seg: Segment,
     slots: list[tuple[StreamHit, ColumnSpec, str, str]],
-    why: str,
+    breaks: str | None = None,
 ) -> Finding:
+    """Numbers printed apart for more cells, not read: no identity of the form involves
+    them, or their reading ``breaks`` the identity of that name."""
     codes = sorted({slots[k][2] for k in range(seg.start, seg.start + seg.n_cells)})
-    return Finding(
-        rule="digits.unconfirmed",
-        severity="warning",
-        message=f"table {spec.id}: {len(seg.text.split())} numbers printed apart "
-        f"({seg.text!r}) for {seg.n_cells} cells: a blank cell was dropped or two cells "
-        f"were glued, and {why}; not read",
-        message_zh="数字之间有分隔但个数少于单元格数（空白格被省略或两格相连），无法确定，未读取",
+    return finding(
+        "digits.unconfirmed",
+        case="no_identity" if breaks is None else "breaks_identity",
+        table_id=spec.id,
+        n_numbers=len(seg.text.split()),
+        run=seg.text,
+        n_cells=seg.n_cells,
+        **({} if breaks is None else {"identity": breaks}),
         indicators=tuple(codes),
         cells=({"run": seg.text, "cells": seg.n_cells, **cell_location(grid, spec, "", "", None)},),
         found=seg.text,
@@ -252,12 +261,12 @@ def _solve_rows_alone(
     """The table as a whole has no consistent split: solve each row with its own relations
     only, so one inconsistent row does not cost the others their cells."""
     res.findings.append(
-        Finding(
-            rule=f"digits.table_{joint.status}",
-            severity="warning",
-            message=f"table {spec.id}: no split satisfies the table's identities as a whole "
-            f"({joint.reason}); rows were split one by one with their own identities",
-            message_zh="整表数字拆分不满足勾稽关系，改为逐行拆分",
+        finding(
+            {"inconsistent": "digits.table_inconsistent", "invalid": "digits.table_invalid"}[
+                joint.status
+            ],
+            table_id=spec.id,
+            reason=joint.reason,
             cells=({"table_id": spec.id},),
         )
     )
@@ -357,12 +366,10 @@ def solve_stream_table(
         key = h.row.code if h.row else "_"
         if key in seen_codes:
             res.findings.append(
-                Finding(
-                    rule="map.duplicate_row",
-                    severity="warning",
-                    message=f"row {h.printed!r} of {spec.id} appears twice; "
-                    "the second was not used",
-                    message_zh="表格行重复出现，第二次未采用",
+                finding(
+                    "map.duplicate_row",
+                    row=h.printed,
+                    table_id=spec.id,
                     indicators=(key,),
                     cells=({"table_id": spec.id},),
                 )
@@ -388,12 +395,11 @@ def solve_stream_table(
         if is_interrupted(grid, h.index):
             nxt = grid.rows[h.index + 1]
             res.findings.append(
-                Finding(
-                    rule="digits.interrupted",
-                    severity="warning",
-                    message=f"row {h.printed!r} of {spec.id}: its numbers are interrupted by "
-                    f"{nxt[0].text.strip()!r} (a sign or unit?); cells not read",
-                    message_zh="该行数字中间夹有文字（符号或单位），未读取",
+                finding(
+                    "digits.interrupted",
+                    row=h.printed,
+                    table_id=spec.id,
+                    by=nxt[0].text.strip(),
                     indicators=(key,),
                     cells=(cell_location(grid, spec, h.printed, "", h.runs[0]),),
                     found=" ".join(c.text for c in h.runs)
@@ -458,8 +464,7 @@ def solve_stream_table(
 
     unconfirmed = [segments[i] for i in sorted(cut) if not touched(segments[i])]
     for seg in unconfirmed:
-        res.findings.append(_unconfirmed(grid, spec, seg, slots, "no identity of the form "
-                                         "involves its cells"))  # fmt: skip
+        res.findings.append(_unconfirmed(grid, spec, seg, slots))
     # numbers printed apart, one per cell, with dashes or thousands separators: every token
     # is a cell; nothing is split (the digit splitter reads digits only)
     whole = [
@@ -504,13 +509,10 @@ def solve_stream_table(
             result, used = chosen
             settled = {c for c, _ in used}
             res.findings.append(
-                Finding(
-                    rule="digits.narrative_choice",
-                    severity="warning",
-                    message=f"table {spec.id}: the run-together digits allow several splits; "
-                    "the one chosen is the only split that agrees with the figure(s) the "
-                    f"report's text states ({', '.join(f'{c} = {v}' for c, v in used)})",
-                    message_zh="连写数字有多种拆分，采用与正文所述数字一致的唯一拆分",
+                finding(
+                    "digits.narrative_choice",
+                    table_id=spec.id,
+                    stated=", ".join(f"{c} = {v}" for c, v in used),
                     indicators=tuple(c for c, _ in used),
                     cells=tuple(
                         {"run": s.text, "cells": s.n_cells,
@@ -526,8 +528,7 @@ def solve_stream_table(
         if any(slots[k][2] in settled for k in span):
             continue
         if any(cells[k] is not None for k in span):
-            res.findings.append(_unconfirmed(grid, spec, seg, slots, "no identity of the form "
-                                             "involves its cells"))  # fmt: skip
+            res.findings.append(_unconfirmed(grid, spec, seg, slots))
         for k in span:
             cells[k] = None
     for sg in whole:
@@ -562,13 +563,11 @@ def solve_stream_table(
         result.status == "narrative" and undecided
     ):
         res.findings.append(
-            Finding(
-                rule=f"digits.{'ambiguous' if result.status == 'narrative' else result.status}",
-                severity="warning",
-                message=f"table {spec.id}: run-together cells could not all be recovered "
-                f"({result.status}): {result.reason}; uncertain cells were left without "
-                f"a value",
-                message_zh="连写数字无法唯一拆分，未确定的单元格不输出数值",
+            finding(
+                _UNRECOVERED[result.status],
+                table_id=spec.id,
+                status=result.status,
+                reason=result.reason,
                 indicators=tuple(
                     sorted(
                         {
@@ -587,11 +586,10 @@ def solve_stream_table(
         )
     elif result.status == "forced" and "fail" in result.reason:
         res.findings.append(
-            Finding(
-                rule="digits.forced_inconsistent",
-                severity="warning",
-                message=f"table {spec.id}: cells fixed by the digit count alone; {result.reason}",
-                message_zh="数字位数唯一确定拆分，但表内勾稽关系不成立",
+            finding(
+                "digits.forced_inconsistent",
+                table_id=spec.id,
+                reason=result.reason,
                 cells=({"table_id": spec.id},),
             )
         )
