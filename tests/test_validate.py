@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govstats import validate_report, validate_reports
-from govstats.check import _check_from, checks
+from govstats.catalogue.rules import parse_rule
+from govstats.check import checks
 from govstats.cli import main as cli_main
 from govstats.errors import ConfigError
 from govstats.model import Finding, NarrativeFigure, UnreadCell, Value
@@ -63,12 +64,13 @@ def test_catalogue_loads_every_rule_with_explanations() -> None:
 
 
 def test_catalogue_rejects_unknown_codes_and_keys() -> None:
+    base = {"id": "x", "zh": "x", "en": "x", "left": ["requests.new"], "right": ["requests.new"]}
     with pytest.raises(ConfigError, match="not in the catalogue"):
-        _check_from({"id": "x", "left": ["no.such.code"], "right": ["requests.new"]}, "t")
+        parse_rule({**base, "left": ["no.such.code"]}, "t")
     with pytest.raises(ConfigError, match="unknown key"):
-        _check_from({"id": "x", "typo_key": 1}, "t")
+        parse_rule({**base, "typo_key": 1}, "t")
     with pytest.raises(ConfigError, match="op must be"):
-        _check_from({"id": "x", "op": "<"}, "t")
+        parse_rule({**base, "op": "<"}, "t")
 
 
 # ------------------------------------------------------------------ sums and inequalities

@@ -24,165 +24,12 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
 from ..catalogue.indicators import APPLICANTS, catalogue
-from ..catalogue.rules import identities
-from ..errors import ConfigError
+from ..catalogue.rules import Rule, checks
 from ..model import Finding, Value
 from ..report import Report
-
-SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
-
-_KINDS = {
-    "sum",
-    "applicant_sum",
-    "part_le_parent",
-    "cumulative_le",
-    "text_table",
-    "date_impossible",
-    "date_before_period_end",
-    "date_late",
-    "date_signed_after_published",
-    "date_title_period",
-    "structure_missing",
-    "structure_blank_total",
-    "structure_outdated",
-    "xr_carry_over",
-    "xr_cumulative",
-    "xr_stock_flow",
-    "xr_items_prev",
-    "xr_duplicate",
-    "xr_jump",
-}
-# keys a rule kind reads from its entry (kept in ``Check.params``)
-_PARAM_KEYS = (
-    "parents",
-    "tables",
-    "rows",
-    "years",
-    "max_days",
-    "stocks",
-    "items",
-    "min_nonzero",
-    "indicators",
-    "ratio",
-    "min_abs",
-    "min_shared",
-    "lenient",
-    "crosswalk",
-    "crosswalk_by_regime",
-)
-_KEYS = {
-    "id",
-    "kind",
-    "regimes",
-    "left",
-    "right",
-    "op",
-    "applicants",
-    "partial",
-    "suffixes",
-    "tolerance",
-    "severity",
-    "zh",
-    "en",
-    "split",
-    *_PARAM_KEYS,
-}
-
-
-@dataclass(frozen=True)
-class Check:
-    """One validation rule (an entry of ``checks.yaml`` or ``identities.yaml``)."""
-
-    id: str
-    kind: str
-    severity: str
-    zh: str
-    en: str
-    regimes: tuple[str, ...] | None = None
-    left: tuple[str, ...] = ()
-    right: tuple[str, ...] = ()
-    op: str = "="
-    applicants: str = "total"
-    partial: bool = False
-    suffixes: tuple[str, ...] = ("",)
-    tolerance: float = 0
-    params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
-
-    def applies(self, regime: str | None) -> bool:
-        return self.regimes is None or regime in self.regimes
-
-
-def _check_from(d: dict[str, Any], where: str) -> Check:
-    unknown = set(d) - _KEYS
-    if unknown:
-        raise ConfigError(f"{where}: unknown key(s) {sorted(unknown)}")
-    kind = d.get("kind", "sum")
-    if kind not in _KINDS:
-        raise ConfigError(f"{where}: unknown kind {kind!r}")
-    if d.get("op", "=") not in ("=", "<=", ">="):
-        raise ConfigError(f"{where}: op must be one of =, <=, >=")
-    if d.get("severity", "error") not in SEVERITY_RANK:
-        raise ConfigError(f"{where}: severity must be error, warning or info")
-    cat = catalogue()
-    codes = [*d.get("left", []), *d.get("right", []), *d.get("parents", []), *d.get("rows", [])]
-    codes += list(d.get("indicators", []))
-    for code in codes:
-        if code.removesuffix(".*") not in cat:
-            raise ConfigError(f"{where}: {code!r} is not in the catalogue")
-    params = {k: d[k] for k in _PARAM_KEYS if k in d}
-    return Check(
-        id=d["id"],
-        kind=kind,
-        severity=d.get("severity", "error"),
-        zh=d.get("zh", ""),
-        en=d.get("en", ""),
-        regimes=tuple(d["regimes"]) if d.get("regimes") else None,
-        left=tuple(d.get("left", ())),
-        right=tuple(d.get("right", ())),
-        op=d.get("op", "="),
-        applicants=d.get("applicants", "total"),
-        partial=bool(d.get("partial", False)),
-        suffixes=tuple(d.get("suffixes", ("",))),
-        tolerance=float(d.get("tolerance", 0)),
-        params=params,
-    )
-
-
-@lru_cache(maxsize=1)
-def checks() -> tuple[Check, ...]:
-    """Every rule: the identities of ``identities.yaml`` then ``checks.yaml``."""
-    out: list[Check] = []
-    for ident in identities():
-        if ident.kind == "part_le_parent":
-            continue  # its parents are restated in checks.yaml (r0.part_le_parent)
-        out.append(
-            Check(
-                id=ident.id,
-                kind=ident.kind,
-                severity=ident.severity,
-                zh=ident.zh,
-                en=ident.en,
-                regimes=ident.regimes,
-                left=ident.left,
-                right=ident.right,
-                op=ident.op,
-                applicants=ident.applicants,
-                partial=ident.kind == "applicant_sum",
-            )
-        )
-    text = resources.files("govstats").joinpath("rules/checks.yaml").read_text("utf-8")
-    for k, d in enumerate(yaml.safe_load(text) or []):
-        out.append(_check_from(d, f"rules/checks.yaml entry {k + 1} ({d.get('id')!r})"))
-    return tuple(out)
-
 
 # ---------------------------------------------------------------------------- helpers
 
@@ -260,7 +107,7 @@ def _side(vals: list[Value]) -> tuple[float, str]:
 
 
 def _relation_finding(
-    chk: Check, left: list[Value], right: list[Value], op: str, applicant: str
+    chk: Rule, left: list[Value], right: list[Value], op: str, applicant: str
 ) -> Finding | None:
     lsum, ltxt = _side(left)
     rsum, rtxt = _side(right)
@@ -287,13 +134,13 @@ def _relation_finding(
 # ---------------------------------------------------------------------------- per report
 
 
-def _sum(chk: Check, report: Report, ix: _Index) -> list[Finding]:
+def _sum(chk: Rule, report: Report, ix: _Index) -> list[Finding]:
     out: list[Finding] = []
     applicants = ix.applicants if chk.applicants == "each" else ["total"]
     for suffix in chk.suffixes:
         for a in applicants:
-            left = ix.terms(chk.left, a, suffix)
-            right = ix.terms(chk.right, a, suffix)
+            left = ix.terms(chk.left_codes, a, suffix)
+            right = ix.terms(chk.right_codes, a, suffix)
             op = chk.op
             if any(v is None for v in right):
                 continue  # the total (or the other side) is not printed
@@ -313,7 +160,7 @@ def _sum(chk: Check, report: Report, ix: _Index) -> list[Finding]:
     return out
 
 
-def _applicant_sum(chk: Check, report: Report, ix: _Index) -> list[Finding]:
+def _applicant_sum(chk: Rule, report: Report, ix: _Index) -> list[Finding]:
     out: list[Finding] = []
     for code in sorted(ix.codes):
         total = ix.get(code, "total")
@@ -327,9 +174,9 @@ def _applicant_sum(chk: Check, report: Report, ix: _Index) -> list[Finding]:
     return out
 
 
-def _part_le_parent(chk: Check, report: Report, ix: _Index) -> list[Finding]:
+def _part_le_parent(chk: Rule, report: Report, ix: _Index) -> list[Finding]:
     out: list[Finding] = []
-    for parent in chk.params.get("parents", []):
+    for parent in chk.parents:
         for suffix in chk.suffixes:
             p = ix.get(parent + suffix)
             if p is None:
@@ -343,7 +190,7 @@ def _part_le_parent(chk: Check, report: Report, ix: _Index) -> list[Finding]:
     return out
 
 
-def _cumulative_le(chk: Check, report: Report, ix: _Index) -> list[Finding]:
+def _cumulative_le(chk: Rule, report: Report, ix: _Index) -> list[Finding]:
     out: list[Finding] = []
     for code in sorted(ix.codes):
         if code.endswith(".cumulative"):
@@ -388,7 +235,7 @@ def _table_value(report: Report, ix: _Index, codes: list[str]) -> list[Value] | 
     return out
 
 
-def _text_table(chk: Check, report: Report, ix: _Index) -> list[Finding]:
+def _text_table(chk: Rule, report: Report, ix: _Index) -> list[Finding]:
     out: list[Finding] = []
     by_code: dict[str, list[Any]] = defaultdict(list)
     for n in report.narrative_list:
@@ -456,7 +303,7 @@ def _dates(meta: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _date_finding(
-    chk: Check, cands: list[dict[str, Any]], expected: str, found: str, zh: str
+    chk: Rule, cands: list[dict[str, Any]], expected: str, found: str, zh: str
 ) -> Finding:
     return Finding(
         rule=chk.id,
@@ -470,7 +317,7 @@ def _date_finding(
     )
 
 
-def _date_impossible(chk: Check, report: Report, ix: _Index) -> list[Finding]:
+def _date_impossible(chk: Rule, report: Report, ix: _Index) -> list[Finding]:
     out = []
     for c in _dates(report.meta):
         if c.get("printed") and not c.get("date"):
@@ -486,7 +333,7 @@ def _date_impossible(chk: Check, report: Report, ix: _Index) -> list[Finding]:
     return out
 
 
-def _date_before_period_end(chk: Check, report: Report, ix: _Index) -> list[Finding]:
+def _date_before_period_end(chk: Rule, report: Report, ix: _Index) -> list[Finding]:
     end = _period_end(report.meta)
     if end is None:
         return []
@@ -506,7 +353,7 @@ def _date_before_period_end(chk: Check, report: Report, ix: _Index) -> list[Find
     return out
 
 
-def _date_late(chk: Check, report: Report, ix: _Index) -> list[Finding]:
+def _date_late(chk: Rule, report: Report, ix: _Index) -> list[Finding]:
     end = _period_end(report.meta)
     pub = _iso(report.meta.get("published_iso") or report.meta.get("published_date"))
     if end is None or pub is None:
@@ -526,7 +373,7 @@ def _date_late(chk: Check, report: Report, ix: _Index) -> list[Finding]:
     ]
 
 
-def _date_signed_after_published(chk: Check, report: Report, ix: _Index) -> list[Finding]:
+def _date_signed_after_published(chk: Rule, report: Report, ix: _Index) -> list[Finding]:
     dates = _dates(report.meta)
     headers = [c for c in dates if c.get("kind") == "page_header" and _iso(c.get("date"))]
     signs = [c for c in dates if c.get("kind") == "sign_off" and _iso(c.get("date"))]
@@ -553,7 +400,7 @@ def _date_signed_after_published(chk: Check, report: Report, ix: _Index) -> list
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
-def _date_title_period(chk: Check, report: Report, ix: _Index) -> list[Finding]:
+def _date_title_period(chk: Rule, report: Report, ix: _Index) -> list[Finding]:
     title = report.meta.get("title") or ""
     m = _TITLE_YEAR.search(str(title))
     sp = report.meta.get("statistics_period") or {}
@@ -573,7 +420,7 @@ def _date_title_period(chk: Check, report: Report, ix: _Index) -> list[Finding]:
     ]
 
 
-def _structure_missing(chk: Check, report: Report, ix: _Index) -> list[Finding]:
+def _structure_missing(chk: Rule, report: Report, ix: _Index) -> list[Finding]:
     if not report.value_list:
         return []  # no table at all: structure.no_table / structure.no_values say so
     out = []
@@ -608,7 +455,7 @@ def _structure_missing(chk: Check, report: Report, ix: _Index) -> list[Finding]:
     return out
 
 
-def _structure_blank_total(chk: Check, report: Report, ix: _Index) -> list[Finding]:
+def _structure_blank_total(chk: Rule, report: Report, ix: _Index) -> list[Finding]:
     out = []
     for u in report.unread_list:
         if u.status != "blank":
@@ -618,11 +465,11 @@ def _structure_blank_total(chk: Check, report: Report, ix: _Index) -> list[Findi
         for other in checks():
             if (
                 other.kind == "sum"
-                and other.right == (code,)
+                and other.right_codes == (code,)
                 and other.op == "="
                 and other.applies(report.meta.get("regime"))
             ):
-                kids = [k for k in ix.terms(other.left, applicant, "") if k is not None]
+                kids = [k for k in ix.terms(other.left_codes, applicant, "") if k is not None]
                 break
         else:
             kids = [k for k in (ix.get(c, applicant) for c in ix.kids.get(code, [])) if k]
@@ -647,7 +494,7 @@ def _structure_blank_total(chk: Check, report: Report, ix: _Index) -> list[Findi
     return out
 
 
-def _structure_outdated(chk: Check, report: Report, ix: _Index) -> list[Finding]:
+def _structure_outdated(chk: Rule, report: Report, ix: _Index) -> list[Finding]:
     regime, year = report.meta.get("regime"), report.meta.get("year")
     span = (chk.params.get("years") or {}).get(regime)
     if not regime or not isinstance(year, int) or not span or span[0] <= year <= span[1]:
@@ -668,7 +515,7 @@ def _structure_outdated(chk: Check, report: Report, ix: _Index) -> list[Finding]
     ]
 
 
-_PER_REPORT: dict[str, Callable[[Check, Report, _Index], list[Finding]]] = {
+_PER_REPORT: dict[str, Callable[[Rule, Report, _Index], list[Finding]]] = {
     "sum": _sum,
     "applicant_sum": _applicant_sum,
     "part_le_parent": _part_le_parent,
@@ -730,7 +577,7 @@ def _rcell(report: Report, v: Value | None = None, **extra: Any) -> dict[str, An
 
 
 def _xr_finding(
-    chk: Check,
+    chk: Rule,
     cells: list[dict[str, Any]],
     indicators: tuple[str, ...],
     expected: str,
@@ -770,7 +617,7 @@ def _name(r: Report) -> str:
     return f"{r.meta.get('jurisdiction')} {r.meta.get('year')}"
 
 
-def _xr_pairwise(chk: Check, prev: Report, cur: Report) -> list[Finding]:
+def _xr_pairwise(chk: Rule, prev: Report, cur: Report) -> list[Finding]:
     pi, ci = _Index(prev), _Index(cur)
     out: list[Finding] = []
     what = f"{_name(prev)} → {_name(cur)}"
@@ -893,7 +740,7 @@ def _table(r: Report) -> dict[tuple[str, str], float]:
     return {(v.indicator, v.applicant): float(v.value) for v in r.value_list if not v.derived}
 
 
-def _xr_duplicate(chk: Check, reports: list[Report]) -> list[Finding]:
+def _xr_duplicate(chk: Rule, reports: list[Report]) -> list[Finding]:
     """Pairs of reports of other bodies or years whose tables agree on every shared cell."""
     min_nonzero = int(chk.params.get("min_nonzero", 3))
     min_shared = float(chk.params.get("min_shared", 0.8))
@@ -958,4 +805,4 @@ def finding_reports(f: Finding) -> list[str]:
     return list(dict.fromkeys(str(c["report"]) for c in f.cells if c.get("report")))
 
 
-__all__ = ["Check", "body_key", "checks", "finding_reports", "validate_report", "validate_reports"]
+__all__ = ["Rule", "body_key", "checks", "finding_reports", "validate_report", "validate_reports"]

@@ -3,20 +3,18 @@ printed value.  Which sums to derive is data (``rules/derived.yaml``)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-from importlib import resources
 from typing import Any
-
-import yaml
 
 from ..catalogue.layouts import Layout
 from ..model import UnreadCell, Value
 
 
-@lru_cache(maxsize=1)
 def derivations() -> tuple[dict[str, Any], ...]:
-    text = resources.files("govstats").joinpath("rules/derived.yaml").read_text("utf-8")
-    return tuple(yaml.safe_load(text) or [])
+    """The entries of ``rules/derived.yaml``, validated on load like every rule file (keys,
+    codes in the catalogue, regimes): :func:`govstats.catalogue.rules.derivations`."""
+    from ..catalogue.rules import derivations as load  # rules imports digits; keep derive light
+
+    return load()
 
 
 def resolve_blanks(
