@@ -104,5 +104,45 @@ def test_a_bad_derivation_is_rejected(entry: dict[str, object], message: str) ->
         load_derivations(yaml.safe_dump([entry]))
 
 
+XR = {"id": "x", "zh": "x", "en": "x", "kind": "xr_linear",
+      "left": [{"code": "requests.carried_in", "year": 0}],
+      "right": [{"code": "requests.carried_out", "year": -1}],
+      "expected": "carried_in ({year}) = carried_out ({prev_year})"}
+
+
+def test_a_cross_report_equation_is_one_linear_rule() -> None:
+    rule = parse_rule({**XR, "each": ["items.regulations"], "left": [
+        {"code": "{x}.in_force", "year": -1}, "{x}.issued", {"code": "{x}.repealed", "coef": -1}],
+        "right": ["{x}.in_force"]}, "t")
+    assert [(t.code, t.year, t.coef) for t in rule.left] == [
+        ("{x}.in_force", -1, 1), ("{x}.issued", 0, 1), ("{x}.repealed", 0, -1)]
+    stock = next(r for r in checks() if r.id == "xr.stock_flow")
+    assert (stock.kind, stock.left, stock.right) == ("xr_linear", rule.left, rule.right)
+    cum = next(r for r in checks() if r.id == "xr.cumulative")
+    assert cum.params["each"] == {"printed": "{x}.cumulative"}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"left": [{"code": "requests.new", "year": 1}]}, "year must be one of 0, -1"),
+        ({"left": [{"code": "requests.new", "coef": 0}]}, "coef must be a non-zero number"),
+        ({"left": [{"code": "requests.new", "col": 0}]}, "unknown key"),
+        ({"left": ["{x}.issued"]}, "has {x} but the rule has no each"),
+        ({"left": ["{x}.issued"], "each": ["items.nothing"]}, "not in the catalogue"),
+        ({"left": ["{x}.issued"], "each": {"printed": ".cumulative"}}, "one {x}"),
+        ({"left": ["{x}"], "each": {"printed": "{x}.nothing"}}, "no catalogue code matches"),
+        ({"left": ["requests.new.*"]}, "not in the catalogue"),
+        ({"expected": "{x} ({y})"}, "expected must be a text"),
+        ({"partial": True}, "unknown key"),
+    ],
+)
+def test_a_bad_cross_report_equation_is_rejected(change: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        parse_rule({**XR, **change}, "t")
+    with pytest.raises(ConfigError, match=r"missing key\(s\) \['expected'\]"):
+        parse_rule({k: v for k, v in XR.items() if k != "expected"}, "t")
+
+
 def test_every_kind_is_known_to_the_loader() -> None:
     assert {r.kind for r in checks()} <= set(KINDS)

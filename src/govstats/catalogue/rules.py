@@ -14,6 +14,7 @@ catalogue), regimes (against the layouts), op, kind and severity; a mistake rais
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -50,10 +51,8 @@ KINDS: dict[str, frozenset[str]] = {
         "structure_missing": {"tables", "rows"},
         "structure_blank_total": set(),
         "structure_outdated": {"years", "lenient"},
-        "xr_carry_over": set(),
-        "xr_cumulative": set(),
-        "xr_stock_flow": {"stocks"},
-        "xr_items_prev": {"items"},
+        # sum(coef * cell) of this year's and last year's report: left <op> right
+        "xr_linear": {"left", "right", "op", "tolerance", "each", "expected"},
         "xr_duplicate": {"min_nonzero", "min_shared"},
         "xr_jump": {"indicators", "ratio", "min_abs"},
     }.items()
@@ -74,9 +73,9 @@ _PARAM_KEYS = (
     "lenient",
     "crosswalk",
     "crosswalk_by_regime",
-    "stocks",
-    "items",
     "years",
+    "each",
+    "expected",
 )
 _TERM_KEYS = {"code", "year", "coef"}
 _DERIVED_KEYS = {"id", "regimes", "target", "parts", "applicants"}
@@ -222,6 +221,28 @@ def _span(value: Any, what: str, where: str) -> None:
         raise ConfigError(f"{where}: {what} must be [first year, last year], not {value!r}")
 
 
+def each_pattern(pattern: str) -> re.Pattern[str]:
+    """The codes ``pattern`` (one ``{x}``, e.g. ``{x}.cumulative``) matches; group 1 is x."""
+    return re.compile("(.+)".join(re.escape(p) for p in pattern.split("{x}")))
+
+
+def _each(value: Any, where: str) -> list[str]:
+    """The values ``{x}`` takes (for an ``{printed: pattern}``: every catalogue code's x)."""
+    if isinstance(value, dict):
+        _keys(value, {"printed"}, f"{where}: each", ("printed",))
+        pattern = value["printed"]
+        if not isinstance(pattern, str) or pattern.count("{x}") != 1:
+            raise ConfigError(f"{where}: each: printed must be a code pattern with one {{x}}")
+        rx = each_pattern(pattern)
+        xs = [m.group(1) for code in catalogue() if (m := rx.fullmatch(code))]
+        if not xs:
+            raise ConfigError(f"{where}: each: no catalogue code matches {pattern!r}")
+        return xs
+    if not isinstance(value, list) or not value or not all(isinstance(x, str) for x in value):
+        raise ConfigError(f"{where}: each must be a list of codes or {{printed: pattern}}")
+    return list(value)
+
+
 def _terms(value: Any, side: str, where: str, *, linear: bool) -> tuple[Term, ...]:
     """The terms of one side: codes, or (``xr_linear``) ``{code, year, coef}`` mappings."""
     if not isinstance(value, list) or not value:
@@ -275,8 +296,25 @@ def parse_rule(d: Mapping[str, Any], where: str, *, identity: bool = False) -> R
     linear = kind == "xr_linear"
     left = _terms(d["left"], "left", where, linear=linear) if "left" in d else ()
     right = _terms(d["right"], "right", where, linear=linear) if "right" in d else ()
-    for t in (*left, *right):
-        _code(t.code, where, children=True)
+    if linear:
+        xs = _each(d["each"], where) if "each" in d else [None]
+        for x in xs:
+            for t in (*left, *right):
+                if x is None and "{x}" in t.code:
+                    raise ConfigError(f"{where}: {t.code!r} has {{x}} but the rule has no each")
+                _code(t.code if x is None else t.code.replace("{x}", x), where)
+        expected = d["expected"]
+        try:
+            ok = isinstance(expected, str) and expected.format(x="x", year=1, prev_year=0)
+        except (AttributeError, KeyError, IndexError, ValueError):
+            ok = False
+        if not ok:
+            raise ConfigError(
+                f"{where}: expected must be a text with only {{x}}, {{year}}, {{prev_year}}"
+            )
+    else:
+        for t in (*left, *right):
+            _code(t.code, where, children=True)
     parents = _codes(d["parents"], "parents", where) if "parents" in d else ()
     for key in ("rows", "indicators"):
         if key in d:
@@ -292,11 +330,6 @@ def parse_rule(d: Mapping[str, Any], where: str, *, identity: bool = False) -> R
         if key in d:
             for regime, span in _regime_map(d[key], key, where).items():
                 _span(span, f"{key} {regime}", where)
-    for key in ("stocks", "items"):
-        if key in d and (
-            not isinstance(d[key], list) or not all(isinstance(c, str) for c in d[key])
-        ):
-            raise ConfigError(f"{where}: {key} must be a list of code prefixes")
     crosswalks = [d.get("crosswalk") or {}]
     if "crosswalk_by_regime" in d:
         crosswalks += _regime_map(d["crosswalk_by_regime"], "crosswalk_by_regime", where).values()

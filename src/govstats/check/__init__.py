@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..catalogue.indicators import APPLICANTS, catalogue
-from ..catalogue.rules import Rule, checks
+from ..catalogue.rules import Rule, Term, checks, each_pattern
 from ..model import Finding, Value
 from ..report import Report
 
@@ -617,101 +617,79 @@ def _name(r: Report) -> str:
     return f"{r.meta.get('jurisdiction')} {r.meta.get('year')}"
 
 
+def _each(chk: Rule, ix: _Index) -> list[str | None]:
+    """The values ``{x}`` takes in ``chk``'s codes (``[None]`` when it has no ``each``)."""
+    each = chk.params.get("each")
+    if each is None:
+        return [None]
+    if isinstance(each, dict):
+        rx = each_pattern(each["printed"])
+        return [m.group(1) for code in sorted(ix.codes) if (m := rx.fullmatch(code))]
+    return list(each)
+
+
+def _code(t: Term, x: str | None) -> str:
+    return t.code if x is None else t.code.replace("{x}", x)
+
+
+def _linear_side(terms: list[tuple[Term, Value]]) -> tuple[float, str]:
+    """sum(coef × value) of one side, and its text (``20+1-0 = 21``; one term: ``20``, with
+    a coefficient: ``2×10 = 20``)."""
+    total: float = 0
+    text = ""
+    for k, (t, v) in enumerate(terms):
+        total += t.coef * float(v.value)
+        sign = "-" if t.coef < 0 else ("+" if k else "")
+        times = "" if abs(t.coef) == 1 else f"{_fmt(abs(t.coef))}×"
+        text += f"{sign}{times}{_fmt(v.value)}"
+    if len(terms) == 1 and abs(terms[0][0].coef) == 1:
+        return total, text
+    return total, f"{text} = {_fmt(total)}"
+
+
+def _xr_linear(
+    chk: Rule, prev: Report, cur: Report, pi: _Index, ci: _Index
+) -> list[Finding]:
+    """sum(left) <op> sum(right), each term a cell of this year's (year 0) or last year's
+    (year -1) report, once per value of ``{x}``."""
+    out: list[Finding] = []
+    reports, indexes = {0: cur, -1: prev}, {0: ci, -1: pi}
+    what = f"{_name(prev)} → {_name(cur)}"
+    for x in _each(chk, ci):
+        sides = []
+        for side in (chk.left, chk.right):
+            got = [(t, indexes[t.year].get(_code(t, x))) for t in side]
+            sides.append([(t, v) for t, v in got if v is not None])
+        if len(sides[0]) != len(chk.left) or len(sides[1]) != len(chk.right):
+            continue  # a cell is not printed
+        (lsum, ltxt), (rsum, rtxt) = _linear_side(sides[0]), _linear_side(sides[1])
+        if _holds(lsum, chk.op, rsum, chk.tolerance):
+            continue
+        found = f"{ltxt} {_NOT[chk.op]} {rtxt}"
+        terms = [*sides[0], *sides[1]]
+        expected = chk.params["expected"].format(
+            x=x, year=cur.meta.get("year"), prev_year=prev.meta.get("year")
+        )
+        out.append(
+            _xr_finding(
+                chk,
+                [_rcell(reports[t.year], v) for t, v in terms],
+                tuple(dict.fromkeys(v.indicator for _, v in terms)),
+                expected,
+                found,
+                what,
+                what,
+            )
+        )
+    return out
+
+
 def _xr_pairwise(chk: Rule, prev: Report, cur: Report) -> list[Finding]:
     pi, ci = _Index(prev), _Index(cur)
     out: list[Finding] = []
     what = f"{_name(prev)} → {_name(cur)}"
-    if chk.kind == "xr_carry_over":
-        for a in ci.applicants:
-            cin, cout = ci.get("requests.carried_in", a), pi.get("requests.carried_out", a)
-            if a != "total" or cin is None or cout is None or cin.value == cout.value:
-                continue
-            found = f"{_fmt(cin.value)} ≠ {_fmt(cout.value)}"
-            out.append(
-                _xr_finding(
-                    chk,
-                    [_rcell(cur, cin), _rcell(prev, cout)],
-                    ("requests.carried_in", "requests.carried_out"),
-                    f"requests.carried_in ({cur.meta.get('year')}) = requests.carried_out "
-                    f"({prev.meta.get('year')})",
-                    found,
-                    what,
-                    what,
-                )
-            )
-    elif chk.kind == "xr_cumulative":
-        for code in sorted(ci.codes):
-            if not code.endswith(".cumulative"):
-                continue
-            base = code.removesuffix(".cumulative")
-            c_cum, p_cum, c_cur = ci.get(code), pi.get(code), ci.get(base)
-            if c_cum is None or p_cum is None or c_cur is None:
-                continue
-            want = float(p_cum.value) + float(c_cur.value)
-            if abs(want - float(c_cum.value)) <= chk.tolerance:
-                continue
-            found = f"{_fmt(p_cum.value)}+{_fmt(c_cur.value)} = {_fmt(want)} ≠ {_fmt(c_cum.value)}"
-            out.append(
-                _xr_finding(
-                    chk,
-                    [_rcell(prev, p_cum), _rcell(cur, c_cur), _rcell(cur, c_cum)],
-                    (code, base),
-                    f"{code} ({cur.meta.get('year')}) = {code} ({prev.meta.get('year')}) + {base}",
-                    found,
-                    what,
-                    what,
-                )
-            )
-    elif chk.kind == "xr_stock_flow":
-        for stock in chk.params.get("stocks", []):
-            p_in = pi.get(f"{stock}.in_force")
-            c_in, c_iss = ci.get(f"{stock}.in_force"), ci.get(f"{stock}.issued")
-            c_rep = ci.get(f"{stock}.repealed")
-            if None in (p_in, c_in, c_iss, c_rep):
-                continue
-            assert p_in and c_in and c_iss and c_rep
-            want = float(p_in.value) + float(c_iss.value) - float(c_rep.value)
-            if abs(want - float(c_in.value)) <= chk.tolerance:
-                continue
-            found = (
-                f"{_fmt(p_in.value)}+{_fmt(c_iss.value)}-{_fmt(c_rep.value)} = {_fmt(want)}"
-                f" ≠ {_fmt(c_in.value)}"
-            )
-            out.append(
-                _xr_finding(
-                    chk,
-                    [_rcell(prev, p_in), _rcell(cur, c_iss), _rcell(cur, c_rep), _rcell(cur, c_in)],
-                    (f"{stock}.in_force", f"{stock}.issued", f"{stock}.repealed"),
-                    f"{stock}.in_force(t-1) + issued(t) - repealed(t) = in_force(t)",
-                    found,
-                    what,
-                    what,
-                )
-            )
-    elif chk.kind == "xr_items_prev":
-        for item in chk.params.get("items", []):
-            p_prev, p_chg = pi.get(f"{item}.prev_items"), pi.get(f"{item}.change")
-            c_prev = ci.get(f"{item}.prev_items")
-            if None in (p_prev, p_chg, c_prev):
-                continue
-            assert p_prev and p_chg and c_prev
-            want = float(p_prev.value) + float(p_chg.value)
-            if abs(want - float(c_prev.value)) <= chk.tolerance:
-                continue
-            found = (
-                f"{_fmt(p_prev.value)}+{_fmt(p_chg.value)} = {_fmt(want)} ≠ {_fmt(c_prev.value)}"
-            )
-            out.append(
-                _xr_finding(
-                    chk,
-                    [_rcell(prev, p_prev), _rcell(prev, p_chg), _rcell(cur, c_prev)],
-                    (f"{item}.prev_items", f"{item}.change"),
-                    f"{item}.prev_items(t) = prev_items(t-1) + change(t-1)",
-                    found,
-                    what,
-                    what,
-                )
-            )
+    if chk.kind == "xr_linear":
+        out.extend(_xr_linear(chk, prev, cur, pi, ci))
     elif chk.kind == "xr_jump":
         ratio, min_abs = float(chk.params.get("ratio", 5)), float(chk.params.get("min_abs", 20))
         for code in chk.params.get("indicators", []):
