@@ -144,5 +144,16 @@ def test_a_bad_cross_report_equation_is_rejected(change: dict[str, object], mess
         parse_rule({k: v for k, v in XR.items() if k != "expected"}, "t")
 
 
+def test_the_years_of_a_form_are_those_of_its_layout() -> None:
+    # declared once, in layouts/*.yaml; checks.yaml keeps only the lenient years
+    entry = {"id": "x", "zh": "x", "en": "x", "kind": "structure_outdated"}
+    with pytest.raises(ConfigError, match="unknown key"):
+        parse_rule({**entry, "years": {"R1": [2014, 2018]}}, "t")
+    with pytest.raises(ConfigError, match="lenient R0 must be"):
+        parse_rule({**entry, "lenient": {"R0": [2018, 2014]}}, "t")
+    with pytest.raises(ConfigError, match="unknown regime"):
+        parse_rule({**entry, "lenient": {"R5": [2014, 2018]}}, "t")
+
+
 def test_every_kind_is_known_to_the_loader() -> None:
     assert {r.kind for r in checks()} <= set(KINDS)

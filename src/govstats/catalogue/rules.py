@@ -50,7 +50,7 @@ KINDS: dict[str, frozenset[str]] = {
         "date_title_period": set(),
         "structure_missing": {"tables", "rows"},
         "structure_blank_total": set(),
-        "structure_outdated": {"years", "lenient"},
+        "structure_outdated": {"lenient"},  # a form's years are those of its layout
         # sum(coef * cell) of this year's and last year's report: left <op> right
         "xr_linear": {"left", "right", "op", "tolerance", "each", "expected"},
         "xr_duplicate": {"min_nonzero", "min_shared"},
@@ -73,7 +73,6 @@ _PARAM_KEYS = (
     "lenient",
     "crosswalk",
     "crosswalk_by_regime",
-    "years",
     "each",
     "expected",
 )
@@ -326,10 +325,9 @@ def parse_rule(d: Mapping[str, Any], where: str, *, identity: bool = False) -> R
     for key in ("max_days", "ratio", "min_abs", "min_nonzero", "min_shared", "tolerance"):
         if key in d:
             _number(d[key], key, where)
-    for key in ("years", "lenient"):
-        if key in d:
-            for regime, span in _regime_map(d[key], key, where).items():
-                _span(span, f"{key} {regime}", where)
+    if "lenient" in d:
+        for regime, span in _regime_map(d["lenient"], "lenient", where).items():
+            _span(span, f"lenient {regime}", where)
     crosswalks = [d.get("crosswalk") or {}]
     if "crosswalk_by_regime" in d:
         crosswalks += _regime_map(d["crosswalk_by_regime"], "crosswalk_by_regime", where).values()

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..catalogue.indicators import APPLICANTS, catalogue
+from ..catalogue.layouts import regime_years
 from ..catalogue.rules import Rule, Term, checks, each_pattern
 from ..model import Finding, Value
 from ..report import Report
@@ -496,7 +497,7 @@ def _structure_blank_total(chk: Rule, report: Report, ix: _Index) -> list[Findin
 
 def _structure_outdated(chk: Rule, report: Report, ix: _Index) -> list[Finding]:
     regime, year = report.meta.get("regime"), report.meta.get("year")
-    span = (chk.params.get("years") or {}).get(regime)
+    span = regime_years().get(regime)
     if not regime or not isinstance(year, int) or not span or span[0] <= year <= span[1]:
         return []
     lenient = (chk.params.get("lenient") or {}).get(regime)
