@@ -19,11 +19,12 @@ from govstats.cli import main
 from govstats.errors import GovstatsError
 from govstats.panel import (
     PANEL_COLUMNS,
-    _status,
     build_panel,
     check_datapackage,
+    datapackage_json,
     discover,
     load_panel,
+    report_status,
     series,
     wide,
 )
@@ -75,6 +76,16 @@ def source(tmp_path: Path) -> Path:
 
 def test_frictionless_validates_the_bundled_datapackage() -> None:
     assert _frictionless_errors(DATA / "datapackage.json") == []
+    report = frictionless.validate(str(DATA / "datapackage.json"))
+    assert [t.name for t in report.tasks] == ["panel", "reports", "sources", "findings"]
+    assert all(t.valid for t in report.tasks)
+
+
+def test_the_bundled_datapackage_is_the_one_the_field_catalogue_gives() -> None:
+    """data/datapackage.json is generated (panel/fields.yaml): byte for byte, and
+    `govstats datapackage --check` agrees."""
+    assert (DATA / "datapackage.json").read_text("utf-8") == datapackage_json()
+    assert main(["datapackage", "--out", str(DATA), "--check"]) == 0
 
 
 def test_the_bundled_panel_passes_the_schema(panel: pd.DataFrame) -> None:
@@ -249,7 +260,7 @@ def test_discover_picks_the_original_and_refuses_clashing_ids(tmp_path: Path) ->
         discover([a, b])
 
 
-def test_the_build_checks_the_hand_written_datapackage(tmp_path: Path) -> None:
+def test_check_datapackage_names_the_resource_that_differs(tmp_path: Path) -> None:
     pkg = json.loads((DATA / "datapackage.json").read_text("utf-8"))
     pkg["resources"][0]["schema"]["fields"].pop()  # drop `status`
     bad = tmp_path / "datapackage.json"
@@ -257,14 +268,30 @@ def test_the_build_checks_the_hand_written_datapackage(tmp_path: Path) -> None:
     with pytest.raises(GovstatsError, match="'panel' describes fields"):
         check_datapackage(bad)
     check_datapackage(DATA / "datapackage.json")
+    pkg = json.loads((DATA / "datapackage.json").read_text("utf-8"))
+    pkg["resources"].pop()  # drop `findings`
+    bad.write_text(json.dumps(pkg), encoding="utf-8")
+    with pytest.raises(GovstatsError, match="no resource 'findings'"):
+        check_datapackage(bad)
+
+
+def test_cli_datapackage_writes_and_checks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "new"
+    assert main(["datapackage", "--out", str(out), "--check"]) == 1
+    assert "not the one panel/fields.yaml gives" in capsys.readouterr().err
+    assert main(["datapackage", "--out", str(out)]) == 0
+    assert (out / "datapackage.json").read_bytes() == (DATA / "datapackage.json").read_bytes()
+    assert main(["datapackage", "--out", str(out), "--check"]) == 0
 
 
 def test_status_is_the_highest_severity() -> None:
-    assert _status({}, None) == "ok"
-    assert _status({"info": 3}, None) == "ok"
-    assert _status({"info": 1, "warning": 2}, None) == "warning"
-    assert _status({"warning": 1, "error": 1}, None) == "error"
-    assert _status({}, "UnreadableInput: empty") == "error"
+    assert report_status({}, None) == "ok"
+    assert report_status({"info": 3}, None) == "ok"
+    assert report_status({"info": 1, "warning": 2}, None) == "warning"
+    assert report_status({"warning": 1, "error": 1}, None) == "error"
+    assert report_status({}, "UnreadableInput: empty") == "error"
 
 
 def test_a_report_over_the_time_limit_fails_and_is_retried(

@@ -187,6 +187,30 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 1 if summary.failed else 0
 
 
+def _cmd_datapackage(args: argparse.Namespace) -> int:
+    """Write OUT/datapackage.json from the field catalogue, or check that it is the one the
+    catalogue gives."""
+    from pathlib import Path
+
+    from .panel.fields import DATAPACKAGE, datapackage_json, write_datapackage
+
+    target = Path(args.out) / DATAPACKAGE
+    if args.check:
+        current = target.read_text("utf-8") if target.is_file() else None
+        if current != datapackage_json():
+            print(f"govstats datapackage: {target} is not the one panel/fields.yaml gives; "
+                  f"run `govstats datapackage --out {args.out}`", file=sys.stderr)
+            return 1
+        print(f"{target} is up to date", file=sys.stderr)
+        return 0
+    try:
+        print(write_datapackage(args.out))
+    except OSError as exc:
+        print(f"govstats datapackage: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _cmd_notebooks(args: argparse.Namespace) -> int:
     from .analysis.notebooks import run_notebooks
 
@@ -269,8 +293,8 @@ def build_parser() -> argparse.ArgumentParser:
     pv.set_defaults(func=_cmd_validate)
     pb = sub.add_parser(
         "build",
-        help="parse folders of reports into the panel (panel.parquet/.csv, reports.csv, "
-        "sources.csv)",
+        help="parse folders of reports into the panel (panel.parquet/.csv.gz, reports.csv, "
+        "sources.csv, findings.csv, datapackage.json)",
     )
     pb.add_argument("sources", nargs="+", metavar="SOURCE_DIR")
     pb.add_argument("--out", default="data", help="output folder (default: data)")
@@ -284,6 +308,14 @@ def build_parser() -> argparse.ArgumentParser:
         "listed as failed and tried again by the next build",
     )
     pb.set_defaults(func=_cmd_build)
+    pd_ = sub.add_parser(
+        "datapackage",
+        help="write datapackage.json (Frictionless) from the field catalogue, panel/fields.yaml",
+    )
+    pd_.add_argument("--out", default="data", help="folder (default: data)")
+    pd_.add_argument("--check", action="store_true",
+                     help="only check that OUT/datapackage.json is up to date (exit 1 if not)")
+    pd_.set_defaults(func=_cmd_datapackage)
     pn = sub.add_parser(
         "notebooks",
         help="execute the research notebooks (notebooks/NN_*.py) and write their figures",

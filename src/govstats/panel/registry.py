@@ -42,11 +42,12 @@ from importlib import resources
 
 from ..errors import ConfigError
 from ..parse.jurisdiction import LEVELS, resolve_jurisdiction
+from .fields import field
 
 __all__ = ["ID_PATTERN", "JurisdictionRecord", "NameSpan", "children", "lineage", "record",
            "records", "resolve"]  # fmt: skip
 
-ID_PATTERN = r"^cn-[0-9]{6}(-[a-z0-9]+)*$"
+ID_PATTERN = field("jurisdiction_id").regex or ""  # declared in panel/fields.yaml
 KINDS = ("government", "zone", "department")
 NAME_KINDS = ("official", "short", "printed", "former")
 _REGISTRY = "reference/registry.csv"

@@ -1,0 +1,270 @@
+"""Building the panel: parse every report of the source folders (cached, in parallel), resolve
+its body in the registry, link its values to the crosswalk and write ``data/``."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .cache import file_sha256, parser_fingerprint, transient_path
+from .crosswalk import link
+from .discover import ReportSource, discover
+from .fields import DATAPACKAGE, PANEL_CSV, PANEL_PARQUET, resource, resources, write_datapackage
+from .registry import JurisdictionRecord, resolve
+from .worker import run
+from .writers import PanelWriter, write_csv
+
+__all__ = ["STATUSES", "BuildSummary", "build_panel", "report_status"]
+
+#: a report's validation status: the highest severity of its findings above info, or ok
+STATUSES = ("ok", "warning", "error")
+
+
+@dataclass
+class BuildSummary:
+    """What :func:`build_panel` did."""
+
+    out_dir: Path
+    reports: int = 0
+    with_table: int = 0
+    values: int = 0
+    parsed: int = 0  # parsed now
+    cached: int = 0  # taken from the cache
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (report id, error)
+    unresolved: list[tuple[str, str]] = field(default_factory=list)  # (report id, names tried)
+    # (report id, printed name) where the printed name did not resolve but meta.json's did
+    fallbacks: list[tuple[str, str]] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        lines = [
+            f"{self.reports} reports ({self.with_table} with a statistics table), "
+            f"{self.values} values → {self.out_dir}",
+            f"parsed {self.parsed}, from cache {self.cached}",
+        ]
+        lines += [f"failed: {rid}: {err}" for rid, err in self.failed]
+        lines += [f"unresolved jurisdiction: {rid}: {names}" for rid, names in self.unresolved]
+        lines += [
+            f"printed name not resolved, meta.json used: {rid}: {name}"
+            for rid, name in self.fallbacks
+        ]
+        return "\n".join(lines)
+
+
+def _source_of(meta: dict[str, Any], kind: str, local: str) -> dict[str, Any]:
+    """Original location from meta.json: for an HTML original its ``html_source_*`` fields."""
+    pre = "html_" if kind == ".html" and meta.get("html_source_path") else ""
+    repo, path, commit = (meta.get(f"{pre}source_{k}") for k in ("repo", "path", "commit"))
+    url = meta.get("source_url")
+    if repo and path:
+        shown = f"https://github.com/{repo}/blob/{commit or 'HEAD'}/{path}"
+    elif url:
+        shown = url
+    else:
+        shown = local
+    return {
+        "source": shown,
+        "source_url": url,
+        "source_repo": repo,
+        "source_path": path,
+        "source_commit": commit,
+    }
+
+
+def _jurisdiction(
+    printed: str | None, sidecar: str | None, year: int | None, normalized: str | None = None
+) -> tuple[JurisdictionRecord | None, str]:
+    # the parser's normalized name completes a body printed without its government
+    # (公安局 → 平潭县公安局, from the report's own text)
+    for how, name in (("printed", printed), ("printed", normalized), ("meta.json", sidecar)):
+        rec = resolve(name, year) if name else None
+        if rec is not None:
+            return rec, how
+    return None, "unresolved"
+
+
+def report_status(issues: dict[str, int], error: str | None) -> str:
+    """The report's status (one of :data:`STATUSES`) from its finding counts by severity and
+    its parse error."""
+    if error or issues.get("error"):
+        return "error"
+    return "warning" if issues.get("warning") else "ok"
+
+
+def _panel_rows(
+    rid: str, rec: dict[str, Any], report: dict[str, Any], source: str, sha: str
+) -> Iterator[dict[str, Any]]:
+    values = sorted(
+        rec["values"],
+        key=lambda v: (v["indicator"], v["applicant"], v["derived"], v["location"]),
+    )
+    for v in values:
+        cw = link(report["regime"], v["indicator"])
+        value = v["value"]
+        yield {
+            "report_id": rid,
+            "jurisdiction_id": report["jurisdiction_id"],
+            "jurisdiction": report["jurisdiction"],
+            "level": report["level"],
+            "province": report["province"],
+            "code": report["code"],
+            "year": report["year"],
+            "regime": report["regime"],
+            "indicator": v["indicator"],
+            "applicant": v["applicant"],
+            "value": float(value),
+            "unit": v["unit"],
+            "derived": bool(v["derived"]),
+            "concept": cw.concept if cw else None,
+            "comparability": cw.comparability if cw else None,
+            "caveat": (cw.caveat_en or None) if cw else None,
+            "source": source,
+            "sha256": sha,
+            "location": v["location"],
+            "status": report["status"],
+        }
+
+
+def build_panel(
+    source_dir: str | Path | Sequence[str | Path],
+    out_dir: str | Path = "data",
+    jobs: int | None = None,
+    *,
+    use_cache: bool = True,
+    progress: bool = True,
+    timeout: float | None = 300,
+) -> BuildSummary:
+    """Parse every report under ``source_dir`` (one folder or several) and write the panel.
+
+    Writes ``panel.parquet``, ``panel.csv.gz``, ``reports.csv``, ``sources.csv`` and
+    ``findings.csv`` into ``out_dir`` — sorted, fixed column order, no timestamps, so the same
+    inputs give byte-identical files — and ``datapackage.json``, generated from the field
+    catalogue (``panel/fields.yaml``).  Reports are parsed in parallel (``jobs`` processes;
+    1 = in this process) and each parse is cached under ``out_dir/.cache/`` by file sha256
+    and parser fingerprint, so an interrupted build resumes and a rebuild re-parses only what
+    changed.  ``timeout`` bounds each parse (seconds; None for no limit): a report that
+    exceeds it is listed as failed and tried again by the next build.
+    """
+    sources = (
+        [source_dir] if isinstance(source_dir, str | Path) else list(source_dir)
+    )  # fmt: skip
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    found = discover(sources)
+    summary = BuildSummary(out_dir=out, reports=len(found))
+    tmp_cache: tempfile.TemporaryDirectory[str] | None = None
+    if use_cache:
+        cache = out / ".cache" / f"parse-{parser_fingerprint()}"
+    else:
+        tmp_cache = tempfile.TemporaryDirectory(prefix="govstats-build-")
+        cache = Path(tmp_cache.name)
+    cache.mkdir(parents=True, exist_ok=True)
+    try:
+        shas = {s.report_id: file_sha256(s.path) for s in found}
+        cache_files = {
+            s.report_id: cache / f"{shas[s.report_id]}{s.path.suffix.lower()}.json" for s in found
+        }
+        todo = [s for s in found if not cache_files[s.report_id].is_file()]
+        summary.cached = len(found) - len(todo)
+        summary.parsed = len(todo)
+        run(todo, cache_files, jobs, progress, timeout)
+        _write_outputs(found, shas, cache_files, out, summary)
+    finally:
+        if tmp_cache is not None:
+            tmp_cache.cleanup()
+    return summary
+
+
+def _write_outputs(
+    found: list[ReportSource],
+    shas: dict[str, str],
+    cache_files: dict[str, Path],
+    out: Path,
+    summary: BuildSummary,
+) -> None:
+    tmp = {name: out / f".{name}.tmp" for name in (PANEL_CSV, PANEL_PARQUET)}
+    writers = PanelWriter(tmp[PANEL_CSV], tmp[PANEL_PARQUET])
+    reports: list[dict[str, Any]] = []
+    sources: list[dict[str, Any]] = []
+    findings: list[dict[str, Any]] = []
+    try:
+        for s in found:
+            done = cache_files[s.report_id]
+            if not done.is_file():
+                done = transient_path(done)
+            rec = json.loads(done.read_text("utf-8"))
+            sidecar = json.loads(s.meta_path.read_text("utf-8")) if s.meta_path else {}
+            m = rec["meta"]
+            year = m.get("year") or sidecar.get("year")
+            year_from = "printed" if m.get("year") else ("meta.json" if year else "unknown")
+            jrec, how = _jurisdiction(
+                m.get("jurisdiction"),
+                sidecar.get("jurisdiction"),
+                year,
+                m.get("jurisdiction_normalized"),
+            )
+            if jrec is None:
+                tried = " / ".join(
+                    str(n) for n in (m.get("jurisdiction"), sidecar.get("jurisdiction")) if n
+                )
+                summary.unresolved.append((s.report_id, tried or "(no name found)"))
+            elif how == "meta.json":
+                summary.fallbacks.append((s.report_id, str(m.get("jurisdiction"))))
+            if rec["error"]:
+                summary.failed.append((s.report_id, rec["error"]))
+            issues = rec["issues"]
+            src = _source_of(sidecar, s.path.suffix.lower(), s.local_path)
+            report = {
+                "report_id": s.report_id,
+                "jurisdiction_id": jrec.id if jrec else None,
+                "jurisdiction": jrec.name_in(year) if jrec else None,
+                # only a name that resolved is kept: an unresolved one may be a title fragment
+                "jurisdiction_printed": m.get("jurisdiction") if how == "printed" else None,
+                "jurisdiction_from": how,
+                "level": jrec.level if jrec else m.get("level"),
+                "province": jrec.province if jrec else m.get("province"),
+                "code": jrec.admin_code if jrec else m.get("admin_code"),
+                "year": year,
+                "year_from": year_from,
+                "regime": m.get("regime"),
+                "has_table": bool(rec["values"]),
+                "n_values": len(rec["values"]),
+                "status": report_status(issues, rec["error"]),
+                "n_error": issues.get("error", 0),
+                "n_warning": issues.get("warning", 0),
+                "n_info": issues.get("info", 0),
+                "parse_error": rec["error"],
+            }
+            reports.append(report)
+            sources.append(
+                {
+                    "report_id": s.report_id,
+                    **src,
+                    "local_path": s.local_path,
+                    "sha256": shas[s.report_id],
+                    "bytes": s.path.stat().st_size,
+                    "kind": s.path.suffix.lower().lstrip("."),
+                }
+            )
+            findings.extend(
+                {"report_id": s.report_id, "n": k, **f}
+                for k, f in enumerate(rec.get("findings", []), start=1)
+            )
+            summary.with_table += int(bool(rec["values"]))
+            summary.values += len(rec["values"])
+            writers.add(_panel_rows(s.report_id, rec, report, src["source"], shas[s.report_id]))
+    finally:
+        writers.close()
+    for name, path in tmp.items():
+        os.replace(path, out / name)
+    for name, rows in (("reports", reports), ("sources", sources), ("findings", findings)):
+        table = resource(name)
+        write_csv(out / table.path, table.columns, rows)
+    write_datapackage(out)
+    summary.files = sorted([PANEL_PARQUET, *(r.path for r in resources().values()), DATAPACKAGE])
+

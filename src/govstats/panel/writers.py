@@ -1,0 +1,83 @@
+"""Writing the files of the build: the panel streamed to Parquet and gzipped CSV in row
+groups, the small tables to CSV.  Columns, their order and Parquet types come from the field
+catalogue (:mod:`govstats.panel.fields`); no timestamps, so the same rows give the same bytes."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .fields import PANEL_COLUMNS, arrow_schema
+
+__all__ = ["PanelWriter", "format_value", "write_csv"]
+
+_FLUSH_ROWS = 20_000
+
+
+def format_value(v: Any) -> str:
+    """A value as written to CSV: empty for None, true/false, whole floats without ``.0``."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else repr(v)
+    return str(v)
+
+
+class PanelWriter:
+    """Streams panel rows to CSV and Parquet in row groups (constant memory)."""
+
+    def __init__(self, csv_path: Path, parquet_path: Path) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self._pa = pa
+        self.schema = arrow_schema("panel")
+        # gzip without a name or time in its header: the same rows give the same bytes
+        self._raw = csv_path.open("wb")
+        self._gz = gzip.GzipFile(filename="", mode="wb", fileobj=self._raw, mtime=0)
+        self._csv_file = io.TextIOWrapper(self._gz, encoding="utf-8", newline="")
+        self._csv = csv.writer(self._csv_file, lineterminator="\n")
+        self._csv.writerow(PANEL_COLUMNS)
+        self._pq = pq.ParquetWriter(
+            str(parquet_path),
+            self.schema,
+            compression="zstd",
+            use_dictionary=True,
+            write_statistics=True,
+        )
+        self._buf: list[dict[str, Any]] = []
+
+    def add(self, rows: Iterable[dict[str, Any]]) -> None:
+        for r in rows:
+            self._csv.writerow([format_value(r[c]) for c in PANEL_COLUMNS])
+            self._buf.append(r)
+        if len(self._buf) >= _FLUSH_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._buf:
+            return
+        cols = {c: [r[c] for r in self._buf] for c in PANEL_COLUMNS}
+        self._pq.write_table(self._pa.table(cols, schema=self.schema))
+        self._buf = []
+
+    def close(self) -> None:
+        self.flush()
+        self._pq.close()
+        self._csv_file.close()
+        self._raw.close()
+
+
+def write_csv(path: Path, columns: list[str], rows: Iterable[dict[str, Any]]) -> None:
+    """Write ``rows`` (dicts; a missing key is empty) as CSV with ``columns`` in order."""
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(columns)
+        for r in rows:
+            w.writerow([format_value(r.get(c)) for c in columns])
