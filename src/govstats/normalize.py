@@ -13,7 +13,15 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-_WS = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
+from .lexicon import (
+    CELL_PLACEHOLDERS,
+    CELL_UNIT_CHARS,
+    PERCENT_SIGNS,
+    SPACE_OR_ZERO_WIDTH_RUN,
+    alternation,
+    char_class,
+)
+
 _ORDINAL = re.compile(
     r"^(?:"
     r"[一二三四五六七八九十百]+[、.,，:：]"  # 一、
@@ -56,7 +64,7 @@ def nfkc(text: str) -> str:
 
 def collapse_ws(text: str) -> str:
     """Whitespace runs (incl. U+3000 and NBSP) → one space, stripped."""
-    return _WS.sub(" ", text).strip()
+    return SPACE_OR_ZERO_WIDTH_RUN.sub(" ", text).strip()
 
 
 def strip_ordinals(text: str) -> str:
@@ -81,7 +89,7 @@ def normalize_label(text: str, *, keep_parens: bool = False) -> str:
     '危及三安全一稳定'
     """
     t = nfkc(text)
-    t = _WS.sub("", t)
+    t = SPACE_OR_ZERO_WIDTH_RUN.sub("", t)
     t = strip_ordinals(t)
     if not keep_parens:
         prev = None
@@ -95,9 +103,8 @@ def normalize_label(text: str, *, keep_parens: bool = False) -> str:
 
 # --------------------------------------------------------------------------- numbers
 
-PLACEHOLDERS = frozenset(
-    {"/", "-", "—", "——", "–", "－", "无", "--", "―", "─", "\\", "×", "x", "X", "空", "*", "／"}
-)
+# a cell printed as one of these is "not applicable", never 0 (see govstats.lexicon)
+PLACEHOLDERS = CELL_PLACEHOLDERS
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 
 
@@ -117,7 +124,8 @@ class Reading:
 
 
 _UNIT_SUFFIX = re.compile(
-    r"^(?P<num>[+-]?[\d,]+(?:\.\d+)?)\s*(?P<unit>%|‰|[条件个次人期份篇万元笔项家起]+|人次|万元)$"
+    rf"^(?P<num>[+-]?[\d,]+(?:\.\d+)?)\s*"
+    rf"(?P<unit>{alternation(PERCENT_SIGNS)}|{char_class(CELL_UNIT_CHARS)}+)$"
 )
 
 
@@ -135,7 +143,7 @@ def to_number(s: str) -> int | float:
 def read_number(raw: str) -> Reading:
     """Read one printed cell.  Never turns a blank or a placeholder into 0."""
     t = nfkc(raw)
-    t = _WS.sub(" ", t).strip()
+    t = SPACE_OR_ZERO_WIDTH_RUN.sub(" ", t).strip()
     if not t:
         return Reading("blank", None, raw)
     if t in PLACEHOLDERS:

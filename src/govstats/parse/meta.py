@@ -6,12 +6,12 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from ..lexicon import SPACE_RUN
 from ..model import Document
 from ..normalize import TEMPLATE_PLACEHOLDER, TITLE_SEPARATORS, collapse_ws, nfkc
 from .dates import ARABIC_DATE, CHINESE_DATE, cn_year, find_dates, parse_date
 from .jurisdiction import Jurisdiction, find_issuer, resolve_jurisdiction
 
-_WS = re.compile(r"[\s\u3000\xa0]+")
 _TITLE_WORDS = ("年度报告", "年报", "工作报告", "情况报告")
 _HEADER_TITLE = re.compile(r"^\s*(?:标题|题目|title)\s*[:：]\s*(?P<t>.+)$", re.M | re.I)
 # A page header's date field (发布时间：2009-01-13 17:09): only the date and time of day are
@@ -277,11 +277,11 @@ def sign_off_dates(text: str, body: str | None) -> list[dict[str, Any]]:
     """
     if not text or not body:
         return []
-    key = _WS.sub("", body)
+    key = SPACE_RUN.sub("", body)
     out = []
     for rx in (ARABIC_DATE, CHINESE_DATE):
         for m in rx.finditer(text):
-            before = _WS.sub("", text[max(0, m.start() - len(body) - 8) : m.start()])
+            before = SPACE_RUN.sub("", text[max(0, m.start() - len(body) - 8) : m.start()])
             if not before.endswith(key):
                 continue
             after = text[m.end() : m.end() + 1]
@@ -291,7 +291,7 @@ def sign_off_dates(text: str, body: str | None) -> list[dict[str, Any]]:
             out.append(
                 {
                     "kind": "sign_off",
-                    "printed": _WS.sub("", m.group(0)),
+                    "printed": SPACE_RUN.sub("", m.group(0)),
                     "offset": m.start(),
                     "date": d.isoformat() if d else None,
                 }

@@ -14,10 +14,10 @@ from importlib import resources
 
 import yaml
 
+from ..lexicon import SPACE_RUN
 from ..model import Document, NarrativeFigure
 from ..normalize import nfkc
 
-_WS = re.compile(r"[\s\u3000\xa0]+")
 # quotation marks around a term (“同意公开”88件) are not part of what the patterns read
 _QUOTES = str.maketrans("", "", "“”‘’\"'「」『』")
 
@@ -67,7 +67,7 @@ def prose_lines(text: str) -> list[tuple[str, list[tuple[int, int]]]]:
     starts: list[tuple[int, int]] = []
     size = 0
     for ln, line in enumerate(text.splitlines(), start=1):
-        flat = _WS.sub("", nfkc(line)).translate(_QUOTES)
+        flat = SPACE_RUN.sub("", nfkc(line)).translate(_QUOTES)
         if not flat:
             continue
         if parts and _HEADING.match(flat):

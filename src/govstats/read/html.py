@@ -48,6 +48,7 @@ import lxml.html
 
 from ..catalogue.findings import finding
 from ..errors import UnreadableInput
+from ..lexicon import DROP_ZERO_WIDTH, ZERO_WIDTH
 from ..model import Cell, Document, Finding, Grid
 from ..normalize import TEMPLATE_PLACEHOLDER, TITLE_SEPARATORS
 from .decode import declared_charset, decode_bytes
@@ -80,7 +81,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
 # Literal Word conditional-comment debris that some CMSs escape into the visible text.
 _CONDITIONAL_DEBRIS = re.compile(r"<!(?:--)?\[(?:if[^\]]*|endif)\](?:--)?>", re.IGNORECASE)
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _CJK = (
     "\u2e80-\u2fff\u3001-\u303f\u3040-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff01-\uffee"
     "\U00020000-\U0003ffff"
@@ -95,7 +95,7 @@ _SPAN = re.compile(r"\s*\+?(\d+)")
 def clean_text(raw: str) -> str:
     """Collapse whitespace runs to one space (dropping source line breaks between CJK
     characters and zero-width characters) and strip the ends."""
-    raw = raw.translate(_ZERO_WIDTH)
+    raw = raw.translate(DROP_ZERO_WIDTH)
     raw = _SEGMENT_BREAK.sub("", raw)
     return _SPACE.sub(" ", raw).strip()
 
@@ -194,7 +194,7 @@ def _decodes(data: bytes, encoding: str | None) -> bool:
 # <meta> names (or properties) that declare the article's title, most specific first: the
 # national norms for government websites (政府网站发展指引) require ArticleTitle.
 _TITLE_METAS = ("articletitle", "title", "dc.title", "dcterms.title", "og:title")
-_KEY_DROP = re.compile(rf"[\s{_BREAK}\u200b\u200c\u200d\u2060\ufeff\u00ad]+")
+_KEY_DROP = re.compile(rf"[\s{_BREAK}{ZERO_WIDTH}]+")
 #: Shortest declared title (in characters, spaces left out) looked for as a heading line.
 MIN_HEADING_KEY = 4
 

@@ -51,6 +51,14 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 
 from ..catalogue.findings import finding
+from ..lexicon import (
+    DROP_ZERO_WIDTH,
+    PERCENT_SIGNS,
+    SPACE_RUN,
+    TOKEN_PLACEHOLDERS,
+    TOKEN_UNITS,
+    alternation,
+)
 from ..model import Cell, Document, Finding, Grid
 from .text import BLANK_MARK, flow_stream_grid
 
@@ -65,8 +73,6 @@ LABEL_CHARS = 40
 MAX_PAIRED = 80
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
-_WS = re.compile(r"\s+")
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _PROTECT_BASE = 0xF0000  # supplementary private use area: escaped ASCII punctuation
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
@@ -78,10 +84,9 @@ _BLOCK_TAG = re.compile(r"</?(?:p|div)(?:\s[^<>]*)?/?>", re.IGNORECASE)
 _BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 
 _NUM_TOKEN = re.compile(
-    r"[-+−]?(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?:\.\d+)?(?:%|％|‰)?"
-    r"(?:元|万元|亿元|件|个|项|条|次|人次|人|家)?"
+    r"[-+−]?(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?:\.\d+)?"
+    rf"{alternation(PERCENT_SIGNS)}?{alternation(TOKEN_UNITS)}?"
 )
-_PLACEHOLDERS = frozenset({"-", "--", "—", "——", "–", "－", "/", "／"})
 
 _FOOTER = re.compile(
     r"[—–\-－]+\s*\d{1,4}\s*[—–\-－]+|第\s*\d{1,4}\s*页(?:\s*[,，/／]?\s*共\s*\d{1,4}\s*页)?"
@@ -108,7 +113,7 @@ _TABLE_KINDS = frozenset({"pipe", "tab", "gridtable", "html"})
 
 
 def _collapse(s: str) -> str:
-    return _WS.sub(" ", s.translate(_ZERO_WIDTH)).strip()
+    return SPACE_RUN.sub(" ", s.translate(DROP_ZERO_WIDTH)).strip()
 
 
 def _clean_cell(raw: str) -> str:
@@ -142,7 +147,7 @@ def _num_kind(token: str) -> str | None:
     """``"digit"`` for a printed number, ``"placeholder"`` for a dash/slash cell, else None."""
     if _NUM_TOKEN.fullmatch(token):
         return "digit"
-    if token in _PLACEHOLDERS:
+    if token in TOKEN_PLACEHOLDERS:
         return "placeholder"
     return None
 

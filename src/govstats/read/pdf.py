@@ -37,6 +37,7 @@ from typing import Any
 
 from ..catalogue.findings import finding
 from ..errors import UnreadableInput
+from ..lexicon import DASH_MARKS, SPACE_RUN, char_class
 from ..model import Cell, Document, Finding, Grid
 from ..normalize import read_number
 
@@ -58,9 +59,8 @@ _CJK_CHARS = (
 )
 _CJK_RE = re.compile(f"[{_CJK_CHARS}]")
 _CJK_GAP_RE = re.compile(f"(?<=[{_CJK_CHARS}])\\s+(?=[{_CJK_CHARS}])")
-_WS_RE = re.compile(r"\s+")
 _CID_RE = re.compile(r"\(cid:\d+\)")
-_PLACEHOLDER_RE = re.compile(r"^[-—–－/／]$")
+_PLACEHOLDER_RE = re.compile(rf"^{char_class(DASH_MARKS)}$")
 _PAGE_NO_RE = re.compile(
     r"^[-—–－\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*(?:共\s*)?\d{1,4}\s*页?)?[-—–－\s]*$"
 )
@@ -91,7 +91,7 @@ def clean_cell_text(text: str | None) -> str:
     characters (``"结果\\n维持"`` → ``"结果维持"``, ``"总 计"`` → ``"总计"``)."""
     if not text:
         return ""
-    joined = _join_cjk(_WS_RE.sub(" ", line) for line in text.splitlines())
+    joined = _join_cjk(SPACE_RUN.sub(" ", line) for line in text.splitlines())
     return _CJK_GAP_RE.sub("", joined)
 
 
@@ -121,7 +121,7 @@ def text_layer_problem(page_texts: Sequence[str]) -> str | None:
     other = 0
     for text in page_texts:
         cids += len(_CID_RE.findall(text))
-        other += len(_WS_RE.sub("", _CID_RE.sub("", text)))
+        other += len(SPACE_RUN.sub("", _CID_RE.sub("", text)))
     if cids and cids >= other:
         share = cids / (cids + other)
         return (

@@ -21,6 +21,19 @@ import bisect
 import re
 import unicodedata
 
+from ..lexicon import (
+    APPROXIMATE_AFTER,
+    APPROXIMATE_BEFORE,
+    DASH_MARKS,
+    LINE_SPACES,
+    LONE_CELL_UNITS,
+    LONE_LINE_PLACEHOLDERS,
+    MINUS_SIGNS,
+    NOTE_UNIT_CHARS,
+    PROSE_AFTER_CHARS,
+    alternation,
+    char_class,
+)
 from ..model import Cell, Document, Grid
 from ..normalize import has_digit
 
@@ -125,14 +138,17 @@ def _looks_like_label(text: str) -> bool:
 
 # A numeric run: digits with optional decimal points, thousands commas and inner spaces.
 _NUM = r"\d+(?:[.,]\d+)*"
+_LINE_SPACE = char_class(LINE_SPACES)
 # a dash or slash standing alone between spaced numbers is a cell printed as a placeholder
-_PLACEHOLDER = r"[—–\-－/／](?=[ \t\u3000\xa0]|$)"
+_PLACEHOLDER = rf"{char_class(DASH_MARKS)}(?={_LINE_SPACE}|$)"
 # inside a spaced run a number may carry a sign (本年增/减: 120 -5 4500)
-_RUN = re.compile(rf"{_NUM}(?:[ \t\u3000\xa0]+(?:[-−－]?{_NUM}|{_PLACEHOLDER}))*")
+_RUN = re.compile(
+    rf"{_NUM}(?:{_LINE_SPACE}+(?:{char_class(MINUS_SIGNS)}?{_NUM}|{_PLACEHOLDER}))*"
+)
 # a unit and a closing bracket right after a number: the number belongs to a note in the label
-_IN_NOTE = re.compile(r"\s*[条次件个项人]?\s*[）)]")
+_IN_NOTE = re.compile(rf"\s*{char_class(NOTE_UNIT_CHARS)}?\s*[）)]")
 # what makes the number before it an approximation
-_APPROX_AFTER = re.compile(r"\s*(?:多|余|以上|左右)")
+_APPROX_AFTER = re.compile(rf"\s*{alternation(APPROXIMATE_AFTER)}")
 # A trailing ordinal glued to the next label: "…0000000" + "2.其他…" → run "000000", "2.其他".
 _ORDINAL_AFTER = re.compile(r"^[.、．]\s*\D")
 
@@ -231,13 +247,16 @@ def _label_of(pending: list[str]) -> str:
 _LONE_NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
 # A cell printed with a sign (本年增/减 +1) or its unit (33800元), alone on its line.
 _LONE_SIGNED_OR_UNIT = re.compile(
-    r"^(?:[+\-−－]\d+(?:\.\d+)?|\d+(?:[.,]\d+)*\s*(?:万元|元|条|件|个|项|人次|次|份))$"
+    rf"^(?:{char_class('+' + MINUS_SIGNS)}\d+(?:\.\d+)?"
+    rf"|\d+(?:[.,]\d+)*\s*{alternation(LONE_CELL_UNITS)})$"
 )
 # A figure printed as an approximation ("1500多", "约30"): a cell's text, never an exact
 # number (the mapper reports it as unreadable).
-_APPROXIMATE = re.compile(r"^(?:[约近超逾]|超过)?\d+(?:[.,]\d+)*(?:多|余|以上|左右)?$")
+_APPROXIMATE = re.compile(
+    rf"^{alternation(APPROXIMATE_BEFORE)}?\d+(?:[.,]\d+)*{alternation(APPROXIMATE_AFTER)}?$"
+)
 # A placeholder printed for a cell ("—", "/", "无"), alone on its line.
-_LONE_PLACEHOLDER = frozenset({"-", "—", "——", "–", "－", "―", "─", "/", "／", "无", "×"})
+_LONE_PLACEHOLDER = LONE_LINE_PLACEHOLDERS
 # An ordinal on a line of its own ("1." "2、"): the start of the next row's label.
 _LONE_ORDINAL = re.compile(r"^\d{1,2}\s*[.、．]$")
 # A line that starts with what follows an ordinal ("、政府网站公开数" after a line "1").
@@ -245,7 +264,7 @@ _AFTER_ORDINAL = re.compile(r"^[、.．]")
 # What follows a number of the prose when an export puts the number on a line of its own
 # ("共受理申请" / "553" / "件", "2016" / "年度"): a unit or a date word.  In a table the
 # unit is printed before the figures, so a figure is followed by a figure or a label.
-_PROSE_AFTER = re.compile(r"^[年月日时件条个次人名项份起宗元万%％期场家余多倍]")
+_PROSE_AFTER = re.compile(rf"^{char_class(PROSE_AFTER_CHARS)}")
 
 
 def line_roles(lines: list[str]) -> list[str]:
@@ -343,7 +362,7 @@ def flow_stream_grid(lines: list[tuple[int, str]], index: int) -> Grid:
     for label, runs, col_offset in _tokens(flow):
         if runs:
             run, off = runs[-1]
-            if flow[off + len(run) :].lstrip(" \t\u3000").startswith(BLANK_MARK):
+            if flow[off + len(run) :].lstrip(LINE_SPACES).startswith(BLANK_MARK):
                 # a blank cell follows the numbers: the run holds fewer cells than its row, so
                 # it carries the mark and can never be split as if it were whole
                 runs = [*runs[:-1], (f"{run} {BLANK_MARK}", off)]
@@ -377,7 +396,7 @@ def _tokens(line: str) -> list[tuple[str, list[tuple[str, int]], int]]:
         if _APPROX_AFTER.match(line, e):
             continue  # "1500多": an approximation, never a table figure
         gap = line[pos:s]
-        if gap.strip(" \u3000\xa0\t"):
+        if gap.strip(LINE_SPACES):
             # text between runs: a new label starts here
             if (runs or label_parts) and runs:
                 out.append(("".join(label_parts), runs, label_start))

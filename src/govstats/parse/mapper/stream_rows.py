@@ -7,11 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ...catalogue.layouts import ColumnSpec, Layout, RowSpec, TableSpec
+from ...lexicon import DASH_MARKS, LABEL_TAIL_UNITS
 from ...model import Cell, Grid
 from ...normalize import collapse_ws, nfkc, normalize_label
 from .common import label_forms
-
-_UNIT_TAIL = ("人次", "件次", "万元", "条", "件", "个", "次", "人", "元", "期", "份", "篇", "项")
 
 
 @dataclass
@@ -26,7 +25,7 @@ class StreamHit:
 def stream_candidates(label: str, layout: Layout) -> list[tuple[TableSpec, RowSpec, int]]:
     plain, exact = label_forms(label)
     variants = [(plain, exact)]
-    for u in _UNIT_TAIL:
+    for u in LABEL_TAIL_UNITS:
         if plain.endswith(u):
             variants.append((plain[: -len(u)], exact[: -len(u)] if exact.endswith(u) else exact))
     out: list[tuple[TableSpec, RowSpec, int]] = []
@@ -131,9 +130,6 @@ def with_wrapped_lines(grid: Grid, hit: StreamHit, n: int) -> list[Cell]:
     return runs if count == n else list(hit.runs)
 
 
-DASHES = frozenset("-—–－/／")
-
-
 def is_interrupted(grid: Grid, index: int) -> bool:
     """The next stream row is a one- or two-character fragment with numbers (``减12``,
     ``-15``, ``元 3``): the row's numbers continue past it, so its run is incomplete."""
@@ -143,7 +139,7 @@ def is_interrupted(grid: Grid, index: int) -> bool:
     if nxt[0].line is not None and nxt[0].line != grid.rows[index][-1].line:
         return False  # the next line (a page number such as "-5-") does not continue this row
     frag = collapse_ws(nfkc(nxt[0].text))
-    if frag[:1] in DASHES:
+    if frag[:1] in DASH_MARKS:
         return True  # a dash or slash cell follows the numbers: the row goes on past them
     return len(nxt) > 1 and 0 < len(frag) <= 2 and not frag.endswith((".", "、"))
 

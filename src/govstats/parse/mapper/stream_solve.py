@@ -12,12 +12,12 @@ from typing import Any
 from ...catalogue.findings import finding
 from ...catalogue.layouts import ColumnSpec, Layout, RowSpec, TableSpec
 from ...catalogue.rules import split_relations
+from ...lexicon import DASH_MARKS
 from ...model import Cell, Finding, Grid, UnreadCell
 from ...normalize import collapse_ws, nfkc
 from ..digits import Relation, Segment, SplitResult, split_cells
 from .common import MapResult, cell_location, emit_cell, unit_of
 from .stream_rows import (
-    DASHES,
     Hints,
     StreamHit,
     is_interrupted,
@@ -479,7 +479,7 @@ def solve_stream_table(
         for i, sg in enumerate(segments)
         if sg not in whole
         and (
-            any(t in DASHES for t in sg.text.split())
+            any(t in DASH_MARKS for t in sg.text.split())
             or (i in by_line and not sg.text.replace("\n", "").replace(".", "").isdigit())
         )
     ]
