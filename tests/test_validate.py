@@ -12,8 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govstats import validate_report, validate_reports
-from govstats.catalogue.rules import parse_rule
-from govstats.check import checks
+from govstats.catalogue.rules import KINDS, parse_rule
+from govstats.check import PER_REPORT, checks
+from govstats.check.common import Index
+from govstats.check.cross_report import ACROSS, PAIRWISE, xr_linear
 from govstats.cli import main as cli_main
 from govstats.errors import ConfigError
 from govstats.model import Finding, NarrativeFigure, UnreadCell, Value
@@ -322,6 +324,35 @@ def test_year_over_year_jump_is_info() -> None:
     f = only(pair({"requests.new": 4}, {"requests.new": 21}), "xr.yoy_jump")
     assert (f.severity, f.found) == ("info", "4 → 21")
     assert not pair({"requests.new": 4}, {"requests.new": 12})
+
+
+def test_one_linear_kind_evaluates_any_equation_across_years() -> None:
+    # carry-over, stock and flow, cumulative columns and items of last year are one kind
+    assert {c.kind for c in checks() if c.id in (
+        "xr.carry_over", "xr.stock_flow", "xr.cumulative", "xr.items_prev")} == {"xr_linear"}
+    rule = parse_rule({"id": "xr.test", "kind": "xr_linear", "zh": "测试", "en": "test",
+                       "each": ["items.regulations"],
+                       "left": [{"code": "{x}.in_force", "year": 0}],
+                       "op": "<=",
+                       "right": [{"code": "{x}.in_force", "year": -1, "coef": 2},
+                                 {"code": "{x}.issued", "year": 0}],
+                       "expected": "{x}.in_force ({year}) <= 2 × ({prev_year}) + issued"}, "t")
+    prev = rep("R3", {"items.regulations.in_force": 10}, year=2021, path="a.txt", sha="a")
+    cur = rep("R3", {"items.regulations.in_force": 25, "items.regulations.issued": 3},
+              year=2022, path="b.txt", sha="b")
+    [f] = xr_linear(rule, prev, cur, Index(prev), Index(cur))
+    assert f.found == "25 > 2×10+3 = 23"
+    assert f.expected == "items.regulations.in_force (2022) <= 2 × (2021) + issued"
+    assert [(c["report"], c["indicator"]) for c in f.cells] == [
+        ("b.txt", "items.regulations.in_force"), ("a.txt", "items.regulations.in_force"),
+        ("b.txt", "items.regulations.issued")]
+    assert f.indicators == ("items.regulations.in_force", "items.regulations.issued")
+    cur.value_list.pop()  # issued not printed: nothing to compare
+    assert xr_linear(rule, prev, cur, Index(prev), Index(cur)) == []
+
+
+def test_every_kind_has_one_function() -> None:
+    assert sorted([*PER_REPORT, *PAIRWISE, *ACROSS]) == sorted(KINDS)
 
 
 # ------------------------------------------------------------------ mutation

@@ -1,0 +1,207 @@
+"""Rules across reports: a linear equation between this year's and last year's cells of one
+body (``xr_linear``: carry-over, stock and flow, cumulative columns, items of last year),
+year-over-year jumps (``xr_jump``) and identical tables of other bodies or years
+(``xr_duplicate``).  Each finding's cells name their reports (path, sha256, year)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from ..catalogue.rules import Rule, Term, each_pattern
+from ..model import Finding, Value
+from ..report import Report
+from .common import NEGATED, Index, fmt, holds, side, value_cell
+
+
+def body_key(report: Report) -> tuple[str, str] | None:
+    """The body a report speaks for: (admin_code, jurisdiction name), or None if unknown."""
+    m = report.meta
+    name = m.get("jurisdiction_normalized") or m.get("jurisdiction")
+    if not name:
+        return None
+    return (str(m.get("admin_code") or ""), str(name))
+
+
+def _rcell(report: Report, v: Value | None = None, **extra: Any) -> dict[str, Any]:
+    base = {
+        "report": report.source.get("path"),
+        "sha256": report.source.get("sha256"),
+        "year": report.meta.get("year"),
+    }
+    if v is not None:
+        base.update(value_cell(v))
+    base.update(extra)
+    return base
+
+
+def _xr_finding(
+    chk: Rule,
+    cells: list[dict[str, Any]],
+    indicators: tuple[str, ...],
+    expected: str,
+    found: str,
+    what: str,
+    what_zh: str,
+) -> Finding:
+    return Finding(
+        rule=chk.id,
+        severity=chk.severity,
+        message=f"{chk.en}: {what}: {found}",
+        message_zh=f"{chk.zh}：{what_zh}：{found}",
+        indicators=indicators,
+        cells=tuple(cells),
+        expected=expected,
+        found=found,
+    )
+
+
+def report_pairs(reports: list[Report]) -> list[tuple[Report, Report]]:
+    """(last year, this year) pairs of reports of the same body."""
+    by_body: dict[tuple[str, str], dict[int, list[Report]]] = defaultdict(lambda: defaultdict(list))
+    for r in reports:
+        key, year = body_key(r), r.meta.get("year")
+        if key is not None and isinstance(year, int):
+            by_body[key][year].append(r)
+    out = []
+    for years in by_body.values():
+        for y in sorted(years):
+            for prev in years.get(y - 1, []):
+                for cur in years[y]:
+                    out.append((prev, cur))
+    return out
+
+
+def _name(r: Report) -> str:
+    return f"{r.meta.get('jurisdiction')} {r.meta.get('year')}"
+
+
+def _each(chk: Rule, ix: Index) -> list[str | None]:
+    """The values ``{x}`` takes in ``chk``'s codes (``[None]`` when it has no ``each``)."""
+    each = chk.params.get("each")
+    if each is None:
+        return [None]
+    if isinstance(each, dict):
+        rx = each_pattern(each["printed"])
+        return [m.group(1) for code in sorted(ix.codes) if (m := rx.fullmatch(code))]
+    return list(each)
+
+
+def _code(t: Term, x: str | None) -> str:
+    return t.code if x is None else t.code.replace("{x}", x)
+
+
+def xr_linear(chk: Rule, prev: Report, cur: Report, pi: Index, ci: Index) -> list[Finding]:
+    """sum(left) <op> sum(right), each term ``coef`` × a cell of this year's (``year`` 0)
+    or last year's (``year`` -1) report, once per value of ``{x}``; skipped when a cell is
+    not printed."""
+    out: list[Finding] = []
+    reports, indexes = {0: cur, -1: prev}, {0: ci, -1: pi}
+    what = f"{_name(prev)} → {_name(cur)}"
+    for x in _each(chk, ci):
+        left = [indexes[t.year].get(_code(t, x)) for t in chk.left]
+        right = [indexes[t.year].get(_code(t, x)) for t in chk.right]
+        lvals = [v for v in left if v is not None]
+        rvals = [v for v in right if v is not None]
+        if len(lvals) != len(left) or len(rvals) != len(right):
+            continue
+        lsum, ltxt = side(lvals, [t.coef for t in chk.left])
+        rsum, rtxt = side(rvals, [t.coef for t in chk.right])
+        if holds(lsum, chk.op, rsum, chk.tolerance):
+            continue
+        found = f"{ltxt} {NEGATED[chk.op]} {rtxt}"
+        terms = [*zip(chk.left, lvals, strict=True), *zip(chk.right, rvals, strict=True)]
+        expected = chk.params["expected"].format(
+            x=x, year=cur.meta.get("year"), prev_year=prev.meta.get("year")
+        )
+        out.append(
+            _xr_finding(
+                chk,
+                [_rcell(reports[t.year], v) for t, v in terms],
+                tuple(dict.fromkeys(v.indicator for _, v in terms)),
+                expected,
+                found,
+                what,
+                what,
+            )
+        )
+    return out
+
+
+def xr_jump(chk: Rule, prev: Report, cur: Report, pi: Index, ci: Index) -> list[Finding]:
+    """A value that changed more than ``ratio``-fold (and by at least ``min_abs``)."""
+    out: list[Finding] = []
+    what = f"{_name(prev)} → {_name(cur)}"
+    ratio, min_abs = float(chk.params.get("ratio", 5)), float(chk.params.get("min_abs", 20))
+    for code in chk.params.get("indicators", []):
+        p, c = pi.get(code), ci.get(code)
+        if p is None or c is None:
+            continue
+        lo, hi = sorted((float(p.value), float(c.value)))
+        if hi < min_abs or (lo > 0 and hi / lo < ratio) or (lo == 0 and hi < min_abs):
+            continue
+        found = f"{fmt(p.value)} → {fmt(c.value)}"
+        out.append(
+            _xr_finding(
+                chk,
+                [_rcell(prev, p), _rcell(cur, c)],
+                (code,),
+                f"{code} within ×{fmt(ratio)} of last year",
+                found,
+                f"{what} {code}",
+                f"{what} {code}",
+            )
+        )
+    return out
+
+
+def _table(r: Report) -> dict[tuple[str, str], float]:
+    return {(v.indicator, v.applicant): float(v.value) for v in r.value_list if not v.derived}
+
+
+def xr_duplicate(chk: Rule, reports: list[Report]) -> list[Finding]:
+    """Pairs of reports of other bodies or years whose tables agree on every shared cell."""
+    min_nonzero = int(chk.params.get("min_nonzero", 3))
+    min_shared = float(chk.params.get("min_shared", 0.8))
+    tables = [(r, _table(r)) for r in reports]
+    tables = [(r, t) for r, t in tables if sum(1 for x in t.values() if x) >= min_nonzero]
+    out = []
+    for i, (a, ta) in enumerate(tables):
+        for b, tb in tables[i + 1 :]:
+            if a.source.get("sha256") == b.source.get("sha256"):
+                continue  # the same file given twice
+            if body_key(a) == body_key(b) and a.meta.get("year") == b.meta.get("year"):
+                continue  # the same report in two formats
+            shared = ta.keys() & tb.keys()
+            if len(shared) < min_shared * min(len(ta), len(tb)):
+                continue
+            if any(ta[k] != tb[k] for k in shared):
+                continue
+            # a cumulative column repeats itself when nothing happened: count this year's cells
+            nonzero = sorted(k for k in shared if ta[k] and not k[0].endswith(".cumulative"))
+            if len(nonzero) < min_nonzero:
+                continue
+            found = f"{len(shared)} shared cells identical ({len(nonzero)} non-zero)"
+            by = {(v.indicator, v.applicant): v for v in a.value_list if not v.derived}
+            cells = [_rcell(a), _rcell(b)] + [_rcell(a, by[k]) for k in nonzero[:20]]
+            out.append(
+                _xr_finding(
+                    chk,
+                    cells,
+                    tuple(dict.fromkeys(c for c, _ in nonzero)),
+                    "tables of different bodies or years differ",
+                    found,
+                    f"{_name(a)} = {_name(b)}",
+                    f"{_name(a)} = {_name(b)}",
+                )
+            )
+    return out
+
+
+# rules over one body's (last year, this year) pairs, and over all reports at once
+PAIRWISE: dict[str, Callable[[Rule, Report, Report, Index, Index], list[Finding]]] = {
+    "xr_linear": xr_linear,
+    "xr_jump": xr_jump,
+}
+ACROSS: dict[str, Callable[[Rule, list[Report]], list[Finding]]] = {"xr_duplicate": xr_duplicate}
