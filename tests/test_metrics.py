@@ -212,6 +212,23 @@ def test_expression_parser() -> None:
             M.Expression.parse(bad, {"x": "a"})
 
 
+def test_labels_of_other_quantities_are_neither_metrics_nor_indicators() -> None:
+    labels = M.labels()
+    assert {"rate", "n", "share", "target", "limit_95", "limit_99.8", "raw", "shrunk",
+            "prior_mean", "interval"} <= set(labels)  # fmt: skip
+    assert not set(labels) & (set(M.metrics()) | set(catalogue()))
+    assert all(zh and en for zh, en in labels.values())
+
+
+def test_metric_regimes_are_the_layouts_regimes() -> None:
+    from govstats.catalogue.layouts import regimes
+
+    for m in M.metrics().values():
+        assert set(m.regimes) <= set(regimes())
+    with pytest.raises(M.MetricError, match=r"R9.*\('R0', 'R1', 'R2', 'R3'\)"):
+        M.compute(pd.DataFrame({"review.total": [1]}), "review.correction.C1", regime="R9")
+
+
 def test_doctests() -> None:
     result = doctest.testmod(M)
     assert result.attempted > 0 and result.failed == 0

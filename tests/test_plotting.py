@@ -163,7 +163,9 @@ def test_outcome_shares(style: str, tmp_path: Path) -> None:
     assert [t.get_text() for t in ticks] == ["2019", "2020", "2021"]
     assert [t.get_position()[1] for t in ticks] == [2, 1, 0]
     legend = fig.legends[0]
-    assert [t.get_text() for t in legend.get_texts()][:2] == ["予以公开", "部分公开"]
+    # legends name the indicators as the catalogue does
+    texts = [t.get_text() for t in legend.get_texts()]
+    assert texts[:2] == ["同意公开答复数", "同意部分公开答复数"]
     hatches = {p.get_hatch() for p in ax.patches}
     assert len(hatches) == 6  # grayscale-readable
     assert_truetype_only(gp.save_figure(fig, "shares", out_dir=tmp_path)[0])
@@ -200,8 +202,54 @@ def test_shrinkage_and_rates_plots(style: str, tmp_path: Path) -> None:
     assert_truetype_only(gp.save_figure(fig, "rates", out_dir=tmp_path)[0])
 
 
+def test_labels_come_from_where_each_thing_is_defined() -> None:
+    """Indicators from the indicator catalogue, metrics and the analysis' other quantities from
+    catalogue/metrics.yaml, the time-axis marks from analysis.timeline, the year from the panel's
+    field catalogue: plotting declares no label of its own."""
+    from govstats.analysis import timeline
+    from govstats.catalogue.indicators import catalogue
+    from govstats.panel.fields import field
+
+    assert not hasattr(gp, "LABELS")
+    for code, ind in catalogue().items():
+        assert (gp.label(code, "zh"), gp.label(code, "en")) == (ind.label_zh, ind.label_en)
+    for name, m in M.metrics().items():
+        assert gp.label(name, "both") == f"{m.zh} / {m.en}"
+    for key, (zh, en) in {**M.labels(), **timeline.labels()}.items():
+        assert gp.label(key, "both") == f"{zh} / {en}"
+    year = field("year")
+    assert f"{year.label_zh} / {year.label_en}" == gp.label("year", "both") == "年份 / Year"
+    assert gp.label("mixed_year", "en") == "2019: mixed year (new rules from 15 May)"
+    assert gp.label("limit_99.8") == "99.8% 控制限"
+
+
+def test_regime_breaks_come_from_the_layouts() -> None:
+    from govstats.catalogue.layouts import regime_years
+
+    firsts = [lo for lo, _ in regime_years().values()]
+    assert gp.REGIME_BREAKS == tuple(firsts[1:]) == (2014, 2019, 2021)
+    assert S.RULE_CHANGE.year == gp.MIXED_YEAR
+    assert gp.MIXED_YEAR in gp.REGIME_BREAKS
+    assert gp._regime_note(gp.REGIME_BREAKS, "both") == (
+        "虚线：统计表格式变化（2014 年起、2021 年起）；"
+        "灰色：2019 年新旧条例过渡（新条例 5 月 15 日施行）\n"
+        "dashed: table format changes (from 2014, 2021); grey: 2019, revised Regulations in "
+        "force from 15 May"
+    )
+
+
+def test_doctests() -> None:
+    import doctest
+
+    from govstats.analysis import timeline
+
+    for module in (gp, timeline):
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0, module.__name__
+
+
 def test_labels_and_save_errors(tmp_path: Path) -> None:
-    assert gp.label("outcome.granted", "both") == "予以公开 / Granted"
+    assert gp.label("outcome.granted", "both") == "同意公开答复数 / Granted"
     assert gp.label("requests.new", "en") == "Requests received (new this year)"
     assert gp.label("disclosure.G1", "zh").startswith("公开率")
     assert gp.label("no.such.key") == "no.such.key"

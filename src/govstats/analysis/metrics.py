@@ -33,6 +33,7 @@ import pandas as pd
 import yaml
 
 from ..catalogue.indicators import catalogue
+from ..catalogue.layouts import regimes as known_regimes
 from ..errors import ConfigError, GovstatsError
 
 __all__ = [
@@ -43,13 +44,13 @@ __all__ = [
     "compute",
     "compute_many",
     "get_metric",
+    "labels",
     "list_metrics",
     "metrics",
     "proportion_ci",
     "terms",
 ]
 
-REGIMES = ("R0", "R1", "R2", "R3")
 KINDS = {"proportion": 1.0, "per100": 100.0}
 #: ``ci=`` values of :func:`compute`.  "beta" is Clopper–Pearson; "auto" uses Clopper–Pearson
 #: when the count is 0 or n or n < 30, Wilson otherwise.
@@ -164,10 +165,11 @@ def _load() -> tuple[dict[str, dict[str, str]], dict[str, Metric]]:
     text = resources.files("govstats").joinpath("catalogue/metrics.yaml").read_text("utf-8")
     data = yaml.safe_load(text) or {}
     cat = catalogue()
+    known = known_regimes()
     named: dict[str, dict[str, str]] = {}
     for name, spec in (data.get("terms") or {}).items():
-        named[name] = {k: " ".join(str(v).split()) for k, v in spec.items() if k in REGIMES}
-        named[name].update({k: str(v) for k, v in spec.items() if k not in REGIMES})
+        named[name] = {k: " ".join(str(v).split()) for k, v in spec.items() if k in known}
+        named[name].update({k: str(v) for k, v in spec.items() if k not in known})
     out: dict[str, Metric] = {}
     for k, d in enumerate(data.get("metrics") or []):
         where = f"catalogue/metrics.yaml metric {k + 1} ({d.get('name')!r})"
@@ -180,8 +182,8 @@ def _load() -> tuple[dict[str, dict[str, str]], dict[str, Metric]]:
         if d["kind"] not in KINDS:
             raise ConfigError(f"{where}: kind must be one of {sorted(KINDS)}")
         regimes = tuple(d["regimes"])
-        if not set(regimes) <= set(REGIMES):
-            raise ConfigError(f"{where}: unknown regimes {sorted(set(regimes) - set(REGIMES))}")
+        if not set(regimes) <= set(known):
+            raise ConfigError(f"{where}: unknown regimes {sorted(set(regimes) - set(known))}")
         num = _per_regime(d["numerator"], regimes, named, f"{where} numerator")
         den = _per_regime(d["denominator"], regimes, named, f"{where} denominator")
         for expr in (*num.values(), *den.values()):
@@ -201,6 +203,28 @@ def _load() -> tuple[dict[str, dict[str, str]], dict[str, Metric]]:
         if sum(m.default for m in members) != 1:
             raise ConfigError(f"catalogue/metrics.yaml: family {fam!r} needs exactly one default")
     return named, out
+
+
+@lru_cache(maxsize=1)
+def _labels() -> dict[str, tuple[str, str]]:
+    text = resources.files("govstats").joinpath("catalogue/metrics.yaml").read_text("utf-8")
+    data = yaml.safe_load(text) or {}
+    taken = set(_load()[1]) | {m.family for m in _load()[1].values()} | set(catalogue())
+    out: dict[str, tuple[str, str]] = {}
+    for name, spec in (data.get("labels") or {}).items():
+        where = f"catalogue/metrics.yaml label {name!r}"
+        if not isinstance(spec, Mapping) or set(spec) != {"zh", "en"}:
+            raise ConfigError(f"{where}: give exactly zh and en")
+        if name in taken:
+            raise ConfigError(f"{where}: {name!r} is a metric or an indicator, labelled there")
+        out[str(name)] = (str(spec["zh"]), str(spec["en"]))
+    return out
+
+
+def labels() -> dict[str, tuple[str, str]]:
+    """(zh, en) labels of the quantities that are neither indicators nor metrics (``rate``,
+    ``n``, ``target``, ``limit_95``, ``shrunk``…), from ``catalogue/metrics.yaml``."""
+    return dict(_labels())
 
 
 def metrics() -> dict[str, Metric]:
@@ -304,12 +328,13 @@ def _poisson_ci(count: np.ndarray, exposure: np.ndarray, alpha: float
 
 
 def _regimes_of(frame: pd.DataFrame, regime: str | None) -> pd.Series:
+    known = known_regimes()
     if regime is not None:
-        if regime not in REGIMES:
-            raise MetricError(f"regime={regime!r}: use one of {REGIMES}")
+        if regime not in known:
+            raise MetricError(f"regime={regime!r}: use one of {known}")
         return pd.Series(regime, index=frame.index, dtype=object)
     if "regime" not in frame.columns:
-        raise MetricError("the frame has no 'regime' column; pass regime='R2' (or R0/R1/R3)")
+        raise MetricError(f"the frame has no 'regime' column; pass regime= one of {known}")
     return frame["regime"].astype(object).where(frame["regime"].notna(), None)
 
 

@@ -12,7 +12,7 @@ back to the CJK font glyph by glyph.
 Every plot function returns a :class:`matplotlib.figure.Figure` (made without pyplot, so no
 figure is left open in a global registry); :func:`save_figure` writes it as PDF and PNG.
 
->>> import govstats.plotting as gp
+>>> import govstats.analysis.plotting as gp
 >>> family = gp.use_paper_style()                      # doctest: +SKIP
 >>> fig = gp.plot_funnel([3, 10, 40], [20, 61, 300], labels=["甲", "乙", "丙"])  # doctest: +SKIP
 >>> gp.save_figure(fig, "funnel_review_c2")            # doctest: +SKIP
@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import GovstatsError
+from .timeline import MIXED_YEAR, RULE_CHANGE, regime_breaks
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -73,42 +74,13 @@ LINESTYLES = ["-", "--", ":", "-.", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (1
               (0, (8, 2, 2, 2))]
 #: Hatches for filled areas (stacked shares), one per palette colour.
 HATCHES = ["", "////", "....", "xxxx", "\\\\\\\\", "oo", "++", "----"]
-#: First report year of each new table regime: R1 2014, R2 2019 (a mixed year: the revised
-#: Regulations took effect on 15 May 2019), R3 2021.
-REGIME_BREAKS = (2014, 2019, 2021)
-MIXED_YEAR = 2019
+#: First report year of each new table regime (R1, R2, R3), from the layouts.  MIXED_YEAR, the
+#: year the revised Regulations took effect (analysis.timeline.RULE_CHANGE), is shaded.
+REGIME_BREAKS = regime_breaks()
 _FONT_PACKAGE = "paperang_p2_fonts_cjk"
 _FONT_FILE = "fonts/wqy-microhei.ttc"
 _LATIN_FAMILY = "DejaVu Sans"
 
-#: Bilingual labels, one dictionary: key -> (zh, en).  Indicator codes and metric names not
-#: listed here fall back to ``catalogue/indicators.csv`` and ``catalogue/metrics.yaml``.
-LABELS: dict[str, tuple[str, str]] = {
-    "year": ("年份", "Year"),
-    "rate": ("比率", "Rate"),
-    "share": ("占比", "Share"),
-    "n": ("分母（件）", "Denominator (cases)"),
-    "target": ("总体比率", "Pooled rate"),
-    "limit_95": ("95% 控制限", "95% limits"),
-    "limit_99.8": ("99.8% 控制限", "99.8% limits"),
-    "raw": ("原始比率", "Raw rate"),
-    "shrunk": ("收缩后比率（经验贝叶斯）", "Shrunk rate (empirical Bayes)"),
-    "prior_mean": ("先验均值", "Prior mean"),
-    "interval": ("95% 区间", "95% interval"),
-    "mixed_year": ("2019 新旧条例过渡年", "2019: mixed year (new rules from 15 May)"),
-    "regime_break": ("统计表格式变化", "Table format change"),
-    "outcome.granted": ("予以公开", "Granted"),
-    "outcome.partial": ("部分公开", "Partly granted"),
-    "outcome.denied": ("不予公开", "Denied"),
-    "outcome.unable": ("无法提供", "Unable to provide"),
-    "outcome.not_processed": ("不予处理", "Not processed"),
-    "outcome.other": ("其他处理", "Other handling"),
-    "outcome.already_public": ("属于已主动公开范围", "Already public"),
-    "outcome.not_this_agency": ("不属于本机关公开", "Not this agency's"),
-    "outcome.not_exist": ("信息不存在", "Does not exist"),
-    "outcome.amend_notice": ("告知更改补充", "Told to amend"),
-    "outcome.other_channel": ("告知其他途径", "Referred elsewhere"),
-}
 OUTCOME_CODES = ("outcome.granted", "outcome.partial", "outcome.denied", "outcome.unable",
                  "outcome.not_processed", "outcome.other")
 LANGS = ("zh", "en", "both")
@@ -200,28 +172,42 @@ def paper_style(font_path: str | Path | None = None) -> Iterator[str]:
         yield family
 
 
+def _label_pair(key: str) -> tuple[str, str] | None:
+    """(zh, en) of ``key`` from where the thing is defined, or None."""
+    from ..catalogue.indicators import catalogue
+    from ..panel.fields import fields
+    from . import timeline
+    from .metrics import labels, metrics
+
+    if key in (mets := metrics()):
+        return mets[key].zh, mets[key].en
+    if key in (cat := catalogue()):
+        return cat[key].label_zh, cat[key].label_en
+    for table in (labels(), timeline.labels()):
+        if key in table:
+            return table[key]
+    f = fields().get(key)
+    if f is not None and f.label_zh and f.label_en:
+        return f.label_zh, f.label_en
+    return None
+
+
 def label(key: str, lang: str = "zh") -> str:
-    """Label of a key (indicator code, metric name or plot word) in "zh", "en" or "both".
+    """Label of a key in "zh", "en" or "both", from where the thing is defined: an indicator
+    code (``catalogue/indicators.csv``), a metric name or another quantity of the analysis
+    (``catalogue/metrics.yaml``), a mark of the time axis (:mod:`govstats.analysis.timeline`)
+    or a panel field (``panel/fields.yaml``); any other key is its own label.
 
     >>> label("outcome.granted", "both")
-    '予以公开 / Granted'
+    '同意公开答复数 / Granted'
     >>> label("review.correction.C2", "en")
     'Reconsideration correction rate, corrected / concluded cases (C2)'
+    >>> label("year", "both")
+    '年份 / Year'
     """
     if lang not in LANGS:
         raise PlottingError(f"lang must be one of {LANGS}")
-    pair = LABELS.get(key)
-    if pair is None:
-        from ..catalogue.indicators import catalogue
-        from .metrics import metrics
-
-        if key in (mets := metrics()):
-            pair = (mets[key].zh, mets[key].en)
-        elif key in (cat := catalogue()):
-            pair = (cat[key].label_zh, cat[key].label_en)
-        else:
-            pair = (key, key)
-    zh, en = pair
+    zh, en = _label_pair(key) or (key, key)
     return {"zh": zh, "en": en, "both": f"{zh} / {en}"}[lang]
 
 
@@ -262,8 +248,9 @@ def _regime_note(breaks: Sequence[int], lang: str) -> str:
     en = ["dashed: table format changes (from " + ", ".join(map(str, lines)) + ")"] if lines \
         else []
     if MIXED_YEAR in breaks:
-        zh.append("灰色：2019 年新旧条例过渡（新条例 5 月 15 日施行）")
-        en.append("grey: 2019, revised Regulations in force from 15 May")
+        day = RULE_CHANGE
+        zh.append(f"灰色：{day.year} 年新旧条例过渡（新条例 {day.month} 月 {day.day} 日施行）")
+        en.append(f"grey: {day.year}, revised Regulations in force from {day.day} {day:%B}")
     return {"zh": "；".join(zh), "en": "; ".join(en),
             "both": "；".join(zh) + "\n" + "; ".join(en)}[lang]
 
@@ -287,8 +274,9 @@ def plot_trends(frame: pd.DataFrame, value: str, *, lower: str | None = None,
                 breaks: Sequence[int] = REGIME_BREAKS, sharey: bool = True,
                 ylabel: str | None = None, lang: str = "zh", note: bool = True,
                 panel_size: tuple[float, float] = (1.9, 1.5)) -> Figure:
-    """Small multiples: one panel per unit, ``value`` by year, with the regime breaks marked
-    (dashed lines before 2014 and 2021, 2019 shaded as the mixed year).
+    """Small multiples: one panel per unit, ``value`` by year, with the regime breaks marked:
+    ``breaks`` (default :data:`REGIME_BREAKS`, the first year of each new regime, from the
+    layouts) as dashed lines, the year of the rule change (:data:`MIXED_YEAR`) shaded.
 
     ``frame``: long or panel-shaped (MultiIndex ``(jurisdiction_id, year)``), e.g. the wide
     panel or the output of :func:`govstats.metrics.compute` joined with the panel's
@@ -366,7 +354,7 @@ def plot_funnel(y: Sequence[float] | np.ndarray, n: Sequence[float] | np.ndarray
     for k, level in enumerate(levels):
         name = f"{level * 100:g}"
         key = f"limit_{name}"
-        text = label(key, lang) if key in LABELS else f"{name}%"
+        text = label(key, lang) if _label_pair(key) else f"{name}%"
         ls = styles[k % len(styles)]
         ax.plot(grid, lim[f"upper_{name}"], color="0.3", lw=0.9, ls=ls, marker="", label=text)
         ax.plot(grid, lim[f"lower_{name}"], color="0.3", lw=0.9, ls=ls, marker="")

@@ -27,6 +27,7 @@ from scipy import optimize
 from scipy import stats as sps
 
 from ..errors import GovstatsError
+from .timeline import RULE_CHANGE
 
 __all__ = [
     "RULE_CHANGE",
@@ -42,9 +43,6 @@ __all__ = [
     "segmented_regression",
 ]
 
-#: The revised Regulations on Government Information Disclosure (Decree 711) took effect on
-#: this day; annual reports for 2019 mix both regimes.
-RULE_CHANGE = dt.date(2019, 5, 15)
 # Prior size a + b is kept in [0.1, 1e7]: 1e7 means "no detectable overdispersion"; below 0.1
 # the prior is so U-shaped that beta quantiles of the posterior lose all precision.
 _M_BOUNDS = (0.1, 1e7)

@@ -1,6 +1,7 @@
 """The crosswalk from each regime's indicators to harmonized concepts (``catalogue/crosswalk.csv``).
 
-The forms changed in 2014 (R0 → R1), 2019 (→ R2) and 2021 (→ R3).  Every (regime, indicator)
+The forms changed from regime to regime (R0 → R1 → R2 → R3; the regimes and their years are
+the layouts', :func:`govstats.catalogue.layouts.regime_years`).  Every (regime, indicator)
 the layouts can emit has one crosswalk row naming the harmonized ``concept`` it measures and
 how well it measures it, relative to the definition of the current national form:
 
@@ -11,7 +12,7 @@ how well it measures it, relative to the definition of the current national form
 * ``not-comparable`` — linked to the concept for reference but a different quantity (R0
   历年累计 cumulative twins of annual rows).  Concept views leave these out.
 
->>> from govstats.crosswalk import link
+>>> from govstats.panel.crosswalk import link
 >>> link("R1", "review.corrected").comparability
 'comparable-with-caveat'
 >>> link("R0", "requests.new.cumulative").comparability
@@ -27,7 +28,7 @@ from functools import lru_cache
 from importlib import resources
 
 from ..catalogue.indicators import catalogue
-from ..catalogue.layouts import layouts
+from ..catalogue.layouts import layouts, regimes
 from ..errors import ConfigError
 
 __all__ = [
@@ -40,7 +41,6 @@ __all__ = [
 ]
 
 COMPARABILITY = ("same", "comparable-with-caveat", "not-comparable")
-REGIMES = ("R0", "R1", "R2", "R3")
 _COLUMNS = ["regime", "indicator", "concept", "comparability", "caveat_en", "caveat_zh"]
 _FILE = "catalogue/crosswalk.csv"
 
@@ -76,10 +76,11 @@ def _parse(text: str, where: str) -> dict[tuple[str, str], Link]:
     cat = catalogue()
     out: dict[tuple[str, str], Link] = {}
     claimed: dict[tuple[str, str], str] = {}
+    known = regimes()
     for i, row in enumerate(reader, start=2):
         link = Link(**{k: (row[k] or "").strip() for k in _COLUMNS})
-        if link.regime not in REGIMES:
-            raise ConfigError(f"{where} line {i}: regime {link.regime!r} not one of {REGIMES}")
+        if link.regime not in known:
+            raise ConfigError(f"{where} line {i}: regime {link.regime!r} not one of {known}")
         if link.indicator not in cat:
             raise ConfigError(
                 f"{where} line {i}: indicator {link.indicator!r} is not in catalogue/indicators.csv"

@@ -21,7 +21,7 @@ removed, then the GB/T 2260 resolver of :mod:`govstats.jurisdiction` (so ``淮�
 and ``洪泽区人民政府`` both find ``cn-320813``).  A name it cannot place on exactly one body
 gives ``None``: nothing is guessed.
 
->>> from govstats.registry import resolve
+>>> from govstats.panel.registry import resolve
 >>> resolve("平潭综合实验区农业农村局", 2020).id
 'cn-350128-ptsyq-nyj'
 >>> resolve("平潭县人民政府").id == resolve("平潭综合实验区").id
