@@ -165,7 +165,7 @@ def test_outcome_shares(style: str, tmp_path: Path) -> None:
     legend = fig.legends[0]
     # legends name the indicators as the catalogue does
     texts = [t.get_text() for t in legend.get_texts()]
-    assert texts[:2] == ["同意公开答复数", "同意部分公开答复数"]
+    assert texts[:2] == ["予以公开", "部分公开"]
     hatches = {p.get_hatch() for p in ax.patches}
     assert len(hatches) == 6  # grayscale-readable
     assert_truetype_only(gp.save_figure(fig, "shares", out_dir=tmp_path)[0])
@@ -211,8 +211,9 @@ def test_labels_come_from_where_each_thing_is_defined() -> None:
     from govstats.panel.fields import field
 
     assert not hasattr(gp, "LABELS")
-    for code, ind in catalogue().items():
-        assert (gp.label(code, "zh"), gp.label(code, "en")) == (ind.label_zh, ind.label_en)
+    for code, ind in catalogue().items():  # the catalogue's short label where it has one
+        assert (gp.label(code, "zh"), gp.label(code, "en")) == (ind.short("zh"), ind.short("en"))
+    assert gp.label("outcome.granted") == "予以公开"  # not the R1 row title 同意公开答复数
     for name, m in M.metrics().items():
         assert gp.label(name, "both") == f"{m.zh} / {m.en}"
     for key, (zh, en) in {**M.labels(), **timeline.labels()}.items():
@@ -249,7 +250,7 @@ def test_doctests() -> None:
 
 
 def test_labels_and_save_errors(tmp_path: Path) -> None:
-    assert gp.label("outcome.granted", "both") == "同意公开答复数 / Granted"
+    assert gp.label("outcome.granted", "both") == "予以公开 / Granted"
     assert gp.label("requests.new", "en") == "Requests received (new this year)"
     assert gp.label("disclosure.G1", "zh").startswith("公开率")
     assert gp.label("no.such.key") == "no.such.key"

@@ -182,7 +182,7 @@ def _label_pair(key: str) -> tuple[str, str] | None:
     if key in (mets := metrics()):
         return mets[key].zh, mets[key].en
     if key in (cat := catalogue()):
-        return cat[key].label_zh, cat[key].label_en
+        return cat[key].short("zh"), cat[key].short("en")
     for table in (labels(), timeline.labels()):
         if key in table:
             return table[key]
@@ -199,7 +199,7 @@ def label(key: str, lang: str = "zh") -> str:
     or a panel field (``panel/fields.yaml``); any other key is its own label.
 
     >>> label("outcome.granted", "both")
-    '同意公开答复数 / Granted'
+    '予以公开 / Granted'
     >>> label("review.correction.C2", "en")
     'Reconsideration correction rate, corrected / concluded cases (C2)'
     >>> label("year", "both")

@@ -33,6 +33,16 @@ class Indicator:
     parent: str | None
     regimes: tuple[str, ...]
     note: str = ""
+    # a short label for figures' legends and axes, where the full one is a form's long row
+    # title (同意公开答复数 → 予以公开); empty when the full label is short enough
+    short_zh: str = ""
+    short_en: str = ""
+
+    def short(self, lang: str = "zh") -> str:
+        """The short label in ``lang`` ("zh" or "en"), else the full one."""
+        if lang == "en":
+            return self.short_en or self.label_en
+        return self.short_zh or self.label_zh
 
 
 @lru_cache(maxsize=1)
@@ -54,6 +64,8 @@ def catalogue() -> dict[str, Indicator]:
             row["parent"] or None,
             tuple(row["regimes"].split()),
             row.get("note", ""),
+            row.get("short_zh", ""),
+            row.get("short_en", ""),
         )
         out[code] = ind
         if "R0" in ind.regimes:
