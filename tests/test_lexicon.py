@@ -16,7 +16,7 @@ from govstats.read.text import line_roles
 SRC = Path(__file__).resolve().parents[1] / "src" / "govstats"
 USERS = [
     SRC / "normalize.py",
-    *(SRC / "read").glob("*.py"),
+    *(SRC / "read").rglob("*.py"),
     *(SRC / "parse" / "mapper").glob("*.py"),
     SRC / "parse" / "narrative.py",
     SRC / "parse" / "meta.py",
