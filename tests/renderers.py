@@ -787,40 +787,40 @@ def one_per_line(blocks: Sequence[Sequence[str]], lin: Linearization) -> str:
     """``blocks`` of printed texts in reading order (prose lines, then table cells; "" for
     a blank cell) written one per line as ``lin`` says."""
     texts = [t for block in blocks for t in block if t]  # a blank cell prints nothing
+    row_of = [b for b, block in enumerate(blocks) for t in block if t]  # a block is a row
     numbers = [i for i, t in enumerate(texts) if re.fullmatch(r"\d+(?:\.\d+)?", t)]
     split = {
         i for k, i in enumerate(numbers)
         if k in lin.split_numbers and len(texts[i]) > 1 and texts[i].isdigit()
     }  # fmt: skip
     while True:
-        lines: list[tuple[str, int | None]] = []  # (line, index of the number it splits)
+        lines: list[tuple[str, int | None, int]] = []  # (line, number it splits, row)
         for i, text in enumerate(texts):
             if i in split:
-                lines += [(text[:1], i), (text[1:], i)]
+                lines += [(text[:1], i, row_of[i]), (text[1:], i, row_of[i])]
             elif i in numbers:
-                lines.append((text, None))
+                lines.append((text, None, row_of[i]))
             else:
-                lines.extend((x, None) for x in _label_lines(text, lin))
-        # a split part equal to the line next to it would be merged away by `collapse`: the
-        # lines would then print another table plainly ("2" "22668" as 2 / 2 / 2668 → 2 /
-        # 2668), which no reader can tell apart; such a split is not made
-        merged = {
-            owner
-            for (a, oa), (b, ob) in pairwise(lines)
-            if lin.collapse and a == b
-            for owner in (oa, ob)
-            if owner is not None
-        }
+                lines.extend((x, None, row_of[i]) for x in _label_lines(text, lin))
+        # No reader can tell two printings apart when a row's merged lines and its split
+        # number cancel out: a split part merged with the line next to it ("2" "22668" as
+        # 2 / 2 / 2668 → 2 / 2668), or equal cells merged in the row of a split number
+        # (0 | 0 | 12 as 0 / 0 / 1 / 2 → 0 / 1 / 2): the lines print another table plainly.
+        # Such splits are not made.
+        merges = [(a, b) for a, b in pairwise(lines) if lin.collapse and a[0] == b[0]]
+        merged = {owner for a, b in merges for owner in (a[1], b[1]) if owner is not None}
+        rows = {a[2] for a, _ in merges}
+        merged |= {i for i in split if row_of[i] in rows}
         if not merged:
             break
         split -= merged
-    lines = [x for x, _ in lines]
+    printed = [x for x, _, _ in lines]
     if lin.collapse:
-        lines = [x for i, x in enumerate(lines) if i == 0 or x != lines[i - 1]]
-    ends = [lin.newline] * len(lines)
-    if lin.stray_cr and len(lines) > 3:
+        printed = [x for i, x in enumerate(printed) if i == 0 or x != printed[i - 1]]
+    ends = [lin.newline] * len(printed)
+    if lin.stray_cr and len(printed) > 3:
         ends[2] = "\r\n"
-    return "".join(x + e for x, e in zip(lines, ends, strict=True))
+    return "".join(x + e for x, e in zip(printed, ends, strict=True))
 
 
 def prose_with_figures(year: int, new: int, review: int) -> list[str]:
