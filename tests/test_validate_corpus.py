@@ -44,7 +44,8 @@ def test_every_truth_inconsistency_is_classified_and_every_target_found(corpus) 
     found, missed, unclassified = ev.evaluate(reports, cross)
     assert unclassified == []
     assert [(n, t) for n, t, _ in missed] == []
-    assert len(found) >= 67
+    assert len(found) >= 76  # ratchet at the measured value (of 94 with the parse gaps)
+    assert len(found) + len(ev.parse_gaps(reports)) == 94
 
 
 def test_exclusions_give_their_reason(corpus) -> None:  # type: ignore[no-untyped-def]
