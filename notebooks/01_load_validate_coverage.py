@@ -40,6 +40,7 @@ from matplotlib.patches import Patch
 import govstats
 import govstats.analysis.plotting as gp
 from govstats.analysis.notebooks import default_figures_dir
+from govstats.catalogue.layouts import regimes
 from govstats.panel import data_dir
 from govstats.panel.schema import PANEL_SCHEMA
 
@@ -119,7 +120,7 @@ print(findings.to_string())
 # of the zone are shown without the prefix 平潭综合实验区.
 
 # %%
-REGIME_CODES = ["R0", "R1", "R2", "R3", "no table"]
+REGIME_CODES = [*regimes(), "no table"]  # the forms, from the layouts
 REGIME_COLOURS = [gp.OKABE_ITO["sky_blue"], gp.OKABE_ITO["orange"], gp.OKABE_ITO["blue"],
                   gp.OKABE_ITO["bluish_green"], "0.85"]
 years = np.arange(reports["year"].min(), reports["year"].max() + 1)
