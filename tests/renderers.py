@@ -219,7 +219,7 @@ def list_docx(table: ListTable, year: int = 2017) -> bytes:
         else:
             cells.append(Span(r, 0, 1, 1, _indented(row)))
             cells += [Span(r, c, 1, 1, t) for c, t in enumerate(row.cells, start=1)]
-    _docx_spanned_table(d, cells)
+    docx_spanned_table(d, cells)
     return _docx_bytes(d)
 
 
@@ -595,21 +595,30 @@ def form_docx(rep: FormReport) -> bytes:
     d = _docx_document(rep.year)
     for caption, cells in form_cells(rep):
         d.add_paragraph(caption)
-        _docx_spanned_table(d, cells)
+        docx_spanned_table(d, cells)
     d.add_paragraph("五、存在的主要问题及改进情况")
     return _docx_bytes(d)
 
 
-def _docx_spanned_table(d, cells: Sequence[Span]) -> None:  # d: docx.document.Document
+def docx_spanned_table(
+    container, cells: Sequence[Span], widths: Sequence[int] | None = None, borders: bool = True
+):  # container: a docx Document or a table cell; returns the docx table
     """Add a table with merged cells written as Word writes them: a ``<w:gridSpan>`` cell
     for a column span, a ``vMerge="restart"`` cell over ``<w:vMerge/>`` continuation cells
-    for a row span.  (python-docx's ``merge`` does the same but is quadratic in the table.)"""
+    for a row span (python-docx's ``merge`` does the same but is quadratic in the table).
+    ``container`` is a document or a cell (a nested table); ``widths`` in twips per column;
+    ``borders`` gives the "Table Grid" style; a newline in a cell's text starts a paragraph."""
+    from docx.shared import Twips
     from docx.table import _Cell
 
     n_rows = max(s.row + s.rowspan for s in cells)
     n_cols = max(s.col + s.colspan for s in cells)
-    t = d.add_table(rows=n_rows, cols=n_cols)
-    t.style = "Table Grid"
+    t = container.add_table(rows=n_rows, cols=n_cols)
+    if borders:
+        t.style = "Table Grid"
+    if widths:
+        for col, w in zip(t.columns, widths, strict=True):
+            col.width = Twips(w)
     starts: dict[tuple[int, int], tuple[Span, bool]] = {}
     for s in cells:
         for r in range(s.row, s.row + s.rowspan):
@@ -628,8 +637,13 @@ def _docx_spanned_table(d, cells: Sequence[Span]) -> None:  # d: docx.document.D
             if span and span.rowspan > 1:
                 tc.get_or_add_tcPr().vMerge_val = "restart" if top else "continue"
             if span and top:
-                _Cell(tc, t).text = span.text
+                cell = _Cell(tc, t)
+                first, *more = span.text.split("\n")
+                cell.text = first
+                for paragraph in more:
+                    cell.add_paragraph(paragraph)
             c += width
+    return t
 
 
 # ------------------------------------------------------------------ form: flat shapes

@@ -1,4 +1,4 @@
-"""Web pages saved as one file (MHTML) and legacy binary Office files."""
+"""Web pages saved as one file (MHTML), and damaged legacy Office and RTF files."""
 
 from __future__ import annotations
 
@@ -51,9 +51,15 @@ def test_saved_web_page_parses_like_the_page(transfer: str) -> None:
     assert all("path" in v.location for v in report.value_list if not v.derived)
 
 
-def test_legacy_office_file_is_reported_not_guessed() -> None:
-    data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)
-    with pytest.raises(UnreadableInput, match="legacy binary Office"):
+def test_damaged_legacy_office_file_is_reported_not_guessed() -> None:
+    pytest.importorskip("olefile", reason="olefile (govstats[doc]) is not installed")
+    data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)  # an OLE signature, then nothing
+    with pytest.raises(UnreadableInput, match=r"damaged \.doc"):
         read_document(data, "report.doc")
     with pytest.raises(UnreadableInput):
         govstats.parse_report(data, filename="report.doc")
+
+
+def test_rtf_is_named_not_read_as_text() -> None:
+    with pytest.raises(UnreadableInput, match="RTF"):
+        read_document(b"{\\rtf1\\ansi report}", "report.doc")

@@ -13,7 +13,7 @@ from typing import Any
 
 from .cache import file_sha256, parser_fingerprint, transient_path
 from .crosswalk import link
-from .discover import ReportSource, discover
+from .discover import ReportSource, Skipped, discover
 from .fields import DATAPACKAGE, PANEL_CSV, PANEL_PARQUET, resource, resources, write_datapackage
 from .registry import JurisdictionRecord, resolve
 from .worker import run
@@ -36,6 +36,7 @@ class BuildSummary:
     parsed: int = 0  # parsed now
     cached: int = 0  # taken from the cache
     failed: list[tuple[str, str]] = field(default_factory=list)  # (report id, error)
+    skipped: list[Skipped] = field(default_factory=list)  # files passed over, with the reason
     unresolved: list[tuple[str, str]] = field(default_factory=list)  # (report id, names tried)
     # (report id, printed name) where the printed name did not resolve but meta.json's did
     fallbacks: list[tuple[str, str]] = field(default_factory=list)
@@ -48,6 +49,7 @@ class BuildSummary:
             f"parsed {self.parsed}, from cache {self.cached}",
         ]
         lines += [f"failed: {rid}: {err}" for rid, err in self.failed]
+        lines += [f"skipped: {s.path}: {s.reason}" for s in self.skipped]
         lines += [f"unresolved jurisdiction: {rid}: {names}" for rid, names in self.unresolved]
         lines += [
             f"printed name not resolved, meta.json used: {rid}: {name}"
@@ -155,8 +157,9 @@ def build_panel(
     )  # fmt: skip
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    found = discover(sources)
-    summary = BuildSummary(out_dir=out, reports=len(found))
+    skipped: list[Skipped] = []
+    found = discover(sources, skipped)
+    summary = BuildSummary(out_dir=out, reports=len(found), skipped=skipped)
     tmp_cache: tempfile.TemporaryDirectory[str] | None = None
     if use_cache:
         cache = out / ".cache" / f"parse-{parser_fingerprint()}"

@@ -1,11 +1,13 @@
 """Finding the reports of a source folder.
 
 A source folder holds a folder per report with ``report.pdf`` > ``report.html`` (.htm,
-.mhtml, .mht) > ``report.docx`` > ``report.md`` > ``report.txt`` (the first present is
-parsed) and an optional ``meta.json`` saying where the original came from (``source_url``;
-``source_repo`` / ``source_path`` / ``source_commit``; ``html_source_*`` for an HTML
-original) and, as a fallback when the printed name or year cannot be read, ``jurisdiction``
-and ``year``.  Other report files lying loose are one report each.
+.mhtml, .mht) > ``report.docx`` > ``report.doc`` (.wps) > ``report.md`` > ``report.txt``
+(the first present is parsed) and an optional ``meta.json`` saying where the original came
+from (``source_url``; ``source_repo`` / ``source_path`` / ``source_commit``; ``html_source_*``
+for an HTML original) and, as a fallback when the printed name or year cannot be read,
+``jurisdiction`` and ``year``.  Other report files lying loose are one report each; files of
+one stem in several formats (``a.pdf`` and ``a.html``) are one report, read from the format
+first in that order.  Every file passed over is listed with the reason (:class:`Skipped`).
 """
 
 from __future__ import annotations
@@ -17,14 +19,15 @@ from pathlib import Path
 
 from ..errors import GovstatsError
 
-__all__ = ["LOOSE_SUFFIXES", "REPORT_FILES", "ReportSource", "discover"]
+__all__ = ["LOOSE_SUFFIXES", "REPORT_FILES", "ReportSource", "Skipped", "discover"]
 
 REPORT_FILES = (
     "report.pdf", "report.html", "report.htm", "report.mhtml", "report.mht", "report.docx",
-    "report.md", "report.txt",
+    "report.doc", "report.wps", "report.md", "report.txt",
 )  # fmt: skip
-LOOSE_SUFFIXES = (".pdf", ".html", ".htm", ".mhtml", ".mht", ".docx", ".txt", ".md")
+LOOSE_SUFFIXES = tuple(Path(n).suffix for n in REPORT_FILES)
 _SKIP_LOOSE = ("readme", "license", "licence", "changelog")
+_SIDE_FILES = ("meta.json", "truth.json")
 
 
 @dataclass(frozen=True)
@@ -37,16 +40,36 @@ class ReportSource:
     meta_path: Path | None  # the report's meta.json, if any
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A file of a source folder that is not parsed, and why."""
+
+    path: Path
+    reason: str
+
+
 def _rel_id(rel: Path) -> str:
     return rel.as_posix()
 
 
-def discover(source_dirs: Sequence[str | Path]) -> list[ReportSource]:
-    """Every report under ``source_dirs``, sorted by report id.
+def _why_not(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    if not suffix:
+        return "no file extension: not a report format govstats reads"
+    return f"{suffix} is not a report format govstats reads ({', '.join(LOOSE_SUFFIXES)})"
 
-    Raises :class:`GovstatsError` when a folder is missing or two reports get the same id.
+
+def discover(
+    source_dirs: Sequence[str | Path], skipped: list[Skipped] | None = None
+) -> list[ReportSource]:
+    """Every report under ``source_dirs``, sorted by report id; the files passed over are
+    appended to ``skipped`` with their reason.
+
+    Raises :class:`GovstatsError` when a folder is missing or two folders would give reports
+    the same id.
     """
     found: dict[str, ReportSource] = {}
+    passed = skipped if skipped is not None else []
     for src in source_dirs:
         root = Path(src).resolve()
         if not root.is_dir():
@@ -62,16 +85,34 @@ def discover(source_dirs: Sequence[str | Path]) -> list[ReportSource]:
                 rid = _rel_id(rel) if rel.parts else root.name
                 meta = here / "meta.json"
                 items.append((rid, here / chosen, meta if meta.is_file() else None))
+                for n in sorted(names - {chosen, *_SIDE_FILES}):
+                    if not n.startswith("."):
+                        why = (f"another copy of the report: {chosen} is read"
+                               if n in REPORT_FILES else "not a report file of the folder")
+                        passed.append(Skipped(here / n, why))
+                for d in dirnames:
+                    passed.append(Skipped(here / d, "a folder inside a report's folder"))
                 dirnames[:] = []  # a report folder holds one report
             else:
+                by_stem: dict[str, list[Path]] = {}
                 for n in sorted(filenames):
                     p = here / n
-                    if (
-                        p.suffix.lower() in LOOSE_SUFFIXES
-                        and not n.startswith(".")
-                        and not n.lower().startswith(_SKIP_LOOSE)
-                    ):
-                        items.append((_rel_id(p.relative_to(root).with_suffix("")), p, None))
+                    if n.startswith(".") or n.lower().startswith(_SKIP_LOOSE):
+                        continue
+                    if p.suffix.lower() not in LOOSE_SUFFIXES:
+                        if n not in _SIDE_FILES:
+                            passed.append(Skipped(p, _why_not(n)))
+                        continue
+                    by_stem.setdefault(p.stem, []).append(p)
+                for stem_paths in by_stem.values():
+                    order = sorted(stem_paths, key=lambda q: LOOSE_SUFFIXES.index(
+                        q.suffix.lower()))
+                    best = order[0]
+                    items.append((_rel_id(best.relative_to(root).with_suffix("")), best, None))
+                    passed.extend(
+                        Skipped(q, f"another copy of the report: {best.name} is read")
+                        for q in order[1:]
+                    )
             for rid, path, meta in items:
                 if rid in found:
                     raise GovstatsError(

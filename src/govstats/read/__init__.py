@@ -9,18 +9,22 @@ from __future__ import annotations
 from ..errors import UnreadableInput
 from ..model import Document
 
-KINDS = ("pdf", "docx", "html", "mhtml", "markdown", "text")
+KINDS = ("pdf", "docx", "doc", "html", "mhtml", "markdown", "text")
 
 
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc / .xls / .wps containers
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound files: legacy .doc, .wps, .xls
 
 
 def sniff_kind(data: bytes, filename: str | None = None) -> str:
     """The input kind from the bytes' signature, then the file name's extension."""
     head = data[:2048].lstrip()
     if data.startswith(_OLE):
+        # a legacy Word file (.doc, WPS .wps); the .doc reader names other OLE files (.xls,
+        # Works .wps, encrypted files) in its error
+        return "doc"
+    if data.startswith(b"{\\rtf"):
         raise UnreadableInput(
-            "a legacy binary Office file (.doc/.xls/.wps): save it as .docx, .html or .pdf"
+            "an RTF file (.rtf, or a .doc saved as RTF): save it as .docx or .pdf"
         )
     if _is_mhtml(head):
         return "mhtml"
@@ -43,6 +47,8 @@ def sniff_kind(data: bytes, filename: str | None = None) -> str:
         return "pdf"
     if name.endswith(".docx"):
         return "docx"
+    if name.endswith((".doc", ".wps")):
+        return "doc"  # not an OLE file: the .doc reader says what it is
     return "text"
 
 
@@ -59,6 +65,10 @@ def read_document(data: bytes, filename: str | None = None, kind: str | None = N
         from .docx import read_docx
 
         return read_docx(data)
+    if kind == "doc":
+        from .doc import read_doc
+
+        return read_doc(data)
     if kind == "html":
         from .html import read_html
 

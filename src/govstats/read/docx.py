@@ -31,8 +31,9 @@ from dataclasses import dataclass, field
 import lxml.etree as etree
 
 from ..errors import UnreadableInput
-from ..model import Cell, Document, Grid
+from ..model import Document
 from .html import MAX_SPAN, TITLE_CHARS, clean_text
+from .wordbody import WordBody
 
 __all__ = ["read_docx"]
 
@@ -45,7 +46,6 @@ _VAL = f"{{{_W}}}val"
 _WRAPPERS = frozenset({f"{{{_W}}}sdt", f"{{{_W}}}sdtContent", f"{{{_W}}}customXml",
                        f"{{{_W}}}smartTag"})
 _FALLBACK = f"{{{_MC}}}Fallback"
-_UNIT_LINE = re.compile(r"^[（(]?\s*(?:计量)?单位\s*[:：]")
 _TABS = re.compile(r"[ \t]*\t[ \t]*")
 #: Total uncompressed size beyond which a DOCX is refused (a zip bomb, not a report).
 MAX_UNZIPPED_BYTES = 512 * 1024 * 1024
@@ -239,47 +239,24 @@ def _layout(tbl: etree._Element) -> _Table:
     return table
 
 
-class _BodyReader:
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-        self.grids: list[Grid] = []
-        self._recent: list[str] = []
-
+class _BodyReader(WordBody):
     def read_blocks(self, container: etree._Element) -> None:
         for block in _blocks(container):
             if block.tag == _P:
                 for line in _paragraph_lines(block):
-                    self.lines.append(line)
-                    self._recent.append(line)
-                    del self._recent[:-8]
+                    self.paragraph(line)
             else:
                 self._table(block, title=None)
 
-    def _title(self) -> str | None:
-        for line in reversed(self._recent):
-            if not _UNIT_LINE.match(line):
-                return line[:TITLE_CHARS]
-        return self._recent[-1][:TITLE_CHARS] if self._recent else None
-
     def _table(self, tbl: etree._Element, title: str | None) -> None:
         table = _layout(tbl)
-        keep = any(s.text for row in table.rows for s in row)
-        if keep:
-            index = len(self.grids) + 1
-            rows = [
-                [Cell(text=s.text, row=s.row, col=s.col, rowspan=s.rowspan, colspan=s.colspan,
-                      path=f"table[{index}]/tr[{s.row + 1}]/tc[{s.tc_index}]") for s in row]
-                for row in table.rows
-            ]
-            self.grids.append(Grid(index=index, rows=rows, kind="table",
-                                   title=title if title is not None else self._title()))
-            self._recent.clear()
-        for row, tcs in zip(table.rows, table.tcs, strict=True):
-            if keep and any(s.text for s in row):
-                self.lines.append("\t".join(s.text for s in row))
-            for tc in tcs:
-                nested = [b for b in _blocks(tc) if b.tag == _TBL]
-                if nested:
+
+        def nested(r: int) -> None:
+            for tc in table.tcs[r]:
+                inner_tables = [b for b in _blocks(tc) if b.tag == _TBL]
+                if inner_tables:
                     text = _cell_text(tc)
-                    for inner in nested:
+                    for inner in inner_tables:
                         self._table(inner, title=text[:TITLE_CHARS] or None)
+
+        self.table(table.rows, title, after_row=nested)
