@@ -43,7 +43,7 @@ from itertools import pairwise
 from ..errors import UnreadableInput
 from ..model import Document
 from .html import MAX_SPAN, TITLE_CHARS, clean_text
-from .wordbody import WordBody
+from .wordbody import Slot, WordBody
 
 __all__ = ["read_doc"]
 
@@ -693,17 +693,6 @@ class _Table:
             self.cells = []
 
 
-@dataclass
-class _Slot:
-    row: int
-    col: int
-    colspan: int
-    tc_index: int
-    text: str
-    right: int  # the grid line after the cell
-    rowspan: int = 1
-
-
 #: Cell edges closer than this (twips) are one grid line: writers round cell widths, so
 #: the same column edge can differ by a twip or two between rows (23 twips is the smallest
 #: cell LibreOffice lays out, its ``MINLAY``).
@@ -724,14 +713,14 @@ def _grid_lines(table: _Table) -> dict[int, int]:
     return out
 
 
-def _layout(table: _Table) -> list[list[_Slot]]:
+def _layout(table: _Table) -> list[list[Slot]]:
     """Place the cells on the grid (as :func:`govstats.read.docx._layout` does for the XML)."""
     index = _grid_lines(table)
-    out: list[list[_Slot]] = []
-    above: dict[int, _Slot] = {}
+    out: list[list[Slot]] = []
+    above: dict[int, Slot] = {}
     for r, row in enumerate(table.rows):
-        here: dict[int, _Slot] = {}
-        slots: list[_Slot] = []
+        here: dict[int, Slot] = {}
+        slots: list[Slot] = []
         c = 0
         for k, cell in enumerate(row.cells):
             tcgrf = 0
@@ -761,7 +750,7 @@ def _layout(table: _Table) -> list[list[_Slot]]:
                     here[c + j] = slots[-1]
                 c += colspan
                 continue
-            slot = _Slot(row=r, col=c, colspan=colspan, tc_index=k + 1, text=cell.text,
+            slot = Slot(row=r, col=c, colspan=colspan, tc_index=k + 1, text=cell.text,
                          right=c + colspan)
             slots.append(slot)
             for j in range(colspan):

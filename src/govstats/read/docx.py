@@ -33,7 +33,7 @@ import lxml.etree as etree
 from ..errors import UnreadableInput
 from ..model import Document
 from .html import MAX_SPAN, TITLE_CHARS, clean_text
-from .wordbody import WordBody
+from .wordbody import Slot, WordBody
 
 __all__ = ["read_docx"]
 
@@ -167,20 +167,8 @@ def _cell_text(tc: etree._Element) -> str:
 
 
 @dataclass
-class _Slot:
-    """A cell being placed: its top-left slot, spans and the ``w:tc`` that holds it."""
-
-    row: int
-    col: int
-    colspan: int
-    tc_index: int
-    text: str
-    rowspan: int = 1
-
-
-@dataclass
 class _Table:
-    rows: list[list[_Slot]] = field(default_factory=list)
+    rows: list[list[Slot]] = field(default_factory=list)
     # per row: the w:tc elements of the row, for the nested tables they hold
     tcs: list[list[etree._Element]] = field(default_factory=list)
 
@@ -194,15 +182,15 @@ def _int_val(el: etree._Element | None, default: int) -> int:
 
 def _layout(tbl: etree._Element) -> _Table:
     table = _Table()
-    above: dict[int, _Slot] = {}  # grid column → the cell covering it in the row above
+    above: dict[int, Slot] = {}  # grid column → the cell covering it in the row above
     for r, tr in enumerate(_children(tbl, _TR)):
         tr_pr = tr.find(f"{{{_W}}}trPr")
         c = 0
         if tr_pr is not None:
             c = min(_int_val(tr_pr.find(f"{{{_W}}}gridBefore"), 0), MAX_SPAN)
-        out: list[_Slot] = []
+        out: list[Slot] = []
         tcs = _children(tr, _TC)
-        here: dict[int, _Slot] = {}
+        here: dict[int, Slot] = {}
         for k, tc in enumerate(tcs, start=1):
             tc_pr = tc.find(f"{{{_W}}}tcPr")
             colspan, v_merge, h_merge = 1, None, None
@@ -228,7 +216,7 @@ def _layout(tbl: etree._Element) -> _Table:
                     here[c + j] = out[-1]
                 c += colspan
                 continue
-            slot = _Slot(row=r, col=c, colspan=colspan, tc_index=k, text=_cell_text(tc))
+            slot = Slot(row=r, col=c, colspan=colspan, tc_index=k, text=_cell_text(tc))
             out.append(slot)
             for j in range(colspan):
                 here[c + j] = slot

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from dataclasses import dataclass
 
 from ..model import Cell, Grid
 
@@ -19,16 +19,19 @@ from .html import TITLE_CHARS
 _UNIT_LINE = re.compile(r"^[（(]?\s*(?:计量)?单位\s*[:：]")
 
 
-class Slot(Protocol):
+@dataclass
+class Slot:
     """A placed cell of a Word table: its top-left slot, spans, text and the index of the
-    cell element in its row (for the cell path)."""
+    cell element in its row (for the cell path); ``right`` is the grid line after it where a
+    reader places cells by their edges."""
 
     row: int
     col: int
-    rowspan: int
     colspan: int
     tc_index: int
     text: str
+    rowspan: int = 1
+    right: int = 0
 
 
 class WordBody:
