@@ -34,7 +34,7 @@ run: $(STAMP)
 
 # Rebuild data/ from the development corpus and the seed (needs ../shared; deterministic).
 data: $(STAMP)
-	$(BIN)/govstats build ../shared/corpus ../shared/seed --out data
+	$(BIN)/govstats build ../shared/corpus ../shared/seed --out data --bundled
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests tools benchmarks notebooks

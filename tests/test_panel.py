@@ -210,7 +210,8 @@ def test_rebuilding_gives_byte_identical_files(source: Path, tmp_path: Path) -> 
     reports = {r["report_id"]: r for r in _read_csv(tmp_path / "one" / "reports.csv")}
     assert set(reports) == {"zone-2022", "linyi-2017-table"}
     assert reports["zone-2022"]["jurisdiction_id"] == ZONE
-    assert reports["zone-2022"]["jurisdiction_from"] == "printed"
+    assert reports["zone-2022"]["jurisdiction_from"] == "registry"
+    assert reports["zone-2022"]["scope"] in ("own", "jurisdiction", "unknown")
     assert reports["linyi-2017-table"]["jurisdiction_id"] == "cn-371300"
     sources = {r["report_id"]: r for r in _read_csv(tmp_path / "one" / "sources.csv")}
     assert sources["zone-2022"]["local_path"] == "reports/zone-2022/report.txt"

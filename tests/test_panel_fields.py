@@ -43,6 +43,7 @@ from govstats.panel.fields import (
 from govstats.panel.registry import ID_PATTERN
 from govstats.panel.schema import PANEL_SCHEMA
 from govstats.parse.jurisdiction import LEVELS
+from govstats.parse.meta import SCOPES
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -80,8 +81,9 @@ def test_named_sets_are_read_from_their_one_source() -> None:
     assert field("status").allowed() == STATUSES
     assert field("severity").allowed() == SEVERITIES
     assert field("kind").allowed() == tuple(s.lstrip(".") for s in LOOSE_SUFFIXES)
+    assert field("scope").allowed() == SCOPES
     assert set(named_sets) == {"regimes", "applicants", "levels", "comparability", "statuses",
-                               "severities", "kinds"}  # fmt: skip
+                               "severities", "kinds", "scopes"}  # fmt: skip
     assert field("jurisdiction_id").regex == ID_PATTERN  # the registry's ids: one pattern
 
 
@@ -106,7 +108,8 @@ def test_a_one_column_primary_key_is_unique_and_nullability_is_per_file() -> Non
 def test_load_panel_dtypes_and_the_pandera_schema_come_from_the_fields() -> None:
     panel = load_panel(validate=False)
     assert list(panel.columns) == PANEL_COLUMNS == list(PANEL_SCHEMA.columns)
-    assert CATEGORICAL == ["level", "province", "regime", "applicant", "unit", "comparability",
+    assert CATEGORICAL == ["level", "scope", "province", "regime", "applicant", "unit",
+                           "comparability",
                            "status"]  # fmt: skip
     for f in resource("panel").fields:
         dtype = pandas_dtype(f)

@@ -179,6 +179,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             use_cache=not args.no_cache,
             timeout=args.timeout or None,
+            registries=args.registry,
+            bundled=args.bundled,
         )
     except (GovstatsError, OSError) as exc:
         print(f"govstats build: {exc}", file=sys.stderr)
@@ -297,7 +299,19 @@ def build_parser() -> argparse.ArgumentParser:
         "sources.csv, findings.csv, datapackage.json)",
     )
     pb.add_argument("sources", nargs="+", metavar="SOURCE_DIR")
-    pb.add_argument("--out", default="data", help="output folder (default: data)")
+    pb.add_argument(
+        "--out", default="govstats-panel",
+        help="output folder (default: ./govstats-panel); the bundled data/ only with --bundled",
+    )
+    pb.add_argument(
+        "--bundled", action="store_true",
+        help="allow writing the bundled panel of the package (make data)",
+    )
+    pb.add_argument(
+        "--registry", action="append", default=[], metavar="FILE.csv",
+        help="your own registry of bodies (the columns of reference/registry.csv, plus an "
+        "optional names column: other names separated by ;); repeatable",
+    )
     pb.add_argument("--jobs", type=int, default=None, help="parallel processes (default: CPUs)")
     pb.add_argument(
         "--no-cache", action="store_true", help="parse everything again (ignore OUT/.cache)"

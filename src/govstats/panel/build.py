@@ -11,11 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..errors import GovstatsError
+from ..parse.meta import SCOPES
+from .bodies import identify
 from .cache import file_sha256, parser_fingerprint, transient_path
 from .crosswalk import link
 from .discover import ReportSource, Skipped, discover
 from .fields import DATAPACKAGE, PANEL_CSV, PANEL_PARQUET, resource, resources, write_datapackage
-from .registry import JurisdictionRecord, resolve
+from .registry import Registry, registry
 from .worker import run
 from .writers import PanelWriter, write_csv
 
@@ -78,18 +81,6 @@ def _source_of(meta: dict[str, Any], kind: str, local: str) -> dict[str, Any]:
     }
 
 
-def _jurisdiction(
-    printed: str | None, sidecar: str | None, year: int | None, normalized: str | None = None
-) -> tuple[JurisdictionRecord | None, str]:
-    # the parser's normalized name completes a body printed without its government
-    # (公安局 → 平潭县公安局, from the report's own text)
-    for how, name in (("printed", printed), ("printed", normalized), ("meta.json", sidecar)):
-        rec = resolve(name, year) if name else None
-        if rec is not None:
-            return rec, how
-    return None, "unresolved"
-
-
 def report_status(issues: dict[str, int], error: str | None) -> str:
     """The report's status (one of :data:`STATUSES`) from its finding counts by severity and
     its parse error."""
@@ -112,7 +103,9 @@ def _panel_rows(
             "report_id": rid,
             "jurisdiction_id": report["jurisdiction_id"],
             "jurisdiction": report["jurisdiction"],
+            "parent_id": report["parent_id"],
             "level": report["level"],
+            "scope": report["scope"],
             "province": report["province"],
             "code": report["code"],
             "year": report["year"],
@@ -134,14 +127,22 @@ def _panel_rows(
 
 def build_panel(
     source_dir: str | Path | Sequence[str | Path],
-    out_dir: str | Path = "data",
+    out_dir: str | Path,
     jobs: int | None = None,
     *,
     use_cache: bool = True,
     progress: bool = True,
     timeout: float | None = 300,
+    registries: Sequence[str | Path] = (),
+    bundled: bool = False,
 ) -> BuildSummary:
     """Parse every report under ``source_dir`` (one folder or several) and write the panel.
+
+    ``out_dir`` is where the files go; the bundled panel of the package (``data/``) is
+    written only with ``bundled=True`` (``make data``), never by accident.  ``registries``
+    are the user's own registry files (CSV, see :class:`govstats.panel.registry.Registry`),
+    added to the bundled registry: they name bodies, renames and successors the bundled one
+    does not know.  Every report gets a body (:func:`govstats.panel.bodies.identify`).
 
     Writes ``panel.parquet``, ``panel.csv.gz``, ``reports.csv``, ``sources.csv`` and
     ``findings.csv`` into ``out_dir`` — sorted, fixed column order, no timestamps, so the same
@@ -156,6 +157,11 @@ def build_panel(
         [source_dir] if isinstance(source_dir, str | Path) else list(source_dir)
     )  # fmt: skip
     out = Path(out_dir)
+    if _is_bundled(out) and not bundled:
+        raise GovstatsError(
+            f"{out} is the bundled panel of govstats: write your panel somewhere else "
+            "(--out DIR), or pass --bundled (make data) to rebuild the bundled one"
+        )
     out.mkdir(parents=True, exist_ok=True)
     skipped: list[Skipped] = []
     found = discover(sources, skipped)
@@ -176,11 +182,21 @@ def build_panel(
         summary.cached = len(found) - len(todo)
         summary.parsed = len(todo)
         run(todo, cache_files, jobs, progress, timeout)
-        _write_outputs(found, shas, cache_files, out, summary)
+        reg = registry(tuple(str(r) for r in registries))
+        _write_outputs(found, shas, cache_files, out, summary, reg)
     finally:
         if tmp_cache is not None:
             tmp_cache.cleanup()
     return summary
+
+
+def _is_bundled(out: Path) -> bool:
+    """Whether ``out`` is the package's own ``data/`` (the bundled panel)."""
+    bundled = Path(__file__).resolve().parents[3] / "data"  # src/govstats/panel/ → repo
+    try:
+        return out.resolve() == bundled.resolve()
+    except OSError:
+        return False
 
 
 def _write_outputs(
@@ -189,6 +205,7 @@ def _write_outputs(
     cache_files: dict[str, Path],
     out: Path,
     summary: BuildSummary,
+    reg: Registry,
 ) -> None:
     tmp = {name: out / f".{name}.tmp" for name in (PANEL_CSV, PANEL_PARQUET)}
     writers = PanelWriter(tmp[PANEL_CSV], tmp[PANEL_PARQUET])
@@ -205,33 +222,31 @@ def _write_outputs(
             m = rec["meta"]
             year = m.get("year") or sidecar.get("year")
             year_from = "printed" if m.get("year") else ("meta.json" if year else "unknown")
-            jrec, how = _jurisdiction(
-                m.get("jurisdiction"),
-                sidecar.get("jurisdiction"),
-                year,
-                m.get("jurisdiction_normalized"),
-            )
-            if jrec is None:
+            body = identify(m, sidecar, year, reg, s.report_id)
+            jrec, how = body.record, body.how
+            if how == "unresolved":
                 tried = " / ".join(
                     str(n) for n in (m.get("jurisdiction"), sidecar.get("jurisdiction")) if n
                 )
                 summary.unresolved.append((s.report_id, tried or "(no name found)"))
-            elif how == "meta.json":
+            elif how == "meta.json" and not sidecar.get("jurisdiction_id"):
                 summary.fallbacks.append((s.report_id, str(m.get("jurisdiction"))))
+            scope = sidecar.get("scope") if sidecar.get("scope") in SCOPES else m.get("scope")
             if rec["error"]:
                 summary.failed.append((s.report_id, rec["error"]))
             issues = rec["issues"]
             src = _source_of(sidecar, s.path.suffix.lower(), s.local_path)
             report = {
                 "report_id": s.report_id,
-                "jurisdiction_id": jrec.id if jrec else None,
-                "jurisdiction": jrec.name_in(year) if jrec else None,
-                # only a name that resolved is kept: an unresolved one may be a title fragment
-                "jurisdiction_printed": m.get("jurisdiction") if how == "printed" else None,
+                "jurisdiction_id": jrec.id,
+                "jurisdiction": jrec.name_in(year) or None,
+                "jurisdiction_printed": m.get("jurisdiction"),
                 "jurisdiction_from": how,
-                "level": jrec.level if jrec else m.get("level"),
-                "province": jrec.province if jrec else m.get("province"),
-                "code": jrec.admin_code if jrec else m.get("admin_code"),
+                "parent_id": jrec.parent_id,
+                "level": jrec.level,
+                "scope": scope if scope in SCOPES else "unknown",
+                "province": jrec.province or m.get("province"),
+                "code": jrec.admin_code or None,
                 "year": year,
                 "year_from": year_from,
                 "regime": m.get("regime"),

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import importlib.resources
 import json
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -111,6 +112,12 @@ def _severities() -> tuple[str, ...]:
     return SEVERITIES
 
 
+def _scopes() -> tuple[str, ...]:
+    from ..parse.meta import SCOPES
+
+    return SCOPES
+
+
 def _kinds() -> tuple[str, ...]:
     from .discover import LOOSE_SUFFIXES
 
@@ -126,6 +133,7 @@ named_sets: Mapping[str, Callable[[], tuple[str, ...]]] = {
     "statuses": _statuses,
     "severities": _severities,
     "kinds": _kinds,
+    "scopes": _scopes,
 }
 
 
@@ -467,7 +475,9 @@ def write_datapackage(folder: str | Path) -> Path:
     path."""
     Path(folder).mkdir(parents=True, exist_ok=True)
     path = Path(folder) / DATAPACKAGE
-    path.write_text(datapackage_json(), encoding="utf-8", newline="\n")
+    tmp = path.with_name(f".{DATAPACKAGE}.tmp")
+    tmp.write_text(datapackage_json(), encoding="utf-8", newline="\n")
+    os.replace(tmp, path)  # atomic: a reader sees the old file or the new one
     return path
 
 

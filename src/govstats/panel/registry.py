@@ -39,13 +39,14 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 from ..errors import ConfigError
 from ..parse.jurisdiction import LEVELS, resolve_jurisdiction
 from .fields import field
 
-__all__ = ["ID_PATTERN", "JurisdictionRecord", "NameSpan", "children", "lineage", "record",
-           "records", "resolve"]  # fmt: skip
+__all__ = ["ID_PATTERN", "REGISTRY_COLUMNS", "JurisdictionRecord", "NameSpan", "Registry",
+           "children", "lineage", "record", "records", "registry", "resolve"]  # fmt: skip
 
 ID_PATTERN = field("jurisdiction_id").regex or ""  # declared in panel/fields.yaml
 KINDS = ("government", "zone", "department")
@@ -120,61 +121,80 @@ def _read(name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-@lru_cache(maxsize=1)
-def records() -> dict[str, JurisdictionRecord]:
-    """Every registry record by id, checked on load (raises :class:`ConfigError`)."""
+def _read_file(path: Path) -> list[dict[str, str]]:
+    try:
+        text = path.read_text("utf-8-sig")
+    except OSError as exc:
+        raise ConfigError(f"registry file {path}: {exc.strerror or exc}") from exc
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+#: Columns of a registry file (the bundled ``reference/registry.csv`` and a user's own).
+REGISTRY_COLUMNS = (
+    "id", "name", "kind", "level", "parent_id", "admin_code", "province", "valid_from",
+    "valid_to", "predecessor_id", "successor_id", "note",
+)  # fmt: skip
+
+
+def _load(rows: list[tuple[str, dict[str, str]]], names: list[tuple[str, dict[str, str]]]
+          ) -> dict[str, JurisdictionRecord]:
+    """Records from registry rows and name rows (each with where it was read), checked."""
     from ..parse.jurisdiction import divisions  # the GB/T 2260 table the resolver reads
 
     codes = divisions()
     spans: dict[str, list[NameSpan]] = {}
-    for i, row in enumerate(_read(_NAMES), start=2):
-        where = f"{_NAMES} line {i}"
-        if row["kind"] not in NAME_KINDS:
-            raise ConfigError(f"{where}: kind {row['kind']!r} not one of {NAME_KINDS}")
+    for where, row in names:
+        if row.get("kind") not in NAME_KINDS:
+            raise ConfigError(f"{where}: kind {row.get('kind')!r} not one of {NAME_KINDS}")
         spans.setdefault(row["id"], []).append(
             NameSpan(
                 _key(row["name"]),
-                _year(row["valid_from"], where),
-                _year(row["valid_to"], where),
+                _year(row.get("valid_from") or "", where),
+                _year(row.get("valid_to") or "", where),
                 row["kind"],
             )
         )
     out: dict[str, JurisdictionRecord] = {}
-    for i, row in enumerate(_read(_REGISTRY), start=2):
-        where = f"{_REGISTRY} line {i}"
+    for where, row in rows:
+        missing = [c for c in ("id", "name", "kind", "level", "admin_code") if not row.get(c)]
+        if missing:
+            raise ConfigError(f"{where}: no value for {', '.join(missing)}")
         rid = row["id"]
         if not re.fullmatch(ID_PATTERN, rid):
             raise ConfigError(f"{where}: id {rid!r} does not match {ID_PATTERN}")
-        if rid in out:
-            raise ConfigError(f"{where}: duplicate id {rid!r}")
         if row["kind"] not in KINDS:
             raise ConfigError(f"{where}: kind {row['kind']!r} not one of {KINDS}")
         if row["level"] not in LEVELS:
             raise ConfigError(f"{where}: level {row['level']!r} not one of {LEVELS}")
         if row["admin_code"] not in codes:
             raise ConfigError(f"{where}: {row['admin_code']!r} is not a GB/T 2260 code")
-        vf, vt = _year(row["valid_from"], where), _year(row["valid_to"], where)
+        vf = _year(row.get("valid_from") or "", where)
+        vt = _year(row.get("valid_to") or "", where)
         name = _key(row["name"])
-        official = NameSpan(name, vf, vt, "official")
+        aliases = [
+            NameSpan(_key(a), None, None, "printed")
+            for a in (row.get("names") or "").split(";")
+            if a.strip()
+        ]
         out[rid] = JurisdictionRecord(
             id=rid,
             name=name,
             kind=row["kind"],
             level=row["level"],
-            parent_id=row["parent_id"] or None,
+            parent_id=row.get("parent_id") or None,
             admin_code=row["admin_code"],
-            province=row["province"],
+            province=row.get("province") or codes[row["admin_code"]].province,
             valid_from=vf,
             valid_to=vt,
-            predecessor_id=row["predecessor_id"] or None,
-            successor_id=row["successor_id"] or None,
-            names=(official, *spans.pop(rid, [])),
-            note=row["note"],
+            predecessor_id=row.get("predecessor_id") or None,
+            successor_id=row.get("successor_id") or None,
+            names=(NameSpan(name, vf, vt, "official"), *aliases, *spans.pop(rid, [])),
+            note=row.get("note") or "",
         )
     if spans:
         raise ConfigError(f"{_NAMES}: names for unknown id(s) {sorted(spans)}")
     for rec in out.values():
-        where = f"{_REGISTRY} {rec.id}"
+        where = f"registry {rec.id}"
         if rec.parent_id and rec.parent_id not in out:
             raise ConfigError(f"{where}: unknown parent_id {rec.parent_id!r}")
         if rec.kind == "department":
@@ -195,17 +215,149 @@ def records() -> dict[str, JurisdictionRecord]:
     return out
 
 
+class Registry:
+    """The bodies a build knows: the bundled registry, plus a user's own registry files,
+    whose rows add bodies or replace bundled ones of the same id.
+
+    A user's registry file is a CSV with the columns of ``reference/registry.csv``
+    (:data:`REGISTRY_COLUMNS`) and an optional ``names`` column: other names the body is
+    printed by, separated by ``;``.
+    """
+
+    def __init__(self, files: tuple[Path, ...] = ()) -> None:
+        rows = {
+            row["id"]: (f"{_REGISTRY} line {i}", row)
+            for i, row in enumerate(_read(_REGISTRY), start=2)
+        }
+        for path in files:
+            for i, row in enumerate(_read_file(path), start=2):
+                if "id" not in row:
+                    raise ConfigError(f"registry file {path}: no id column ({REGISTRY_COLUMNS})")
+                rows[row["id"]] = (f"{path} line {i}", row)
+        names = [(f"{_NAMES} line {i}", row) for i, row in enumerate(_read(_NAMES), start=2)]
+        self.files = files
+        self.records = _load(list(rows.values()), names)
+        index: dict[str, list[tuple[str, NameSpan]]] = {}
+        for rec in self.records.values():
+            for span in rec.names:
+                index.setdefault(span.name, []).append((rec.id, span))
+        self._index = {k: tuple(v) for k, v in index.items()}
+
+    def record(self, rid: str) -> JurisdictionRecord:
+        """The record of id ``rid`` (KeyError names the id when unknown)."""
+        try:
+            return self.records[rid]
+        except KeyError:
+            raise KeyError(f"no jurisdiction {rid!r} in the registry") from None
+
+    def children(self, rid: str) -> list[JurisdictionRecord]:
+        return sorted((r for r in self.records.values() if r.parent_id == rid), key=lambda r: r.id)
+
+    def lineage(self, rid: str) -> list[JurisdictionRecord]:
+        first = self.record(rid)
+        while first.predecessor_id:
+            first = self.record(first.predecessor_id)
+        chain = [first]
+        while chain[-1].successor_id:
+            chain.append(self.record(chain[-1].successor_id))
+        return chain
+
+    # ------------------------------------------------------------------ by name
+
+    def by_name(self, name: str, year: int | None) -> set[str]:
+        return {rid for rid, span in self._index.get(name, ()) if span.valid_in(year)}
+
+    def by_code(self, code: str | None, level: str | None, year: int | None) -> set[str]:
+        """Governments and zones whose division is ``code`` at ``level``."""
+        return {
+            r.id
+            for r in self.records.values()
+            if code and r.kind in ("government", "zone") and r.admin_code == code
+            and r.level == level and r.valid_in(year)
+        }
+
+    def by_department(self, name: str, year: int | None, parent_id: str | None) -> set[str]:
+        """Candidates among departments: ``<a name of the parent><short name>``, or the bare
+        short name when the parent is given."""
+        out = set()
+        for rec in self.records.values():
+            if rec.kind != "department" or not rec.parent_id or not rec.valid_in(year):
+                continue
+            if parent_id and rec.parent_id != parent_id:
+                continue
+            parent = self.records[rec.parent_id]
+            for short in _short_names(rec, parent):
+                if not name.endswith(short):
+                    continue
+                prefix = name[: -len(short)]
+                if (not prefix and parent_id) or (
+                    prefix and self._resolve(prefix, year, None) == parent.id
+                ):
+                    out.add(rec.id)
+        return out
+
+    def _by_division(self, name: str, year: int | None) -> set[str]:
+        """Candidates from the GB/T 2260 resolver (a government printed another way)."""
+        jur = resolve_jurisdiction(name)
+        if jur.is_department or jur.level not in ("province", "prefecture", "county"):
+            return set()
+        return self.by_code(jur.code, jur.level, year)
+
+    def _resolve(self, name: str, year: int | None, parent_id: str | None) -> str | None:
+        for candidates in (
+            lambda n: self.by_name(n, year),
+            lambda n: self._by_division(n, year),
+            lambda n: self.by_department(n, year, parent_id),
+        ):
+            for variant in dict.fromkeys((name, _BRACKETS.sub("", name))):
+                if not variant:
+                    continue
+                found = candidates(variant)
+                if parent_id and len(found) > 1:
+                    found = {c for c in found if self.records[c].parent_id == parent_id}
+                if len(found) == 1:
+                    return found.pop()
+                if len(found) > 1:
+                    return None  # ambiguous: several bodies carry this name
+        return None
+
+    def _hint_id(self, parent_hint: str | None, year: int | None) -> str | None:
+        if not parent_hint:
+            return None
+        if parent_hint in self.records:
+            return parent_hint
+        rec = self.resolve(parent_hint, year)
+        return rec.id if rec else None
+
+    def resolve(
+        self, name: str | None, year: int | None = None, parent_hint: str | None = None
+    ) -> JurisdictionRecord | None:
+        """The record of the body printed as ``name`` (see :func:`resolve`)."""
+        if not name or not name.strip():
+            return None
+        rid = self._resolve(_key(name), year, self._hint_id(parent_hint, year))
+        return self.records[rid] if rid else None
+
+
+@lru_cache(maxsize=8)
+def registry(files: tuple[str, ...] = ()) -> Registry:
+    """The bundled registry, with the user's registry files ``files`` added (cached)."""
+    return Registry(tuple(Path(f) for f in files))
+
+
+def records() -> dict[str, JurisdictionRecord]:
+    """Every record of the bundled registry by id, checked on load."""
+    return registry().records
+
+
 def record(rid: str) -> JurisdictionRecord:
     """The record of id ``rid`` (KeyError names the id when unknown)."""
-    try:
-        return records()[rid]
-    except KeyError:
-        raise KeyError(f"no jurisdiction {rid!r} in {_REGISTRY}") from None
+    return registry().record(rid)
 
 
 def children(rid: str) -> list[JurisdictionRecord]:
     """Bodies whose parent is ``rid`` (departments of a government), sorted by id."""
-    return sorted((r for r in records().values() if r.parent_id == rid), key=lambda r: r.id)
+    return registry().children(rid)
 
 
 def lineage(rid: str) -> list[JurisdictionRecord]:
@@ -214,35 +366,7 @@ def lineage(rid: str) -> list[JurisdictionRecord]:
     >>> [r.id for r in lineage("cn-350128-ptsyq-zrj")]
     ['cn-350128-ptsyq-hgj', 'cn-350128-ptsyq-zrj']
     """
-    first = record(rid)
-    while first.predecessor_id:
-        first = record(first.predecessor_id)
-    chain = [first]
-    while chain[-1].successor_id:
-        chain.append(record(chain[-1].successor_id))
-    return chain
-
-
-@lru_cache(maxsize=1)
-def _name_index() -> dict[str, tuple[tuple[str, NameSpan], ...]]:
-    idx: dict[str, list[tuple[str, NameSpan]]] = {}
-    for rec in records().values():
-        for span in rec.names:
-            idx.setdefault(span.name, []).append((rec.id, span))
-    return {k: tuple(v) for k, v in idx.items()}
-
-
-def _by_name(name: str, year: int | None) -> set[str]:
-    return {rid for rid, span in _name_index().get(name, ()) if span.valid_in(year)}
-
-
-def _hint_id(parent_hint: str | None, year: int | None) -> str | None:
-    if not parent_hint:
-        return None
-    if parent_hint in records():
-        return parent_hint
-    rec = resolve(parent_hint, year)
-    return rec.id if rec else None
+    return registry().lineage(rid)
 
 
 def _short_names(rec: JurisdictionRecord, parent: JurisdictionRecord) -> set[str]:
@@ -253,60 +377,6 @@ def _short_names(rec: JurisdictionRecord, parent: JurisdictionRecord) -> set[str
             if span.name.startswith(pspan.name) and len(span.name) > len(pspan.name):
                 out.add(span.name[len(pspan.name) :])
     return out
-
-
-def _by_division(name: str, year: int | None) -> set[str]:
-    """Candidates from the GB/T 2260 resolver (a government printed another way)."""
-    jur = resolve_jurisdiction(name)
-    if jur.is_department or jur.code is None or jur.level not in ("province", "prefecture",
-                                                                    "county"):  # fmt: skip
-        return set()
-    return {
-        r.id
-        for r in records().values()
-        if r.kind in ("government", "zone")
-        and r.admin_code == jur.code
-        and r.level == jur.level
-        and r.valid_in(year)
-    }
-
-
-def _by_department(name: str, year: int | None, parent_id: str | None) -> set[str]:
-    """Candidates among departments: ``<a name of the parent><short name>``, or the bare
-    short name when the parent is given."""
-    out = set()
-    for rec in records().values():
-        if rec.kind != "department" or not rec.parent_id or not rec.valid_in(year):
-            continue
-        if parent_id and rec.parent_id != parent_id:
-            continue
-        parent = records()[rec.parent_id]
-        for short in _short_names(rec, parent):
-            if not name.endswith(short):
-                continue
-            prefix = name[: -len(short)]
-            if (not prefix and parent_id) or (prefix and _resolve(prefix, year, None) == parent.id):
-                out.add(rec.id)
-    return out
-
-
-def _resolve(name: str, year: int | None, parent_id: str | None) -> str | None:
-    for candidates in (
-        lambda n: _by_name(n, year),
-        lambda n: _by_division(n, year),
-        lambda n: _by_department(n, year, parent_id),
-    ):
-        for variant in dict.fromkeys((name, _BRACKETS.sub("", name))):
-            if not variant:
-                continue
-            found = candidates(variant)
-            if parent_id and len(found) > 1:
-                found = {c for c in found if records()[c].parent_id == parent_id}
-            if len(found) == 1:
-                return found.pop()
-            if len(found) > 1:
-                return None  # ambiguous: several bodies carry this name
-    return None
 
 
 def resolve(
@@ -323,8 +393,4 @@ def resolve(
     >>> resolve("公安局", 2015, parent_hint="cn-350128-ptsyq").name
     '平潭综合实验区公安局'
     """
-    if not name or not name.strip():
-        return None
-    key = _key(name)
-    rid = _resolve(key, year, _hint_id(parent_hint, year))
-    return records()[rid] if rid else None
+    return registry().resolve(name, year, parent_hint)

@@ -61,7 +61,10 @@ def parse_to_record(path: str, timeout: float | None = None) -> dict[str, Any]:
         "kind": rep.source.get("kind"),
         "meta": {
             k: m.get(k)
-            for k in ("jurisdiction", "year", "regime", "level", "province", "admin_code")
+            for k in (
+                "jurisdiction", "jurisdiction_normalized", "parent", "year", "regime", "level",
+                "province", "admin_code", "scope",
+            )
         },
         "issues": sev,
         "findings": [

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -75,9 +76,12 @@ class PanelWriter:
 
 
 def write_csv(path: Path, columns: list[str], rows: Iterable[dict[str, Any]]) -> None:
-    """Write ``rows`` (dicts; a missing key is empty) as CSV with ``columns`` in order."""
-    with path.open("w", encoding="utf-8", newline="") as f:
+    """Write ``rows`` (dicts; a missing key is empty) as CSV with ``columns`` in order,
+    atomically: a temporary file beside it, renamed over it when complete."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    with tmp.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(columns)
         for r in rows:
             w.writerow([format_value(r.get(c)) for c in columns])
+    os.replace(tmp, path)

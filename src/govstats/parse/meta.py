@@ -33,10 +33,14 @@ _PERIOD = re.compile(
     r"统计期限[^。；]{0,8}?(?:自|从)?\s*(?P<a>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
     r"[^。；]{0,6}?(?:起)?\s*(?:至|到)\s*(?P<b>(?:(?:19|20)\d{2}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日)"
 )
-_SCOPE_CONSOLIDATED = re.compile(
-    r"全(?:市|省|区|县|州|盟)(?:各级|共|范围内|累计)|(?:各县|各区|县区|区县|各乡镇|各部门).{0,20}(?:汇总|编制)"
+# A figure stated for the whole region (全市各级政府…共主动公开政府信息29.7万条, 全区收到政府
+# 信息公开申请75件), or split between the government's own level and the levels below
+# (市本级3315件，县（区、管委会）8228件): the report sums every body of the jurisdiction.
+_SCOPE_WHOLE = re.compile(
+    r"全(?:省|市|区|县|州|盟|旗)(?:各级|范围内|各部门|各单位|共|累计|全年|全年共)?[^。；，,;]{0,16}?"
+    r"(?:收到|受理|主动公开|公开|办理|办结|答复|发生)[^。；]{0,16}?\d"
+    r"|(?:市|区|县|省)本级[^。；]{0,12}?\d[^。；]{0,20}?(?:各县|县（区|县区|区县|各区|各乡镇|乡镇)"
 )
-_SCOPE_OWN = re.compile(r"本(?:机关|单位|局|部门|厅|委|办)")
 
 
 _SENTENCE = re.compile(r"[，。；《》]|根据|按照|以下简称")
@@ -317,13 +321,27 @@ def statistics_period(text: str) -> dict[str, Any] | None:
     }
 
 
-def scope_hints(text: str, level: str) -> list[str]:
-    hints = []
-    if _SCOPE_CONSOLIDATED.search(text):
-        hints.append("consolidated: the text speaks for the whole region or its subordinate bodies")
-    if level == "department" or _SCOPE_OWN.search(text[:3000]):
-        hints.append("own office: the text speaks of the body itself")
-    return hints
+SCOPES = ("own", "jurisdiction", "unknown")
+
+
+def report_scope(text: str, level: str | None) -> tuple[str, str]:
+    """What the report covers, with the evidence: ``jurisdiction`` when it states figures
+    for the whole region (a government's summary of every body below it), ``own`` for a
+    department (and a government's own office), else ``unknown``.  Comparing like with like
+    needs it: a city-wide summary is not one body's own work.
+
+    >>> report_scope("全市各级政府共受理政府信息公开申请456件。", "prefecture")[0]
+    'jurisdiction'
+    >>> report_scope("本机关共受理申请3件。", "department")[0]
+    'own'
+    """
+    flat = re.sub(r"\s+", "", text)
+    m = _SCOPE_WHOLE.search(flat)
+    if m and level != "department":
+        return "jurisdiction", m.group(0)[:40]
+    if level == "department":
+        return "own", "a department reports on its own work"
+    return "unknown", "no figure stated for the whole region"
 
 
 def _department_from_text(issuer: str, text: str, jur: Jurisdiction) -> Jurisdiction:
@@ -394,5 +412,5 @@ def extract_meta(doc: Document) -> dict[str, Any]:
         "dates": dates,
         "statistics_period": statistics_period(doc.text),
     }
-    meta["scope"] = scope_hints(doc.text, meta["level"] or "")
+    meta["scope"], meta["scope_evidence"] = report_scope(doc.text, meta["level"])
     return meta
