@@ -1,7 +1,8 @@
-"""Command line: ``govstats parse PATH... [--json]`` and
-``govstats validate PATH|DIR... [--csv OUT.csv] [--severity error|warning|info]`` and
-``govstats build SOURCE_DIR... [--out data] [--jobs N] [--no-cache]`` and
-``govstats notebooks [--figures DIR] [--out DIR] [NAME...]``."""
+"""Command line: ``govstats parse PATH|DIR... [--json] [--lang en|zh]`` and
+``govstats validate PATH|DIR... [--csv OUT.csv] [--severity error|warning|info] [--lang]`` and
+``govstats build SOURCE_DIR... [--out DIR] [--jobs N] [--no-cache] [--registry FILE]`` and
+``govstats panel [--data DIR]``, ``govstats datapackage``,
+``govstats notebooks [--figures DIR] [--out DIR] [NAME...]``; ``govstats --version``."""
 
 from __future__ import annotations
 
@@ -18,16 +19,21 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     from .pipeline import parse_report
 
     status = 0
-    for path in args.paths:
+    files = _inputs(args.paths)
+    if not files:
+        print("govstats: no report files found", file=sys.stderr)
+        return 1
+    for path in files:
         try:
             report = parse_report(path)
         except (GovstatsError, OSError) as exc:
-            print(f"govstats: {path}: {exc}", file=sys.stderr)
+            print(f"govstats: {_one_line(path)}: {_one_line(exc)}", file=sys.stderr)
             status = 1
             continue
         except Exception as exc:  # never a traceback for a bad input
             print(
-                f"govstats: {path}: internal error while parsing ({type(exc).__name__}: {exc})",
+                f"govstats: {_one_line(path)}: internal error while parsing "
+                f"({type(exc).__name__}: {_one_line(exc)})",
                 file=sys.stderr,
             )
             status = 2
@@ -35,11 +41,26 @@ def _cmd_parse(args: argparse.Namespace) -> int:
         if args.json:
             print(report.to_json())
         else:
-            _print_readable(report)
+            _print_readable(report, args.lang)
     return status
 
 
-def _print_readable(report) -> None:  # type: ignore[no-untyped-def]
+def _one_line(obj: object) -> str:
+    """A path or message on one line (a newline in a file name would split the error)."""
+    return " ".join(str(obj).split("\n"))
+
+
+def _print_finding(f, lang: str, indent: str = "  ") -> None:  # type: ignore[no-untyped-def]
+    """One finding in ``lang``: rule, severity, the figures found, the message, where."""
+    print(f"{indent}[{f.severity:7}] {f.rule:28} {f.found or ''}")
+    message = f.message_zh if lang == "zh" and f.message_zh else f.message
+    print(f"{indent}           {message}")
+    where = "; ".join(_where(c) for c in f.cells[:8])
+    if where:
+        print(f"{indent}           at {where}")
+
+
+def _print_readable(report, lang: str = "en") -> None:  # type: ignore[no-untyped-def]
     m = report.meta
     print(f"# {report.source['path']}")
     print(
@@ -70,22 +91,23 @@ def _print_readable(report) -> None:  # type: ignore[no-untyped-def]
     if report.issues:
         print(f"  {len(report.issues)} finding(s):")
         for f in report.issues:
-            print(f"   [{f.severity}] {f.rule}: {f.message}")
+            _print_finding(f, lang, indent="   ")
     print()
 
 
-_INPUT_SUFFIXES = {".txt", ".html", ".htm", ".pdf", ".docx", ".md"}
 CSV_COLUMNS = ["report", "sha256", "rule", "severity", "indicators", "expected", "found",
                "message", "message_zh", "locations"]
 
 
 def _inputs(paths: list[str]) -> list[Path]:
-    """Files named, and the report files found under directories named (sorted)."""
+    """Files named, and the reports found under directories named (as ``build`` finds them:
+    one file per report folder, one per stem of loose files), sorted."""
+    from .panel.discover import discover
+
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*")
-                              if f.is_file() and f.suffix.lower() in _INPUT_SUFFIXES))
+            out.extend(s.path for s in discover([p]))
         else:
             out.append(p)
     return out
@@ -126,11 +148,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         try:
             reports.append(parse_report(path))
         except (GovstatsError, OSError) as exc:
-            print(f"govstats: {path}: {exc}", file=sys.stderr)
+            print(f"govstats: {_one_line(path)}: {_one_line(exc)}", file=sys.stderr)
             status = 1
         except Exception as exc:  # never a traceback for a bad input
-            print(f"govstats: {path}: internal error while parsing ({type(exc).__name__}: "
-                  f"{exc})", file=sys.stderr)
+            print(f"govstats: {_one_line(path)}: internal error while parsing "
+                  f"({type(exc).__name__}: {_one_line(exc)})", file=sys.stderr)
             status = 2
     if not files:
         print("govstats: no report files found", file=sys.stderr)
@@ -149,11 +171,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         print(f"# {r.source['path']}  ({r.meta.get('jurisdiction')} {r.meta.get('year')}, "
               f"{r.meta.get('regime')}): {len(mine)} finding(s)")
         for f in sorted(mine, key=lambda f: SEVERITIES.index(f.severity)):
-            print(f"  [{f.severity:7}] {f.rule:28} {f.found or ''}")
-            print(f"             {f.message_zh or f.message}")
-            where = "; ".join(_where(c) for c in f.cells[:8])
-            if where:
-                print(f"             at {where}")
+            _print_finding(f, args.lang)
     n = len(rows)
     print(f"\n{len(reports)} report(s), {n} finding(s) "
           f"({', '.join(f'{s} {sum(1 for _, f in rows if f.severity == s)}' for s in SEVERITIES)})")
@@ -270,11 +288,17 @@ def _cmd_panel(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
     p = argparse.ArgumentParser(prog="govstats", description=__doc__)
+    p.add_argument("--version", action="version", version=f"govstats {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
-    pp = sub.add_parser("parse", help="parse reports and print their values")
-    pp.add_argument("paths", nargs="+", metavar="PATH")
+    lang = {"choices": ["en", "zh"], "default": "en",
+            "help": "language of the findings' messages (default: en)"}
+    pp = sub.add_parser("parse", help="parse reports (files or folders) and print their values")
+    pp.add_argument("paths", nargs="+", metavar="PATH|DIR")
     pp.add_argument("--json", action="store_true", help="one JSON object per input, per line")
+    pp.add_argument("--lang", **lang)  # type: ignore[arg-type]
     pp.set_defaults(func=_cmd_parse)
     pn = sub.add_parser(
         "panel", help="load the bundled (or another) panel, check its schema and summarise it"
@@ -292,6 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--severity", choices=["error", "warning", "info"], default="info",
         help="show findings of this severity or worse (default: all)",
     )
+    pv.add_argument("--lang", **lang)  # type: ignore[arg-type]
     pv.set_defaults(func=_cmd_validate)
     pb = sub.add_parser(
         "build",
