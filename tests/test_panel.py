@@ -148,13 +148,16 @@ def test_pingtan_requests_across_the_2019_break_with_comparability_flags(
 def test_wide_by_indicator_gives_the_core_codes(panel: pd.DataFrame) -> None:
     w = govstats.wide(panel, by="indicator")
     assert w.index.names == ["jurisdiction_id", "year"]
-    assert list(w.columns[:2]) == ["regime", "report_id"]
+    assert list(w.columns[:6]) == ["regime", "report_id", "jurisdiction", "level", "scope",
+                                   "parent_id"]
     core = ["requests.new", "outcome.granted", "review.corrected", "review.total",
             "review.pending", "litigation.corrected", "litigation.total"]  # fmt: skip
     assert set(core) <= set(w.columns)
     # the seed (R1): no pending column
     seed = w.loc[("cn-371300", 2017)]
     assert (seed["regime"], seed["report_id"]) == ("R1", "linyi-2017")
+    assert (seed["jurisdiction"], seed["level"], seed["parent_id"]) == (
+        "临沂市人民政府", "prefecture", "cn-370000")
     assert [seed[c] for c in core if c != "review.pending"] == [1108, 304, 81, 509, 6, 60]
     assert pd.isna(seed["review.pending"])
     # 淮安市 2024 (R3): litigation pooled from direct + after review (derived)
@@ -321,3 +324,34 @@ def test_a_report_over_the_time_limit_fails_and_is_retried(
     monkeypatch.setattr(parse_module, "parse_report", real)
     again = build_panel(source, out, jobs=1, progress=False, timeout=0.3)
     assert again.parsed == 1 and not again.failed
+
+
+def test_names_and_codes_are_checked_with_the_closest_offered(panel: pd.DataFrame) -> None:
+    from govstats.analysis.metrics import MetricError, compute
+
+    # a body by its name, the same series as by its id
+    by_name = series(panel, "平潭综合实验区", "requests.new")
+    pd.testing.assert_frame_equal(by_name, series(panel, ZONE, "requests.new"))
+    assert govstats.body_id(panel, "临沂市人民政府") == "cn-371300"
+    with pytest.raises(govstats.UnknownName, match="closest: 平潭综合实验区"):
+        series(panel, "平潭综合实验", "requests.new")
+    with pytest.raises(KeyError, match=r"closest: requests\.new"):
+        series(panel, ZONE, "requests.nw")
+    with pytest.raises(KeyError, match=r"closest: review\.corrected"):
+        wide(panel, concepts=["review.corectd"])
+    with pytest.raises(MetricError, match=r"closest: review\.correction"):
+        compute(panel, "review.corection")
+    with pytest.raises(MetricError, match="no indicator column"):
+        compute(panel[["year", "value"]], "review.correction")
+
+
+def test_rates_on_the_long_panel_are_the_rates_on_wide(panel: pd.DataFrame) -> None:
+    from govstats.analysis.metrics import compute
+
+    long_rates = compute(panel, "review.correction.C2")
+    wide_rates = compute(wide(panel, by="indicator"), "review.correction.C2")
+    pd.testing.assert_frame_equal(long_rates, wide_rates)
+    assert long_rates.index.names == ["jurisdiction_id", "year"]
+    linyi = long_rates.loc[("cn-371300", 2017)]
+    assert linyi["reason"] == "not defined for R1"
+    assert long_rates["rate"].notna().sum() > 0

@@ -138,3 +138,17 @@ def test_hostile_bytes_never_crash(blob: bytes) -> None:
 
     with contextlib.suppress(GovstatsError):
         parse_report(blob, filename="x.txt")
+
+
+def test_an_unknown_indicator_code_raises_with_the_closest() -> None:
+    from govstats.errors import UnknownName
+
+    report = parse_report(EXAMPLES / "linyi-2017-table.txt")
+    assert report.value("review.corrected") == 81
+    with pytest.raises(UnknownName, match=r"closest: review\.corrected") as exc:
+        report.value("review.correctd")
+    assert isinstance(exc.value, KeyError)
+    with pytest.raises(UnknownName, match="applicant"):
+        report.value("review.corrected", applicant="people")
+    # a known code the report does not print is None, not an error
+    assert report.value("review.pending") is None

@@ -6,19 +6,22 @@
 """
 
 from .check import validate_report, validate_reports
-from .errors import GovstatsError, UnreadableInput, UnrecognisedInput
-from .panel import build_panel, load_panel, wide
+from .errors import GovstatsError, UnknownName, UnreadableInput, UnrecognisedInput
+from .panel import body_id, build_panel, load_panel, series, wide
 from .pipeline import parse_report
 from .report import Report
 
 __all__ = [
     "GovstatsError",
     "Report",
+    "UnknownName",
     "UnreadableInput",
     "UnrecognisedInput",
+    "body_id",
     "build_panel",
     "load_panel",
     "parse_report",
+    "series",
     "validate_report",
     "validate_reports",
     "wide",

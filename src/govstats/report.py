@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from .errors import UnknownName
 from .model import Finding, NarrativeFigure, UnreadCell, Value
 
 VALUE_COLUMNS = ["indicator", "applicant", "value", "unit", "derived", "raw", "location"]
@@ -41,7 +42,15 @@ class Report:
     def value(
         self, indicator: str, applicant: str = "total", *, derived: bool | None = None
     ) -> int | float | None:
-        """The value of one indicator (printed first), or None when absent."""
+        """The value of one indicator (printed first), or None when the report does not give
+        it.  A code that is not in the indicator catalogue, or an applicant column that does
+        not exist, raises :class:`~govstats.errors.UnknownName` with the closest codes."""
+        from .catalogue.indicators import APPLICANTS, catalogue
+
+        if indicator not in catalogue():
+            raise UnknownName("indicator", indicator, catalogue())
+        if applicant not in APPLICANTS:
+            raise UnknownName("applicant", applicant, APPLICANTS)
         for want in (False, True) if derived is None else (derived,):
             for v in self.value_list:
                 if v.indicator == indicator and v.applicant == applicant and v.derived == want:

@@ -6,6 +6,8 @@ can be computed for and a zh/en description.  This module only evaluates them.
 
 A metric is computed row by row on a wide frame: one column per indicator code and a
 ``regime`` column (``govstats.panel.wide(load_panel(), by="indicator")`` is such a frame).
+The long panel itself (what ``load_panel()`` returns) is turned into that frame first, so
+``compute(load_panel(), "review.correction")`` gives one rate per body and year.
 A rate that cannot be computed is NaN with a reason, never a silent 0:
 
 >>> import pandas as pd
@@ -34,13 +36,14 @@ import yaml
 
 from ..catalogue.indicators import catalogue
 from ..catalogue.layouts import regimes as known_regimes
-from ..errors import ConfigError, GovstatsError
+from ..errors import ConfigError, GovstatsError, UnknownName
 
 __all__ = [
     "CI_METHODS",
     "Expression",
     "Metric",
     "MetricError",
+    "as_wide",
     "compute",
     "compute_many",
     "get_metric",
@@ -249,7 +252,9 @@ def get_metric(name: str) -> Metric:
     for m in table.values():
         if m.family == name and m.default:
             return m
-    raise MetricError(f"unknown metric {name!r}; see govstats.metrics.list_metrics()")
+    families = {m.family for m in table.values()}
+    raise MetricError(str(UnknownName("metric", name, [*table, *families],
+                                      "see govstats.metrics.list_metrics()")))
 
 
 def list_metrics() -> pd.DataFrame:
@@ -338,12 +343,33 @@ def _regimes_of(frame: pd.DataFrame, regime: str | None) -> pd.Series:
     return frame["regime"].astype(object).where(frame["regime"].notna(), None)
 
 
+_LONG = {"indicator", "applicant", "value", "jurisdiction_id", "year"}
+
+
+def as_wide(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` as metrics read it: a long panel (``load_panel()``: one row per value) becomes
+    ``wide(frame, by="indicator")`` (one row per body and year, the total column); a wide
+    frame is returned as it is."""
+    if set(frame.columns) >= _LONG:
+        from ..panel.views import wide
+
+        return wide(frame, by="indicator")
+    if len(frame.columns) and not set(map(str, frame.columns)) & set(catalogue()):
+        raise MetricError(
+            "the frame has no indicator column (such as review.total): pass the panel of "
+            "load_panel() or wide(panel, by=\"indicator\"); columns here: "
+            + ", ".join(map(str, frame.columns[:8])))
+    return frame
+
+
 def compute(frame: pd.DataFrame, metric: str, ci: str | None = "wilson", alpha: float = 0.05,
             regime: str | None = None) -> pd.DataFrame:
     """Evaluate one metric on every row of ``frame``.
 
     ``frame`` has one column per indicator code (absent columns count as missing) and a
-    ``regime`` column, or pass ``regime=`` for all rows.  ``metric`` is a metric name
+    ``regime`` column, or pass ``regime=`` for all rows.  A long panel (``load_panel()``) is
+    first turned into ``wide(panel, by="indicator")``: the result is then indexed by
+    (jurisdiction_id, year).  ``metric`` is a metric name
     (``"review.correction.C2"``) or a family (``"review.correction"`` → its default).
     ``ci``: "wilson" (default), "beta"/"clopper-pearson", "auto" or None.  For ``per100``
     metrics the interval is the exact Poisson (Garwood) interval of the count given the
@@ -357,6 +383,7 @@ def compute(frame: pd.DataFrame, metric: str, ci: str | None = "wilson", alpha: 
     """
     m = get_metric(metric)
     method = _normalise_ci(ci)
+    frame = as_wide(frame)
     regimes = _regimes_of(frame, regime)
     n = len(frame)
     num = np.full(n, np.nan)
@@ -417,6 +444,7 @@ def compute_many(frame: pd.DataFrame, names: Iterable[str] | None = None, *,
     ``frame`` is kept (with repeats); ``metric`` tells the rows apart."""
     if names is None:
         names = [m.name for m in _load()[1].values() if m.default or not defaults_only]
+    frame = as_wide(frame)
     parts = [compute(frame, name, **kwargs) for name in names]  # type: ignore[arg-type]
     if not parts:
         return pd.DataFrame(columns=_OUTPUT)

@@ -41,7 +41,7 @@ from .fields import (
     write_datapackage,
 )
 from .load import data_dir, load_panel, tidy
-from .views import series, wide
+from .views import body_id, series, wide
 from .worker import ParseTimeout
 
 __all__ = [
@@ -58,6 +58,7 @@ __all__ = [
     "BuildSummary",
     "ParseTimeout",
     "ReportSource",
+    "body_id",
     "build_panel",
     "check_datapackage",
     "data_dir",

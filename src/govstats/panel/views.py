@@ -3,11 +3,17 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import pandas as pd
 
-__all__ = ["series", "wide"]
+from ..errors import UnknownName
+
+__all__ = ["body_id", "series", "wide"]
+
+#: the columns of the report kept beside the values in :func:`wide` (those the panel has)
+WIDE_REPORT_COLUMNS = ("regime", "report_id", "jurisdiction", "level", "scope", "parent_id")
 
 
 def _one_value_per_cell(df: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -30,42 +36,95 @@ def wide(
     applicant: str = "total",
     by: str = "concept",
 ) -> pd.DataFrame:
-    """A unit-year view: index (jurisdiction_id, year), one column per indicator
-    (``by="indicator"``) or harmonized concept (``by="concept"``), plus ``regime`` and
-    ``report_id``.
+    """A unit-year view: index (jurisdiction_id, year), the report's ``regime``,
+    ``report_id``, ``jurisdiction`` (name), ``level``, ``scope`` and ``parent_id``, then one
+    column per indicator (``by="indicator"``) or harmonized concept (``by="concept"``).
 
-    ``concepts`` limits the columns (concept or indicator codes, as ``by``).  The concept view
-    leaves out ``not-comparable`` links (e.g. R0 历年累计 cumulative twins); look at the
-    ``comparability`` of each value with :func:`series` or the long panel.  Rows without a
-    resolved jurisdiction are left out; when a body has several reports for one year the one
-    with the most values is used.
+    ``concepts`` limits the columns (concept or indicator codes, as ``by``; an unknown code
+    raises with the closest ones).  The concept view leaves out ``not-comparable`` links (e.g.
+    R0 历年累计 cumulative twins); look at the ``comparability`` of each value with
+    :func:`series` or the long panel.  Every body has an id (an unresolved one a
+    ``cn-000000-…`` id), so every report with a year has its row, except that when a body has
+    several reports for one year the one with the most values is used.  Reports whose year
+    could not be read are left out with a warning naming them.
     """
     if by not in ("concept", "indicator"):
         raise ValueError(f"by must be 'concept' or 'indicator', got {by!r}")
+    if concepts is not None:
+        concepts = [concepts] if isinstance(concepts, str) else list(concepts)
+        known = _codes(by)
+        for c in concepts:
+            if c not in known:
+                raise UnknownName("concept" if by == "concept" else "indicator", c, known)
     df = panel[(panel["applicant"] == applicant) & panel["jurisdiction_id"].notna()]
+    no_year = df.loc[df["year"].isna(), "report_id"].unique()
+    if len(no_year):
+        warnings.warn(f"wide(): {len(no_year)} report(s) with no year left out: "
+                      + ", ".join(map(str, no_year[:5])), stacklevel=2)
     df = df[df["year"].notna()]
     if by == "concept":
         df = df[df["concept"].notna() & (df["comparability"] != "not-comparable")]
     if concepts is not None:
-        df = df[df[by].isin(list(concepts))]
+        df = df[df[by].isin(concepts)]
     df = _one_value_per_cell(df, by)
     index = ["jurisdiction_id", "year"]
     values = df.pivot(index=index, columns=by, values="value")
     values.columns = pd.Index([str(c) for c in values.columns], name=None)
-    meta = df.drop_duplicates(index).set_index(index)[["regime", "report_id"]]
+    keep = [c for c in WIDE_REPORT_COLUMNS if c in df.columns]
+    meta = df.drop_duplicates(index).set_index(index)[keep]
+    for c in keep:  # category columns as plain objects: a view, not the panel's dictionary
+        if isinstance(meta[c].dtype, pd.CategoricalDtype):
+            meta[c] = meta[c].astype(object).where(meta[c].notna(), None)
     out = meta.join(values, how="left")
-    out = out[["regime", "report_id", *sorted(values.columns)]]
+    out = out[[*keep, *sorted(values.columns)]]
     return out.sort_index()
 
 
+def _codes(by: str) -> set[str]:
+    """The valid codes of ``by``: every indicator of the catalogue, or every concept of the
+    crosswalk."""
+    from ..catalogue.indicators import catalogue
+    from .crosswalk import crosswalk
+
+    if by == "indicator":
+        return set(catalogue())
+    return {link.concept for link in crosswalk().values()}
+
+
+def body_id(panel: pd.DataFrame, body: str) -> str:
+    """The ``jurisdiction_id`` of ``body``: an id of the panel, or a name the panel gives a
+    body (as printed in any year, or the registry's name).  An unknown body, or a name shared
+    by several ids, raises with the closest ids and names."""
+    ids = panel["jurisdiction_id"].dropna().astype(str)
+    if body in set(ids):
+        return body
+    hits: set[str] = set()
+    names: set[str] = set()
+    for col in ("jurisdiction", "jurisdiction_printed"):
+        if col in panel.columns:
+            sub = panel[[col, "jurisdiction_id"]].dropna().drop_duplicates()
+            names |= set(sub[col].astype(str))
+            hits |= set(sub.loc[sub[col].astype(str) == body, "jurisdiction_id"].astype(str))
+    if len(hits) == 1:
+        return hits.pop()
+    if hits:
+        raise UnknownName("body", body, hits, "the name is shared by several bodies: pass an id")
+    raise UnknownName("body", body, set(ids) | names)
+
+
 def series(
-    panel: pd.DataFrame, jurisdiction_id: str, concept: str, applicant: str = "total"
+    panel: pd.DataFrame, body: str, concept: str, applicant: str = "total"
 ) -> pd.DataFrame:
     """One body's yearly series of ``concept`` with each year's regime, the indicator printed,
-    its value and comparability flag (not-comparable twins included, flagged).
+    its value and comparability flag (not-comparable twins included, flagged).  ``body`` is a
+    ``jurisdiction_id`` or a name of the body; an unknown body or concept raises with the
+    closest valid ones.
 
-    >>> s = series(load_panel(), "cn-350128-ptsyq", "requests.new")     # doctest: +SKIP
+    >>> s = series(load_panel(), "平潭综合实验区", "requests.new")     # doctest: +SKIP
     """
+    jurisdiction_id = body_id(panel, body)
+    if concept not in _codes("concept"):
+        raise UnknownName("concept", concept, _codes("concept"))
     df = panel[
         (panel["jurisdiction_id"] == jurisdiction_id)
         & (panel["concept"] == concept)
