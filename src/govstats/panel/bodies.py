@@ -15,7 +15,8 @@ turns that into a body of the panel:
 4. otherwise the name the folder's ``meta.json`` gives (``jurisdiction``) goes through the
    same steps;
 5. a body nothing resolves keeps its printed name and gets ``cn-000000-<8 hex>`` (a hash of
-   the printed name, or of the report id when nothing is printed): the report stays in the
+   the printed name, or of the report id when nothing is printed), level ``department``
+   when the name has a department's structure (else ``other``): the report stays in the
    panel, its body marked unresolved, never dropped from a view or a rate.
 
 >>> from govstats.panel.registry import registry
@@ -36,8 +37,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..parse.jurisdiction import divisions, resolve_jurisdiction
-from .registry import JurisdictionRecord, NameSpan, Registry
+from ..parse.jurisdiction import department_like, divisions, resolve_jurisdiction
+from .registry import JurisdictionRecord, NameSpan, Registry, division_government
 
 __all__ = ["UNRESOLVED_CODE", "Body", "identify"]
 
@@ -102,21 +103,7 @@ def _parent_id(reg: Registry, meta: Mapping[str, Any], year: int | None) -> str 
 def _government(code: str, reg: Registry) -> JurisdictionRecord | None:
     """A record for the government of division ``code``: the registry's, else one made from
     the division table."""
-    rid = f"cn-{code}"
-    if rid in reg.records:
-        return reg.records[rid]
-    div = divisions().get(code)
-    if div is None or div.is_zone:
-        return None
-    name = f"{div.name}人民政府"
-    parent = f"cn-{div.parent_code}" if div.parent_code and div.parent_code != code else None
-    return JurisdictionRecord(
-        id=rid, name=name, kind="government", level=div.level, parent_id=parent,
-        admin_code=code, province=div.province, valid_from=None, valid_to=None,
-        predecessor_id=None, successor_id=None,
-        names=(NameSpan(name, None, None, "official"),),
-        note="made from the GB/T 2260 division: not in the registry",
-    )  # fmt: skip
+    return reg.records.get(f"cn-{code}") or division_government(code)
 
 
 def _derived(reg: Registry, meta: Mapping[str, Any], year: int | None) -> JurisdictionRecord | None:
@@ -177,11 +164,14 @@ def identify(
         if rec := _derived(reg, named, year):
             return Body(rec, "meta.json")
     printed = _key(str(meta.get("jurisdiction") or sidecar.get("jurisdiction") or ""))
+    # the name's structure still tells a department (某某县卫生健康局) from other bodies
+    dept = meta.get("level") == "department" or department_like(printed)
     return Body(
         JurisdictionRecord(
             id=f"cn-{UNRESOLVED_CODE}-{_hash8(printed or report_id)}", name=printed,
-            kind="department" if meta.get("level") == "department" else "government",
-            level="other", parent_id=None, admin_code="", province=meta.get("province") or "",
+            kind="department" if dept else "government",
+            level="department" if dept else "other", parent_id=None, admin_code="",
+            province=meta.get("province") or "",
             valid_from=None, valid_to=None, predecessor_id=None, successor_id=None,
             names=(NameSpan(printed, None, None, "printed"),),
             note="not resolved: the printed name places the body on no division",

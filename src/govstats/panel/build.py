@@ -232,6 +232,8 @@ def _write_outputs(
             elif how == "meta.json" and not sidecar.get("jurisdiction_id"):
                 summary.fallbacks.append((s.report_id, str(m.get("jurisdiction"))))
             scope = sidecar.get("scope") if sidecar.get("scope") in SCOPES else m.get("scope")
+            if scope not in ("own", "jurisdiction") and jrec.level == "department":
+                scope = "own"  # the parse did not know the body (meta.json named it)
             if rec["error"]:
                 summary.failed.append((s.report_id, rec["error"]))
             issues = rec["issues"]

@@ -46,7 +46,8 @@ from ..parse.jurisdiction import LEVELS, resolve_jurisdiction
 from .fields import field
 
 __all__ = ["ID_PATTERN", "REGISTRY_COLUMNS", "JurisdictionRecord", "NameSpan", "Registry",
-           "children", "lineage", "record", "records", "registry", "resolve"]  # fmt: skip
+           "children", "division_government", "lineage", "record", "records", "registry",
+           "resolve"]  # fmt: skip
 
 ID_PATTERN = field("jurisdiction_id").regex or ""  # declared in panel/fields.yaml
 KINDS = ("government", "zone", "department")
@@ -193,6 +194,17 @@ def _load(rows: list[tuple[str, dict[str, str]]], names: list[tuple[str, dict[st
         )
     if spans:
         raise ConfigError(f"{_NAMES}: names for unknown id(s) {sorted(spans)}")
+    # a parent named by its division (cn-330523) needs no row: its government is made from
+    # the GB/T 2260 table, as for a body no registry knows (and so on up)
+    missing = [r.parent_id for r in out.values() if r.parent_id and r.parent_id not in out]
+    while missing:
+        pid = missing.pop()
+        m = re.fullmatch(r"cn-([0-9]{6})", pid)
+        gov = division_government(m.group(1)) if m and pid not in out else None
+        if gov is not None:
+            out[pid] = gov
+            if gov.parent_id and gov.parent_id not in out:
+                missing.append(gov.parent_id)
     for rec in out.values():
         where = f"registry {rec.id}"
         if rec.parent_id and rec.parent_id not in out:
@@ -213,6 +225,26 @@ def _load(rows: list[tuple[str, dict[str, str]]], names: list[tuple[str, dict[st
                     f"{where}: {attr} {other_id!r} must exist and link back via {back}"
                 )
     return out
+
+
+def division_government(code: str) -> JurisdictionRecord | None:
+    """A record for the government of GB/T 2260 division ``code`` (``cn-<code>``, named
+    <division>人民政府, its parent the division above), or None for an unknown code or a
+    special zone (which is no division)."""
+    from ..parse.jurisdiction import divisions
+
+    div = divisions().get(code)
+    if div is None or div.is_zone:
+        return None
+    name = f"{div.name}人民政府"
+    parent = f"cn-{div.parent_code}" if div.parent_code and div.parent_code != code else None
+    return JurisdictionRecord(
+        id=f"cn-{code}", name=name, kind="government", level=div.level, parent_id=parent,
+        admin_code=code, province=div.province, valid_from=None, valid_to=None,
+        predecessor_id=None, successor_id=None,
+        names=(NameSpan(name, None, None, "official"),),
+        note="made from the GB/T 2260 division: not in the registry",
+    )  # fmt: skip
 
 
 class Registry:

@@ -28,7 +28,8 @@ import unicodedata
 from dataclasses import dataclass, replace
 from importlib import resources
 
-__all__ = ["Division", "Jurisdiction", "divisions", "find_issuer", "resolve_jurisdiction"]
+__all__ = ["Division", "Jurisdiction", "department_like", "divisions", "find_issuer",
+           "resolve_jurisdiction"]
 
 LEVELS = ("province", "prefecture", "county", "department", "other")
 MUNICIPALITY_PREFIXES = frozenset({"11", "12", "31", "50"})
@@ -293,6 +294,19 @@ def _find_anywhere(t: str, tables: _Tables) -> tuple[int, str] | None:
 
 
 # --------------------------------------------------------------------------- API
+
+
+def department_like(name: str) -> bool:
+    """Whether a body's name has a department's structure (ends with 局, 委员会, 办公室 …)
+    rather than a government's (人民政府): what the name says when no division places it.
+
+    >>> department_like("某某县卫生健康局"), department_like("某某县人民政府")
+    (True, False)
+    """
+    t = _clean(name)
+    if not t or re.search(r"(?:人民政府|政府|行政公署|行署)$", t):
+        return False
+    return any(t.endswith(s) for s in _DEPT_SUFFIXES)
 
 
 def resolve_jurisdiction(printed: str, *, province_hint: str | None = None) -> Jurisdiction:

@@ -13,6 +13,8 @@ from .dates import ARABIC_DATE, CHINESE_DATE, cn_year, find_dates, parse_date
 from .jurisdiction import Jurisdiction, find_issuer, resolve_jurisdiction
 
 _TITLE_WORDS = ("年度报告", "年报", "工作报告", "情况报告")
+# the title at the start of a line the text continues on: up to its first 年度报告/年报
+_TITLE_AT_START = re.compile(r"(?P<t>[^。，；;！？!?]{4,58}?(?:年度报告|年报))")
 _HEADER_TITLE = re.compile(r"^\s*(?:标题|题目|title)\s*[:：]\s*(?P<t>.+)$", re.M | re.I)
 # A page header's date field (发布时间：2009-01-13 17:09): only the date and time of day are
 # taken, never what the header prints after them (| 来源：…, 点击数：…).
@@ -157,6 +159,11 @@ def _title_from_text(text: str) -> str | None:
             whole = line + lines[i + 1]
         if _names_report(whole):
             return whole
+    # a page exported as one line: the title runs on into the text (…年度报告 2022年，全市…)
+    for line in lines[:3]:
+        m = _TITLE_AT_START.match(line)
+        if m and _names_report(m["t"]):
+            return m["t"]
     lines = lines[:40]
     for i, line in enumerate(lines[:15]):
         if any(w in line for w in _TITLE_WORDS) and len(line) <= 80:
