@@ -347,3 +347,15 @@ def test_corpus_saved_pages_agree_with_their_crawler_text() -> None:
         year = json.loads((d / "meta.json").read_text("utf-8"))["year"]
         assert html["year"] == year, d.name
         assert "{{" not in (html["jurisdiction"] or ""), d.name
+
+
+@pytest.mark.parametrize("sep", ["", " ", "\u3000"])
+def test_title_of_a_page_exported_on_one_line(sep: str) -> None:
+    """A crawler that writes the whole page on one line: the title runs on into the text."""
+    text = (f"湖州市人民政府2022年政府信息公开工作年度报告{sep}2022年，全市各级行政机关共新收"
+            "政府信息公开申请12件。一、总体情况（一）主动公开本年共主动公开信息300条。")
+    doc = read_document(text.encode("utf-8"), "report.txt")
+    assert find_title(doc) == "湖州市人民政府2022年政府信息公开工作年度报告"
+    meta = extract_meta(doc)
+    assert (meta["year"], meta["jurisdiction"], meta["scope"]) == (
+        2022, "湖州市人民政府", "jurisdiction")
