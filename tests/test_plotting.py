@@ -147,6 +147,59 @@ def test_funnel_plot(style: str, tmp_path: Path) -> None:
     assert_truetype_only(gp.save_figure(fig2, "funnel_phi", out_dir=tmp_path)[0])
 
 
+def test_funnel_groups_colour_the_points_by_place(style: str, tmp_path: Path) -> None:
+    y = [3, 10, 40, 60, 2, 9]
+    n = [20, 61, 300, 100, 40, 45]
+    groups = ["甲市", "甲市", "乙区", None, "乙区", None]
+    fig = gp.plot_funnel(y, n, labels=list("ABCDEF"), groups=groups, lang="both")
+    ax = fig.axes[0]
+    # every unit drawn once, in its group's colour (grey for no group)
+    texts = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert {"甲市", "乙区", gp.label("other_bodies", "both")} <= set(texts)
+    drawn: dict[str, int] = {}
+    for coll in ax.collections:  # one colour per scatter call
+        if len(coll.get_offsets()):
+            key = mpl.colors.to_hex(coll.get_facecolors()[0])
+            drawn[key] = drawn.get(key, 0) + len(coll.get_offsets())
+    assert sum(drawn.values()) == 6
+    assert drawn[mpl.colors.to_hex(gp.PALETTE[0])] == 2  # 甲市
+    assert drawn[mpl.colors.to_hex(gp.PALETTE[1])] == 2  # 乙区
+    assert drawn[mpl.colors.to_hex("0.6")] == 2  # the others
+    with pytest.raises(gp.PlottingError, match="groups has 2 entries for 6 units"):
+        gp.plot_funnel(y, n, groups=["甲市", "乙区"])
+    assert_truetype_only(gp.save_figure(fig, "funnel_groups", out_dir=tmp_path)[0])
+
+
+def test_compare_marks_each_reports_scope(style: str, tmp_path: Path) -> None:
+    frame = pd.DataFrame({
+        "place": ["甲市"] * 4 + ["乙区"] * 3,
+        "year": [2018, 2019, 2020, 2022, 2019, 2020, 2021],
+        "rate": [0.2, 0.3, 0.4, 0.5, 0.6, 0.5, 0.4],
+        "lo": [0.1, 0.2, 0.3, 0.4, 0.5, 0.4, 0.3],
+        "hi": [0.3, 0.4, 0.5, 0.6, 0.7, 0.6, 0.5],
+        "scope": ["jurisdiction", "jurisdiction", "own", "unknown", "own", "own", "own"],
+    })
+    fig = gp.plot_compare(frame, "rate", "place", lower="lo", upper="hi", scope="scope",
+                          percent=True, lang="both")
+    ax = fig.axes[0]
+    texts = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert texts[:2] == ["甲市", "乙区"]
+    assert {gp.label(f"scope.{k}", "both") for k in ("jurisdiction", "own", "unknown")} <= set(
+        texts)
+    # the line of 甲市 leaves a gap at 2021 (no report), it does not bridge it
+    line = next(ln for ln in ax.get_lines() if ln.get_label() == "甲市")
+    ys = np.asarray(line.get_ydata(), dtype=float)
+    assert len(ys) == 5 and np.isnan(ys[3])
+    # open markers (own office) are white inside, filled ones (whole jurisdiction) not
+    faces = {tuple(np.round(mpl.colors.to_rgb(ln.get_markerfacecolor()), 3))
+             for ln in ax.get_lines() if ln.get_marker() not in ("", "None", "x")}
+    assert (1.0, 1.0, 1.0) in faces and len(faces) >= 2
+    assert [t.get_text() for t in ax.get_xticklabels()][:1] != ["2018.5"]
+    with pytest.raises(gp.PlottingError, match="nothing to plot"):
+        gp.plot_compare(frame.assign(rate=np.nan), "rate", "place")
+    assert_truetype_only(gp.save_figure(fig, "compare", out_dir=tmp_path)[0])
+
+
 def test_outcome_shares(style: str, tmp_path: Path) -> None:
     frame = pd.DataFrame({
         "outcome.granted": [40, 30, 5, np.nan], "outcome.partial": [10, 5, 1, 1],

@@ -47,10 +47,13 @@ __all__ = [
     "OKABE_ITO",
     "PALETTE",
     "REGIME_BREAKS",
+    "SCOPE_MARKERS",
     "PlottingError",
     "cjk_font_path",
     "label",
+    "mark_regimes",
     "paper_style",
+    "plot_compare",
     "plot_funnel",
     "plot_outcome_shares",
     "plot_rates",
@@ -234,7 +237,9 @@ def _need(frame: pd.DataFrame, cols: Sequence[str | None]) -> None:
         raise PlottingError(f"columns {missing} are not in the frame (or its index)")
 
 
-def _mark_regimes(ax: Axes, breaks: Sequence[int]) -> None:
+def mark_regimes(ax: Axes, breaks: Sequence[int] = REGIME_BREAKS) -> None:
+    """Mark the regime breaks on a year axis: each first year of a new table form as a dashed
+    line, the year of the rule change (:data:`MIXED_YEAR`) shaded."""
     for year in breaks:
         if year == MIXED_YEAR:
             ax.axvspan(year - 0.5, year + 0.5, color="0.88", lw=0, zorder=0)
@@ -317,7 +322,7 @@ def plot_trends(frame: pd.DataFrame, value: str, *, lower: str | None = None,
             ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True, min_n_ticks=2))
         name = sub[title].iloc[0] if len(sub) else u
         ax.set_title(str(name), loc="left")
-        _mark_regimes(ax, breaks)
+        mark_regimes(ax, breaks)
     for ax in axes[len(units):]:
         ax.set_visible(False)
     ylab = ylabel if ylabel is not None else label(value, lang)
@@ -330,15 +335,103 @@ def plot_trends(frame: pd.DataFrame, value: str, *, lower: str | None = None,
     return fig
 
 
+#: marker faces of :func:`plot_compare` by a report's scope (filled: the whole jurisdiction,
+#: open: the body's own office, a cross: not stated)
+SCOPE_MARKERS = {"jurisdiction": "full", "own": "none", "unknown": "x"}
+
+
+def plot_compare(frame: pd.DataFrame, value: str, group: str, *, lower: str | None = None,
+                 upper: str | None = None, year: str = "year", scope: str | None = None,
+                 breaks: Sequence[int] = REGIME_BREAKS, ylabel: str | None = None,
+                 lang: str = "zh", title: str | None = None, percent: bool = False,
+                 ax: Axes | None = None) -> Figure:
+    """One axes, one line per ``group`` (e.g. two places): ``value`` by year with an
+    interval (``lower``/``upper``, drawn as error bars, the groups dodged), the regime
+    breaks marked as in :func:`plot_trends`.  With ``scope`` (a column holding
+    jurisdiction / own / unknown) each point's marker says what the report covers: filled
+    (the whole jurisdiction), open (the body's own office), a cross (not stated), so a
+    comparison of unlike scopes shows.  Missing years leave gaps."""
+    data = _long(frame)
+    _need(data, [value, group, year, lower, upper, scope])
+    data = data[data[value].notna()]
+    groups = list(dict.fromkeys(data[group]))
+    if not groups:
+        raise PlottingError("nothing to plot: no value in the frame")
+    own = ax is None
+    if ax is None:
+        fig = _figure(figsize=(5.2, 3.0))
+        ax = fig.add_subplot()
+    else:
+        fig = ax.get_figure()
+    width = 0.5 / max(1, len(groups))
+    for k, g in enumerate(groups):
+        sub = data[data[group] == g].sort_values(year)
+        x = sub[year].to_numpy(dtype=float)
+        full = np.arange(x.min(), x.max() + 1)
+        shift = (k - (len(groups) - 1) / 2) * width if lower and upper else 0.0
+        yv = sub.set_index(year)[value].astype(float).reindex(full)
+        color, ls = PALETTE[k % len(PALETTE)], LINESTYLES[k % len(LINESTYLES)]
+        ax.plot(full + shift, yv.to_numpy(), color=color, ls=ls, marker="", lw=1.0,
+                label=str(g))
+        if lower and upper:
+            lo, hi = sub[lower].astype(float), sub[upper].astype(float)
+            ax.errorbar(x + shift, sub[value].astype(float), ls="", marker="", color=color,
+                        lw=0.8, capsize=1.5,
+                        yerr=[np.clip(sub[value] - lo, 0, None), np.clip(hi - sub[value], 0,
+                                                                            None)])
+        kinds = sub[scope].astype(str) if scope else pd.Series("jurisdiction", index=sub.index)
+        for kind in dict.fromkeys(kinds):
+            pts = sub[kinds == kind]
+            face = SCOPE_MARKERS.get(kind, "x")
+            px = pts[year].to_numpy(dtype=float) + shift
+            if face == "x":
+                ax.plot(px, pts[value], ls="", marker="x", color=color, ms=4.5, mew=1.0)
+            else:
+                ax.plot(px, pts[value], ls="", marker=MARKERS[k % len(MARKERS)], ms=4.2,
+                        color=color, mfc=color if face == "full" else "white", mec=color)
+    mark_regimes(ax, breaks)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    if percent:
+        ax.set_ylim(-0.02, 1.02)
+        ax.yaxis.set_major_formatter(_percent())
+    else:
+        finite = data[value].astype(float).to_numpy()
+        if len(finite) and np.all(np.mod(finite, 1) == 0):
+            ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True, min_n_ticks=2))
+    ax.set_xlabel(label("year", lang))
+    ax.set_ylabel(ylabel if ylabel is not None else label(value, lang))
+    xs = data[year].astype(float)
+    ax.set_xlim(xs.min() - 0.7, xs.max() + 0.7)
+    if title:
+        ax.set_title(title, loc="left")
+    if scope:
+        from matplotlib.lines import Line2D
+
+        shown = [k for k in SCOPE_MARKERS if (data[scope].astype(str) == k).any()]
+        for k in shown:
+            face = SCOPE_MARKERS[k]
+            ax.add_line(Line2D([], [], ls="", color="0.3", label=label(f"scope.{k}", lang),
+                               marker="x" if face == "x" else "o",
+                               mfc="0.3" if face == "full" else "white", mec="0.3"))
+    _legend(fig, ax, own, ncols=min(4, len(groups) + (3 if scope else 0)))
+    return fig
+
+
 def plot_funnel(y: Sequence[float] | np.ndarray, n: Sequence[float] | np.ndarray, *,
                 target: float | None = None, phi: float | str | None = None,
                 levels: Sequence[float] = (0.95, 0.998), labels: Sequence[object] | None = None,
                 annotate: bool = True, log_x: bool = False, ylabel: str | None = None,
-                lang: str = "zh", ax: Axes | None = None) -> Figure:
+                lang: str = "zh", ax: Axes | None = None,
+                groups: Sequence[object] | None = None) -> Figure:
     """Funnel plot: unit rates y/n against n with exact binomial control limits around the
     pooled (or given) ``target``; ``phi`` widens them for overdispersion ("estimate" or a
     number, see :func:`govstats.stats.funnel_data`).  Units outside the outermost limits are
-    drawn in vermillion and, with ``annotate``, labelled."""
+    drawn as diamonds with a dark edge and, with ``annotate``, labelled.  ``groups`` (one per
+    unit, e.g. each body's place) colours the points by group, with a legend; a group named
+    ``None`` is drawn in grey.  Without groups, points inside are blue and outside vermillion.
+    """
     from .stats import funnel_data, funnel_limits
 
     units, p0, ph = funnel_data(y, n, target=target, levels=levels, phi=phi, labels=labels)
@@ -360,11 +453,33 @@ def plot_funnel(y: Sequence[float] | np.ndarray, n: Sequence[float] | np.ndarray
         ax.plot(grid, lim[f"lower_{name}"], color="0.3", lw=0.9, ls=ls, marker="")
     ax.axhline(p0, color="0.1", lw=0.9, ls="-", label=label("target", lang))
     outer = f"flag_{max(levels) * 100:g}"
-    out = units[outer] != ""
-    ax.scatter(units.loc[~out, "n"], units.loc[~out, "rate"], s=16, marker="o",
-               facecolor=PALETTE[0], edgecolor="white", linewidth=0.4, zorder=3)
-    ax.scatter(units.loc[out, "n"], units.loc[out, "rate"], s=22, marker="D",
-               facecolor=OKABE_ITO["vermillion"], edgecolor="black", linewidth=0.4, zorder=4)
+    out = (units[outer] != "").to_numpy()
+    if groups is None:
+        ax.scatter(units.loc[~out, "n"], units.loc[~out, "rate"], s=16, marker="o",
+                   facecolor=PALETTE[0], edgecolor="white", linewidth=0.4, zorder=3)
+        ax.scatter(units.loc[out, "n"], units.loc[out, "rate"], s=22, marker="D",
+                   facecolor=OKABE_ITO["vermillion"], edgecolor="black", linewidth=0.4,
+                   zorder=4)
+    else:
+        group = np.asarray([None if g is None or (isinstance(g, float) and np.isnan(g))
+                            else str(g) for g in groups], dtype=object)
+        if len(group) != len(units):
+            raise PlottingError(f"groups has {len(group)} entries for {len(units)} units")
+        named = [g for g in dict.fromkeys(group) if g is not None]
+        for k, g in enumerate([*named, None]):
+            sel = np.array([x == g for x in group]) if g is not None else \
+                np.array([x is None for x in group])
+            if not sel.any():
+                continue
+            color = PALETTE[k % len(PALETTE)] if g is not None else "0.6"
+            text = g if g is not None else label("other_bodies", lang)
+            ax.scatter(units.loc[sel & ~out, "n"], units.loc[sel & ~out, "rate"], s=16,
+                       marker=MARKERS[k % len(MARKERS)] if g is not None else "o",
+                       facecolor=color, edgecolor="white", linewidth=0.4, zorder=3,
+                       label=text)
+            ax.scatter(units.loc[sel & out, "n"], units.loc[sel & out, "rate"], s=24,
+                       marker="D", facecolor=color, edgecolor="black", linewidth=0.6,
+                       zorder=4)
     if annotate and labels is not None:
         for name, row in units.loc[out].iterrows():
             ax.annotate(str(name), (row["n"], row["rate"]), xytext=(3, 3),
@@ -380,7 +495,8 @@ def plot_funnel(y: Sequence[float] | np.ndarray, n: Sequence[float] | np.ndarray
     # one legend for the figure, below the panels: inside an axes the limits' legend would
     # cover the small units' points (funnels drawn side by side share it)
     if not fig.legends:
-        fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=3)
+        handles, texts = ax.get_legend_handles_labels()
+        fig.legend(handles, texts, loc="outside lower center", ncols=min(4, len(texts)))
     return fig
 
 
