@@ -6,11 +6,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 OUT    := out
 
-.PHONY: run test test-fast setup lint clean data
+.PHONY: run test test-fast setup lint clean data lab
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml tools/jupyter/default_setting_overrides.json
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "govstats needs Python 3.11+"'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip --version >/dev/null 2>&1 || $(BIN)/python -m ensurepip >/dev/null || true
@@ -20,6 +20,9 @@ $(STAMP): pyproject.toml
 	else \
 	  $(BIN)/python -m pip install -q --disable-pip-version-check --compile -e '.[dev]'; \
 	fi
+	# JupyterLab (in this venv only) opens the percent notebooks as notebooks on a double click
+	mkdir -p $(VENV)/etc/jupyter/labconfig
+	cp tools/jupyter/default_setting_overrides.json $(VENV)/etc/jupyter/labconfig/
 	touch $(STAMP)
 
 # The main job on the bundled data: load and check the panel (data/), summarise its
@@ -35,6 +38,11 @@ run: $(STAMP)
 # Rebuild data/ from the development corpus and the seed (needs ../shared; deterministic).
 data: $(STAMP)
 	$(BIN)/govstats build ../shared/corpus ../shared/seed --out data --bundled
+
+# JupyterLab on this folder: open notebooks/ and double-click a notebook (a percent .py file).
+# Set GOVSTATS_DATA / GOVSTATS_FOCUS before it to run the notebooks on your own panel.
+lab: $(STAMP)
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests tools benchmarks notebooks

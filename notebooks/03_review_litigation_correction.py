@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: py:percent
+#     formats: ipynb,py:percent
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -16,7 +16,8 @@
 # # 03 · Reconsideration, litigation and correction rates / 行政复议、行政诉讼与纠错率
 #
 # How many disclosure decisions were challenged by administrative reconsideration (行政复议)
-# and in court (行政诉讼), and how often the decision was corrected.
+# and in court (行政诉讼), how often the decision was corrected, and how the focal places
+# compare: governments with governments, departments with departments.
 #
 # **Definitions** (`catalogue/metrics.yaml`), for reconsideration and for pooled litigation
 # (direct + after reconsideration):
@@ -28,37 +29,39 @@
 #
 # R1 被依法纠错数 and R2/R3 结果纠正 are *comparable with caveat*: R1 has no pending column, so
 # an R1 C1 mixes concluded and pending cases and is not the same quantity as an R2/R3 C2.
-# Before 2019 the zone used the Fujian R0 template, which prints only the number of cases,
-# not their results: no correction rate exists for R0.
+# The R0 local templates print at most the number of cases, not their results: no
+# correction rate exists for R0.
 #
-# **Small counts.** Most bodies have 0–3 cases a year.  A single unit's rate from 1 of 2
-# cases is meaningless on its own; every rate is shown with its interval (Wilson and exact
-# Clopper–Pearson, 95 %), and rates are pooled across bodies of the same level per year.
+# **Small counts.** Most bodies have a handful of cases a year or none.  A single unit's rate
+# from 1 of 2 cases is meaningless on its own; every rate is shown with its interval (Wilson
+# and exact Clopper–Pearson, 95 %), and rates are pooled across bodies of the same level per
+# year.  A figure for which the panel has too little data is skipped with a line saying so.
 
 # %%
+import numpy as np
 import pandas as pd
 from IPython.display import display
 from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
 
-import govstats
 import govstats.analysis.plotting as gp
-from govstats.analysis import metrics
+from govstats.analysis import metrics, places
 from govstats.analysis.notebooks import default_figures_dir
 
 gp.use_paper_style()
 FIGURES = default_figures_dir()
 pd.set_option("display.width", 160)
 pd.set_option("display.max_rows", 200)
-ZONE = "cn-350128-ptsyq"
 
-panel = govstats.load_panel()
-w = govstats.wide(panel, by="indicator")
-names = panel.sort_values("year").groupby("jurisdiction_id")["jurisdiction"].last()
-level = panel.groupby("jurisdiction_id")["level"].first().astype(str)
-jid = w.index.get_level_values("jurisdiction_id")
-w["jurisdiction"] = [names[j].removeprefix("平潭综合实验区") or names[j] for j in jid]
-w["level"] = level.reindex(jid).to_numpy()
+# %% tags=["parameters"]
+# The panel (None: $GOVSTATS_DATA, else the bundled data/) and the places to compare (ids or
+# names separated by ";"; None: $GOVSTATS_FOCUS, else the two places with the most reports).
+DATA = None
+FOCUS = None
+
+# %%
+study = places.study(DATA, FOCUS)
+w = study.wide
+print(study.describe())
 
 # %% [markdown]
 # ## Counts / 案件数
@@ -69,40 +72,53 @@ w["level"] = level.reindex(jid).to_numpy()
 CASES = ["review.total", "review.corrected", "review.upheld", "review.other",
          "review.pending", "litigation.total", "litigation.corrected", "litigation.upheld",
          "litigation.other", "litigation.pending"]
-cases = w[["jurisdiction", "regime", *CASES]]
+cases = w.reindex(columns=["place_name", "body", "regime", *CASES])
 any_case = (cases[["review.total", "litigation.total"]].fillna(0) > 0).any(axis=1)
 print(cases[any_case].to_string())
 print()
+per_year = cases.loc[any_case, ["review.total", "litigation.total"]].sum(axis=1)
 print("body-years with a case:", int(any_case.sum()), "of", len(w),
       "| cases per body-year among them (median):",
-      float(cases.loc[any_case, ["review.total", "litigation.total"]].sum(axis=1).median()))
+      float(per_year.median()) if len(per_year) else "none")
+
+# %% [markdown]
+# ## The focal governments' cases / 各地政府的复议与诉讼案件数
+#
+# Reconsideration and litigation cases of each focal government's own report per year
+# (one panel per place; a missing bar is a year without the row, not a zero).
 
 # %%
-zone = w.xs(ZONE, level="jurisdiction_id")
-fig = Figure(figsize=(5.2, 2.8), layout="constrained")
-ax = fig.add_subplot()
-x = zone.index.to_numpy(dtype=float)
-for k, (code, text) in enumerate([("review.total", "行政复议 / reconsideration"),
-                                  ("litigation.total", "行政诉讼 / litigation")]):
-    ax.bar(x + (k - 0.5) * 0.38, zone[code].to_numpy(dtype=float), width=0.38,
-           color=gp.PALETTE[k], hatch=gp.HATCHES[k], edgecolor="white", lw=0.4, label=text)
-for year in gp.REGIME_BREAKS:
-    if year == gp.MIXED_YEAR:
-        ax.axvspan(year - 0.5, year + 0.5, color="0.88", lw=0, zorder=0)
-    else:
-        ax.axvline(year - 0.5, color="0.45", lw=0.7, ls=(0, (4, 2)), zorder=0)
-ax.set_xlabel(gp.label("year", "both"))
-ax.set_ylabel("案件数 / Cases")
-ax.set_title("平潭综合实验区：复议与诉讼案件数 / Pingtan zone: cases by year", loc="left")
-ax.legend()
-gp.save_figure(fig, "cases_zone", out_dir=FIGURES)
-display(fig)
+gov = study.governments()
+with_cases = [p for p in study.focus
+              if gov.loc[gov["place"] == p, ["review.total", "litigation.total"]]
+              .notna().any(axis=None)]
+if not places.too_little("the governments' cases", len(with_cases), 1,
+                         "focal governments with case counts"):
+    fig = Figure(figsize=(3.1 * len(with_cases) + 0.6, 2.8), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, len(with_cases), sharey=True, squeeze=False)).ravel()
+    for ax, place in zip(axes, with_cases, strict=True):
+        one = gov[gov["place"] == place].droplevel("jurisdiction_id")
+        x = one.index.to_numpy(dtype=float)
+        for k, (code, text) in enumerate([("review.total", "行政复议 / reconsideration"),
+                                          ("litigation.total", "行政诉讼 / litigation")]):
+            ax.bar(x + (k - 0.5) * 0.38, one[code].to_numpy(dtype=float), width=0.38,
+                   color=gp.PALETTE[k], hatch=gp.HATCHES[k], edgecolor="white", lw=0.4,
+                   label=text)
+        gp.mark_regimes(ax)
+        ax.set_title(study.place_name(place), loc="left")
+        ax.set_xlabel(gp.label("year", "both"))
+    axes[0].set_ylabel("案件数 / Cases")
+    handles, texts = axes[0].get_legend_handles_labels()
+    fig.legend(handles, texts, loc="outside lower center", ncols=2)
+    gp.save_figure(fig, "cases_places", out_dir=FIGURES)
+    display(fig)
 
 # %% [markdown]
 # ## Rates per body-year / 各机构各年纠错率
 #
-# C1–C3 where the denominator is positive, with Wilson and Clopper–Pearson intervals.  Note
-# how wide they are: with n = 1 or 2 the interval covers most of [0, 1].
+# C1–C3 where the denominator is positive, with Wilson and Clopper–Pearson intervals.  With
+# n = 1 or 2 the interval covers most of [0, 1].  The figure shows the reconsideration C2 of
+# the focal places' bodies (at most the 40 largest denominators).
 
 # %%
 FAMILIES = {"review": "review.correction", "litigation": "litigation.correction"}
@@ -122,9 +138,10 @@ def rate_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 unit_rates = rate_table(w)
 shown = unit_rates[unit_rates["rate"].notna()].copy()
-shown["body"] = w["jurisdiction"].reindex(shown.index).to_numpy()
-cols = ["body", "regime", "kind", "variant", "numerator", "denominator", "rate", "ci_low",
-        "ci_high", "cp_low", "cp_high"]
+shown["place"] = w["place_name"].reindex(shown.index).to_numpy()
+shown["body"] = w["body"].reindex(shown.index).to_numpy()
+cols = ["place", "body", "regime", "kind", "variant", "numerator", "denominator", "rate",
+        "ci_low", "ci_high", "cp_low", "cp_high"]
 print(shown[cols].round(3).sort_values(["kind", "variant", "denominator"]).to_string())
 print()
 print("reasons for NaN (C2, reconsideration):",
@@ -133,76 +150,106 @@ print("reasons for NaN (C2, reconsideration):",
 
 # %%
 c2 = unit_rates.query("kind == 'review' and variant == 'C2'")
-c2 = c2[c2["rate"].notna()]
-row_names = {i: f"{w.loc[i, 'jurisdiction']} {i[1]}" for i in c2.index}
-fig = gp.plot_rates(c2, labels=row_names, lang="both",
-                    xlabel="纠错率 C2（95% Wilson 区间）/ Correction rate C2 (95% Wilson)")
-fig.axes[0].set_title("行政复议纠错率 C2（各机构各年）/ Reconsideration C2 by body-year",
-                      loc="left")
-gp.save_figure(fig, "review_c2_by_unit", out_dir=FIGURES)
-display(fig)
+c2 = c2[c2["rate"].notna() & w["focal"].reindex(c2.index).notna().to_numpy()]
+c2 = c2.sort_values("denominator", ascending=False).head(40)
+if not places.too_little("unit C2 rates", len(c2), 1, "body-years with a rate"):
+    row_names = {i: (f"{w.loc[i, 'focal']} {i[1]}" if i[0] in study.focus
+                     else f"{w.loc[i, 'focal']} · {w.loc[i, 'body']} {i[1]}") for i in c2.index}
+    fig = Figure(figsize=(6.4, 0.22 * len(c2) + 1.3), layout="constrained")
+    ax = fig.add_subplot()
+    gp.plot_rates(c2, labels=row_names, lang="both", ax=ax,
+                  xlabel="纠错率 C2（95% Wilson 区间）/ Correction rate C2 (95% Wilson)")
+    ax.set_title("行政复议纠错率 C2（各机构各年）\nReconsideration C2 by body-year",
+                 loc="left")
+    gp.save_figure(fig, "review_c2_by_unit", out_dir=FIGURES)
+    display(fig)
 
 # %% [markdown]
-# ## Pooled per year / 按年合计
+# ## Pooled per place and year / 按地区、年份合计
 #
-# Counts are added across bodies **of one level** (the zone's departments; governments are
-# not added to their own departments), using only body-years where every part of the
-# denominator is printed.  Pooling gives one rate per year with a usable interval; it is the
-# rate of the pooled cases, not an average of unit rates.  R2 and R3 define C1–C3 the same
-# way, so a year with both forms is pooled.
+# Counts are added across bodies **of one level** within a place: the governments' own
+# reports form one group, the departments another (a government is never added to its own
+# departments).  Only body-years where every part of the denominator is printed are used.
+# Pooling gives one rate per place and year with a usable interval; it is the rate of the
+# pooled cases, not an average of unit rates.  R2 and R3 define C1–C3 the same way, so a
+# year with both forms is pooled.
 
 # %%
-depts = w[(w["level"] == "department") & w["regime"].isin(["R2", "R3"])
-          & w.index.get_level_values("jurisdiction_id").str.startswith(ZONE + "-")]
-pooled_parts = []
-for kind in FAMILIES:
-    need = [f"{kind}.{p}" for p in ("total", "corrected", "upheld", "pending")]
-    ok = depts[need].notna().all(axis=1)
-    sums = depts.loc[ok, need].groupby(level="year").sum()
-    sums[f"{kind}.bodies"] = ok.groupby(level="year").sum()
-    pooled_parts.append(sums)
-pooled = pd.concat(pooled_parts, axis=1)
-pooled["regime"] = "R3"  # C1–C3 are defined identically for R2 and R3
-print(pooled.to_string())
-pooled_rates = rate_table(pooled)
-print(pooled_rates[["kind", "variant", "numerator", "denominator", "rate", "ci_low", "ci_high",
-                    "cp_low", "cp_high", "reason"]].round(3).to_string())
+def pooled_by(frame: pd.DataFrame) -> pd.DataFrame:
+    """Sums of each family's parts per (focal place, year), R2/R3 rows with every part."""
+    frame = frame[frame["regime"].isin(["R2", "R3"])]
+    parts = []
+    for kind in FAMILIES:
+        need = [f"{kind}.{p}" for p in ("total", "corrected", "upheld", "pending")]
+        have = frame.reindex(columns=need)
+        ok = have.notna().all(axis=1)
+        keys = [frame.loc[ok, "focal"], frame.loc[ok].index.get_level_values("year")]
+        sums = have[ok].groupby(keys).sum()
+        sums[f"{kind}.bodies"] = ok[ok].groupby(keys).size()
+        parts.append(sums)
+    out = pd.concat(parts, axis=1)
+    out.index.names = ["focal", "year"]
+    out["regime"] = "R3"  # C1–C3 are defined identically for R2 and R3
+    return out
+
+
+groups = {"governments": pooled_by(gov), "departments": pooled_by(study.departments())}
+pooled_rates = {}
+for level, sums in groups.items():
+    print(f"{level}:")
+    print(sums.to_string())
+    r = rate_table(sums)
+    pooled_rates[level] = r
+    print(r[["kind", "variant", "numerator", "denominator", "rate", "cp_low", "cp_high",
+             "reason"]].round(3).to_string())
+    print()
 
 # %%
-fig = Figure(figsize=(6.4, 2.9), layout="constrained")
-axes = fig.subplots(1, 2, sharey=True)
-titles = {"review": "行政复议 / Reconsideration", "litigation": "行政诉讼 / Litigation"}
-for ax, kind in zip(axes, FAMILIES, strict=True):
-    for k, var in enumerate(("C1", "C2", "C3")):
-        r = pooled_rates.query("kind == @kind and variant == @var").dropna(subset=["rate"])
-        xs = r.index.to_numpy(dtype=float) + (k - 1) * 0.2
-        ax.errorbar(xs, r["rate"], yerr=[r["rate"] - r["cp_low"], r["cp_high"] - r["rate"]],
-                    color=gp.PALETTE[k], marker=gp.MARKERS[k], ls="", capsize=1.5, lw=1,
-                    label=var)
-        for xv, nv in zip(xs, r["denominator"], strict=True):
-            if k == 1:
-                ax.annotate(f"n={int(nv)}", (xv, 1.06), fontsize=5.5, ha="center",
+cells = {(level, kind): pooled_rates[level].query("kind == @kind and variant == 'C2'")
+         .dropna(subset=["rate"]).reset_index()
+         for level in groups for kind in FAMILIES}
+n_cells = sum(len(v) > 0 for v in cells.values())
+if not places.too_little("pooled correction rates", n_cells, 1,
+                         "groups with a pooled C2"):
+    fig = Figure(figsize=(6.6, 5.0), layout="constrained")
+    axes = fig.subplots(2, 2, sharex=True, sharey=True)
+    titles = {"review": "行政复议 / Reconsideration", "litigation": "行政诉讼 / Litigation",
+              "governments": "政府本级 / Governments", "departments": "部门合计 / Departments"}
+    for i, level in enumerate(groups):
+        for j, kind in enumerate(FAMILIES):
+            ax, data = axes[i, j], cells[(level, kind)]
+            ax.set_title(f"{titles[level]} · {titles[kind]}", loc="left", fontsize=7.5)
+            if data.empty:
+                ax.text(0.5, 0.5, "无数据 / no rate", transform=ax.transAxes, ha="center",
+                        va="center", color="0.4", fontsize=7)
+                gp.mark_regimes(ax)
+                continue
+            gp.plot_compare(data, "rate", "focal", lower="cp_low", upper="cp_high",
+                            percent=True, lang="both", ax=ax, ylabel="")
+            for _, row in data.iterrows():
+                ax.annotate(f"{int(row['denominator'])}", (row["year"], row["rate"]),
+                            xytext=(3, 2), textcoords="offset points", fontsize=5,
                             color="0.35")
-    ax.set_title(titles[kind], loc="left")
-    ax.set_ylim(0, 1.12)
-    ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
-    ax.set_xlabel(gp.label("year", "both"))
-axes[0].set_ylabel("纠错率 / Correction rate")
-fig.suptitle("实验区各部门合计纠错率 C1/C2/C3，95% CP 区间（n 为 C2 分母）\n"
-             "Zone departments pooled: correction rates, 95% CP (n: C2 denominator)",
-             fontsize=8)
-handles, labels = axes[0].get_legend_handles_labels()
-fig.legend(handles, labels, loc="outside lower center", ncols=3)
-gp.save_figure(fig, "correction_rates_pooled", out_dir=FIGURES)
-display(fig)
+            if ax.get_legend() is not None:
+                ax.get_legend().remove()
+    handles, texts = [], []
+    for ax in axes.ravel():
+        for h, t in zip(*ax.get_legend_handles_labels(), strict=True):
+            if t not in texts:
+                handles.append(h)
+                texts.append(t)
+    fig.legend(handles, texts, loc="outside lower center", ncols=min(4, len(texts)))
+    fig.supylabel("纠错率 C2（95% CP 区间；数字为分母）\n"
+                  "Correction rate C2 (95% CP; numbers: denominator)", fontsize=7.5)
+    gp.save_figure(fig, "correction_rates_places", out_dir=FIGURES)
+    display(fig)
 
 # %% [markdown]
 # ## R1 versus R2/R3 / R1 与 R2/R3 的可比性
 #
-# The only R1 report in the panel (临沂市 2017) allows C1 only.  Put beside a 2019+ C2 it
-# would compare corrected / all cases (pending included) with corrected / concluded cases, and
-# R1 被依法纠错数 with R2/R3 结果纠正: different numerators and denominators.  The table shows
-# what each regime allows.
+# An R1 report allows C1 only.  Put beside a 2019+ C2 it would compare corrected / all cases
+# (pending included) with corrected / concluded cases, and R1 被依法纠错数 with R2/R3 结果纠正:
+# different numerators and denominators.  The table shows what each regime allows here.
 
 # %%
 by_regime = (unit_rates[unit_rates["rate"].notna()]
@@ -211,14 +258,25 @@ by_regime = (unit_rates[unit_rates["rate"].notna()]
                   denominator=("denominator", "sum")))
 print(by_regime.to_string())
 r1 = unit_rates[(unit_rates["regime"] == "R1")]
-print(r1[["kind", "variant", "numerator", "denominator", "rate", "cp_low", "cp_high",
-          "reason"]].round(3).to_string())
+print(f"{r1.index.nunique()} R1 body-year(s) in the panel")
+if len(r1):
+    print(r1[["kind", "variant", "numerator", "denominator", "rate", "cp_low", "cp_high",
+              "reason"]].round(3).to_string())
 
 # %% [markdown]
 # ## Limitations / 局限
 #
-# * Counts are small: a single unit's yearly correction rate is not evidence about that unit.
-# * Pooled rates mix departments with different case loads; they describe the pooled cases.
-# * C2 keeps "other results" in the denominator; compare it with `review.other_share`.
-# * The panel has no R1 years for the zone, so there is no pre-/post-2019 comparison of
-#   correction rates here.
+# Computed: how small the denominators are, and whether the panel allows a before/after 2019
+# comparison of correction rates for the focal places.
+
+# %%
+c2_all = unit_rates.query("kind == 'review' and variant == 'C2'").dropna(subset=["rate"])
+if len(c2_all):
+    print(f"reconsideration C2: {len(c2_all)} body-years with a rate; median denominator "
+          f"{c2_all['denominator'].median():g}; {(c2_all['denominator'] <= 3).mean():.0%} "
+          "have at most 3 concluded cases.")
+focal = w[w["focal"].notna()]
+r1_focal = int((focal["regime"] == "R1").sum())
+print(f"{r1_focal} R1 body-years among the focal places: "
+      + ("no before/after 2019 comparison of correction rates is possible for them"
+         if r1_focal == 0 else "C1 only, see the table above"))

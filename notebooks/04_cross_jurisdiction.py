@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: py:percent
+#     formats: ipynb,py:percent
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -26,47 +26,71 @@
 # * **small multiples** of each body's yearly rate with its interval and the regime breaks.
 #
 # **Units.** One point per body: its counts added over its 2019+ (R2/R3) years, where the rate
-# is defined the same way.  Bodies of different levels (a provincial general office, a
-# prefecture, a county, the zone and its departments) are *compared*, never added together.
-# The metric is a parameter below: C2 (reconsideration corrected / concluded) by default, and
-# G1 (disclosure, (granted + partial) / decisions).
+# is defined the same way.  Bodies of different levels are *compared*, never added together;
+# the points are coloured by focal place (grey: the other places).  The metrics are
+# parameters below: C2 (reconsideration corrected / concluded) and G1 (disclosure,
+# (granted + partial) / decisions).  A figure for which the panel has too little data (fewer
+# than three bodies with a denominator, or a pooled rate of 0 or 1) is skipped with a line
+# saying so.
 
 # %%
 import pandas as pd
 from IPython.display import display
 from matplotlib.figure import Figure
 
-import govstats
 import govstats.analysis.plotting as gp
-from govstats.analysis import metrics, stats
+from govstats.analysis import metrics, places, stats
 from govstats.analysis.notebooks import default_figures_dir
 
 gp.use_paper_style()
 FIGURES = default_figures_dir()
 pd.set_option("display.width", 160)
 pd.set_option("display.max_rows", 200)
+
+# %% tags=["parameters"]
+# The panel (None: $GOVSTATS_DATA, else the bundled data/), the places to compare (ids or
+# names separated by ";"; None: $GOVSTATS_FOCUS, else the two places with the most reports)
+# and the two metrics compared (names from govstats.analysis.metrics.list_metrics()).
+DATA = None
+FOCUS = None
 CORRECTION = "review.correction.C2"
 DISCLOSURE = "disclosure.G1"
-#: short bilingual axis labels (the full definitions are in the markdown above)
-AXIS = {CORRECTION: "纠错率 C2 / Correction rate C2", DISCLOSURE: "公开率 G1 / Disclosure rate G1"}
 
-panel = govstats.load_panel()
-w = govstats.wide(panel, by="indicator")
-names = panel.sort_values("year").groupby("jurisdiction_id")["jurisdiction"].last()
-short = {j: n.removeprefix("平潭综合实验区") or n for j, n in names.items()}
-w["jurisdiction"] = [short[j] for j in w.index.get_level_values("jurisdiction_id")]
+# %%
+study = places.study(DATA, FOCUS)
+w = study.wide
+print(study.describe())
+#: short bilingual axis labels (the full definitions are in the catalogue)
+AXIS = {CORRECTION: f"纠错率 / Correction rate {CORRECTION.rsplit('.', 1)[-1]}",
+        DISCLOSURE: f"公开率 / Disclosure rate {DISCLOSURE.rsplit('.', 1)[-1]}"}
 
 
 def per_body(metric: str) -> pd.DataFrame:
     """Numerator and denominator of ``metric`` added over each body's R2/R3 years with a
-    defined rate (years with a zero or blank denominator add nothing)."""
+    defined rate (years with a zero or blank denominator add nothing), with its place."""
     res = metrics.compute(w[w["regime"].isin(["R2", "R3"])], metric)
     ok = res[res["rate"].notna()]
     out = ok.groupby(level="jurisdiction_id")[["numerator", "denominator"]].sum()
     out["years"] = ok.groupby(level="jurisdiction_id").size()
     out = out[out["denominator"] > 0]
-    out.index = [short[j] for j in out.index]
+    b = study.bodies.reindex(out.index)
+    out["focal"] = [study.place_name(p) if p in study.focus else None for p in b["place"]]
+    # a department by its place and short name; a body whose name says its place, as named
+    out.index = [f"{pn} · {s}" if s != n else s
+                 for pn, s, n in zip(b["place_name"], b["short"], b["name"], strict=True)]
     return out.sort_values("denominator", ascending=False)
+
+
+def usable(u: pd.DataFrame, what: str) -> bool:
+    """Enough bodies for a funnel or a shrinkage, and a pooled rate strictly inside (0, 1)."""
+    if places.too_little(what, len(u), 3, "bodies with a denominator"):
+        return False
+    pooled = u["numerator"].sum() / u["denominator"].sum()
+    if not 0 < pooled < 1:
+        print(f"too little data for {what}: the pooled rate is {pooled:g} (every case has the "
+              "same result), no limits can be drawn; skipped")
+        return False
+    return True
 
 
 units = {m: per_body(m) for m in (CORRECTION, DISCLOSURE)}
@@ -76,28 +100,29 @@ for m, u in units.items():
     print()
 
 # %% [markdown]
-# ## Funnel plot of the correction rate C2 / 纠错率漏斗图
+# ## Funnel plot of the correction rate / 纠错率漏斗图
 #
-# Exact binomial limits around the pooled C2.  A body outside the 99.8 % limits is unlikely to
-# share the pooled rate *if* all bodies had the same underlying rate and cases were
+# Exact binomial limits around the pooled rate.  A body outside the 99.8 % limits is unlikely
+# to share the pooled rate *if* all bodies had the same underlying rate and cases were
 # independent; inside the funnel, differences are compatible with chance.
 
 # %%
 u = units[CORRECTION]
-funnel, target, phi = stats.funnel_data(u["numerator"], u["denominator"], labels=u.index)
-disp = stats.overdispersion(u["numerator"], u["denominator"])
-print(f"pooled C2 = {target:.3f}; overdispersion phi = {disp.phi:.2f} "
-      f"(chi2 = {disp.chi2:.1f} on {disp.df} df, p = {disp.p_value:.3f})")
-print(funnel.round(3).to_string())
-fig = gp.plot_funnel(u["numerator"], u["denominator"], labels=list(u.index), log_x=True,
-                     lang="both", ylabel=AXIS[CORRECTION])
-fig.axes[0].set_title("行政复议纠错率 C2 漏斗图 / Funnel plot: reconsideration C2",
-                      loc="left")
-gp.save_figure(fig, "funnel_review_c2", out_dir=FIGURES)
-display(fig)
+if usable(u, f"the funnel of {CORRECTION}"):
+    funnel, target, phi = stats.funnel_data(u["numerator"], u["denominator"], labels=u.index)
+    disp = stats.overdispersion(u["numerator"], u["denominator"])
+    print(f"pooled {CORRECTION} = {target:.3f}; overdispersion phi = {disp.phi:.2f} "
+          f"(chi2 = {disp.chi2:.1f} on {disp.df} df, p = {disp.p_value:.3f})")
+    print(funnel.round(3).to_string())
+    fig = gp.plot_funnel(u["numerator"], u["denominator"], labels=list(u.index), log_x=True,
+                         lang="both", ylabel=AXIS[CORRECTION], groups=list(u["focal"]))
+    fig.axes[0].set_title("行政复议纠错率漏斗图 / Funnel plot: reconsideration correction",
+                          loc="left")
+    gp.save_figure(fig, "funnel_review_c2", out_dir=FIGURES)
+    display(fig)
 
 # %% [markdown]
-# ## Funnel plot of the disclosure rate G1, exact and overdispersed / 公开率漏斗图
+# ## Funnel plot of the disclosure rate, exact and overdispersed / 公开率漏斗图
 #
 # Left: exact binomial limits.  Right: the same limits widened by √φ (φ estimated from the
 # bodies; applied only when > 1).  Large bodies are far outside exact limits when bodies
@@ -106,24 +131,27 @@ display(fig)
 
 # %%
 u = units[DISCLOSURE]
-disp = stats.overdispersion(u["numerator"], u["denominator"])
-print(f"G1 overdispersion phi = {disp.phi:.2f} (chi2 = {disp.chi2:.1f} on {disp.df} df, "
-      f"p = {disp.p_value:.3g})")
-for phi_opt in (None, "estimate"):
-    f, t, ph = stats.funnel_data(u["numerator"], u["denominator"], labels=u.index, phi=phi_opt)
-    print(f"phi={phi_opt}: pooled G1 = {t:.3f}, phi used = {ph:.2f}; outside 99.8 %:",
-          f.index[f["flag_99.8"] != ""].tolist())
-fig = Figure(figsize=(7.6, 3.2), layout="constrained")
-axes = fig.subplots(1, 2, sharey=True)
-for ax, phi_opt, title in zip(axes, (None, "estimate"),
-                              ("精确二项控制限 / exact binomial limits",
-                               "过度离散调整 / overdispersion-adjusted"), strict=True):
-    gp.plot_funnel(u["numerator"], u["denominator"], labels=list(u.index), phi=phi_opt,
-                   log_x=True, lang="both", ax=ax, ylabel=AXIS[DISCLOSURE])
-    ax.set_title(title, loc="left")
-fig.suptitle("公开率 G1 漏斗图 / Funnel plot: disclosure rate G1", fontsize=9)
-gp.save_figure(fig, "funnel_disclosure_g1", out_dir=FIGURES)
-display(fig)
+if usable(u, f"the funnel of {DISCLOSURE}"):
+    disp = stats.overdispersion(u["numerator"], u["denominator"])
+    print(f"{DISCLOSURE} overdispersion phi = {disp.phi:.2f} (chi2 = {disp.chi2:.1f} on "
+          f"{disp.df} df, p = {disp.p_value:.3g})")
+    for phi_opt in (None, "estimate"):
+        f, t, ph = stats.funnel_data(u["numerator"], u["denominator"], labels=u.index,
+                                     phi=phi_opt)
+        print(f"phi={phi_opt}: pooled = {t:.3f}, phi used = {ph:.2f}; outside 99.8 %:",
+              f.index[f["flag_99.8"] != ""].tolist())
+    fig = Figure(figsize=(7.6, 3.4), layout="constrained")
+    axes = fig.subplots(1, 2, sharey=True)
+    for ax, phi_opt, title in zip(axes, (None, "estimate"),
+                                  ("精确二项控制限 / exact binomial limits",
+                                   "过度离散调整 / overdispersion-adjusted"), strict=True):
+        gp.plot_funnel(u["numerator"], u["denominator"], labels=list(u.index), phi=phi_opt,
+                       log_x=True, lang="both", ax=ax, ylabel=AXIS[DISCLOSURE],
+                       groups=list(u["focal"]))
+        ax.set_title(title, loc="left")
+    fig.suptitle("公开率漏斗图 / Funnel plot: disclosure rate", fontsize=9)
+    gp.save_figure(fig, "funnel_disclosure_g1", out_dir=FIGURES)
+    display(fig)
 
 # %% [markdown]
 # ## Empirical-Bayes shrinkage: raw vs shrunk / 经验贝叶斯收缩
@@ -136,6 +164,8 @@ display(fig)
 # %%
 for m, stem in ((DISCLOSURE, "shrinkage_disclosure_g1"), (CORRECTION, "shrinkage_review_c2")):
     u = units[m]
+    if not usable(u, f"the shrinkage of {m}"):
+        continue
     fit = stats.eb_shrink(u["numerator"], u["denominator"], labels=u.index)
     print(f"{m}: alpha = {fit.alpha:.2f}, beta = {fit.beta:.2f}, prior mean = "
           f"{fit.prior_mean:.3f}, prior size = {fit.prior_size:.1f}, at bound: {fit.at_bound}")
@@ -144,37 +174,90 @@ for m, stem in ((DISCLOSURE, "shrinkage_disclosure_g1"), (CORRECTION, "shrinkage
     fig = gp.plot_shrinkage(fit, lang="both", xlabel=AXIS[m])
     fig.axes[0].set_title(f"原始与收缩后比率 / Raw vs shrunk: {m}", loc="left")
     gp.save_figure(fig, stem, out_dir=FIGURES)
-display(fig)
+    display(fig)
+
+# %% [markdown]
+# ## The focal places side by side / 两地比较
+#
+# Each focal place's disclosure rate pooled per year, governments and departments apart (the
+# two levels are never added), with exact intervals: the same quantity, the same years, the
+# same regime.
+
+# %%
+rows = []
+for level, frame in (("governments", study.governments()),
+                     ("departments", study.departments())):
+    r = metrics.compute(frame[frame["regime"].isin(["R2", "R3"])], DISCLOSURE)
+    r = r.join(frame[["focal"]]).dropna(subset=["rate"]).reset_index()
+    sums = r.groupby(["focal", "year"])[["numerator", "denominator"]].sum()
+    sums["bodies"] = r.groupby(["focal", "year"]).size()
+    sums["level"] = level
+    rows.append(sums.reset_index())
+side = pd.concat(rows, ignore_index=True)
+if len(side):
+    side["rate"] = side["numerator"] / side["denominator"]
+    lo, hi = metrics.proportion_ci(side["numerator"], side["denominator"], "beta")[:2]
+    side["cp_low"], side["cp_high"] = lo, hi
+    print(side.round(3).to_string(index=False))
+levels = [lv for lv in ("governments", "departments") if (side.get("level") == lv).any()]
+if not places.too_little("the side-by-side comparison", len(levels), 1,
+                         "levels with a pooled rate"):
+    fig = Figure(figsize=(3.4 * len(levels) + 0.4, 3.0), layout="constrained")
+    axes = fig.subplots(1, len(levels), sharey=True, squeeze=False).ravel()
+    titles = {"governments": "政府本级 / Governments", "departments": "部门合计 / Departments"}
+    for ax, level in zip(axes, levels, strict=True):
+        gp.plot_compare(side[side["level"] == level], "rate", "focal", lower="cp_low",
+                        upper="cp_high", percent=True, lang="both", ax=ax,
+                        ylabel=AXIS[DISCLOSURE], title=titles[level])
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+    handles, texts = [], []
+    for ax in axes:
+        for h, t in zip(*ax.get_legend_handles_labels(), strict=True):
+            if t not in texts:
+                handles.append(h)
+                texts.append(t)
+    fig.legend(handles, texts, loc="outside lower center", ncols=min(4, len(texts)))
+    gp.save_figure(fig, "disclosure_g1_places_by_level", out_dir=FIGURES)
+    display(fig)
 
 # %% [markdown]
 # ## Trends per body / 各机构公开率趋势
 #
-# G1 by year with its 95 % Wilson interval for bodies with at least three years with a rate;
-# dashed lines mark the table-format changes, the grey band 2019.
+# The disclosure rate by year with its 95 % Wilson interval for the focal places' bodies with
+# at least three years with a rate; dashed lines mark the table-format changes, the grey
+# band 2019.
 
 # %%
-g1 = metrics.compute(w, DISCLOSURE).join(w["jurisdiction"])
+g1 = metrics.compute(w, DISCLOSURE).join(w[["body", "focal"]])
+g1 = g1[g1["focal"].notna() & g1["regime"].isin(["R2", "R3"])]
 n_rates = g1["rate"].notna().groupby(level="jurisdiction_id").sum()
 keep = n_rates[n_rates >= 3].index
-g1 = g1[g1.index.get_level_values("jurisdiction_id").isin(keep)
-        & g1["regime"].isin(["R2", "R3"])]
-print(g1["rate"].unstack("year").round(3).to_string())
-fig = gp.plot_trends(g1, "rate", lower="ci_low", upper="ci_high", title="jurisdiction",
-                     ncols=4, lang="both", ylabel=AXIS[DISCLOSURE])
-gp.save_figure(fig, "disclosure_g1_trends_by_body", out_dir=FIGURES)
-display(fig)
+g1 = g1[g1.index.get_level_values("jurisdiction_id").isin(keep)]
+g1 = g1.assign(panel_title=g1["body"] + "（" + g1["focal"] + "）")
+if not places.too_little("per-body trends", len(keep), 1, "bodies with 3+ rates"):
+    print(g1["rate"].unstack("year").round(3).to_string())
+    fig = gp.plot_trends(g1, "rate", lower="ci_low", upper="ci_high", title="panel_title",
+                         ncols=4, lang="both", ylabel=AXIS[DISCLOSURE])
+    gp.save_figure(fig, "disclosure_g1_trends_by_body", out_dir=FIGURES)
+    display(fig)
 
 # %% [markdown]
 # ## What can and cannot be concluded / 结论的边界
 #
 # * **Can:** describe each body's rates with honest intervals; say whether a body's pooled rate
-#   is compatible with the pooled rate of these bodies (funnel), and give better estimates for
-#   small bodies than their raw rates (shrinkage).
+#   is compatible with the pooled rate of the bodies in the panel (funnel), and give better
+#   estimates for small bodies than their raw rates (shrinkage).
 # * **Cannot:** rank bodies — most intervals overlap; attribute a difference to a body's
 #   practice — the request mix, the level of government and the way each report fills the form
-#   all differ; generalise beyond these bodies — the panel is one zone and its departments plus
-#   a few other places; compare with pre-2019 years — the R0 template has no comparable decision
-#   total and no case results.
+#   all differ; generalise beyond the bodies in the panel; compare with the years of the R0
+#   templates, which have no comparable decision total and no case results.
 # * The exact funnel assumes independent cases with a common rate; the overdispersed funnel
-#   and the shrinkage both estimate between-body variation from a handful of bodies, so φ and
-#   the prior are themselves uncertain.
+#   and the shrinkage both estimate between-body variation from the bodies at hand, so φ and
+#   the prior are themselves uncertain.  The numbers behind these caveats:
+
+# %%
+for m, u in units.items():
+    small = int((u["denominator"] < 10).sum())
+    print(f"{m}: {len(u)} bodies with a denominator, {small} of them with fewer than 10 cases "
+          "over all their R2/R3 years")

@@ -24,6 +24,8 @@ FAST = os.environ.get("GOVSTATS_FAST_TESTS") == "1"
 SLOW = (
     "tests/test_notebooks.py",
     "tests/test_determinism.py",
+    "tests/test_jupyterlab.py",
+    "tests/test_walkthrough.py::test_the_walkthrough_runs_as_written",
     "tests/test_panel_corpus.py::test_rebuilding_from_shared_reproduces_the_bundled_files",
 )
 

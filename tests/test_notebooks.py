@@ -8,6 +8,7 @@ test; every PDF written must embed its fonts as TrueType.  No access to ../share
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from pathlib import Path
 
@@ -32,18 +33,20 @@ from govstats.cli import main
 from .pdf_fonts import assert_truetype_only
 
 REPO = Path(__file__).resolve().parents[1]
+COUNT = re.compile(r"(?<![A-Za-z0-9.])\d+\s*(?:reports?|bodies|body-years|places|份|个机构)\b")
 
 #: Figure stems each notebook writes (each as .pdf and .png).
 EXPECTED = {
     "01_load_validate_coverage": ["coverage_heatmap"],
     "02_requests_disclosure_trends": [
-        "requests_new_trends", "requests_zone", "disclosure_rates_zone", "outcome_shares_zone",
-        "outcome_shares_departments", "requests_its_zone"],
+        "requests_new_places", "requests_departments_places", "requests_new_trends",
+        "requests_carryover_places", "disclosure_g1_places", "outcome_shares_places",
+        "outcome_shares_departments", "requests_its_places"],
     "03_review_litigation_correction": [
-        "cases_zone", "review_c2_by_unit", "correction_rates_pooled"],
+        "cases_places", "review_c2_by_unit", "correction_rates_places"],
     "04_cross_jurisdiction": [
         "funnel_review_c2", "funnel_disclosure_g1", "shrinkage_disclosure_g1",
-        "shrinkage_review_c2", "disclosure_g1_trends_by_body"],
+        "shrinkage_review_c2", "disclosure_g1_places_by_level", "disclosure_g1_trends_by_body"],
 }
 
 
@@ -57,13 +60,34 @@ def test_the_four_notebooks_are_found_in_order() -> None:
         find_notebooks(["9"], folder=REPO / "notebooks")
 
 
-def test_notebooks_are_percent_files_without_ipynb() -> None:
+def test_notebooks_are_paired_percent_files_with_parameters() -> None:
     for path in find_notebooks(folder=REPO / "notebooks"):
         text = path.read_text(encoding="utf-8")
         assert "format_name: percent" in text and "name: python3" in text, path
+        assert "formats: ipynb,py:percent" in text, path  # paired, as notebooks/jupytext.toml
         assert text.count("# %% [markdown]") >= 3, path
         assert "save_figure(" in text and "use_paper_style()" in text, path
-    assert not list((REPO / "notebooks").glob("*.ipynb"))
+        # one parameters cell (papermill's tag) naming the panel and the focal places
+        params = text.split('# %% tags=["parameters"]', 1)[1].split("# %%", 1)[0]
+        assert "DATA = None" in params and "FOCUS = None" in params, path
+        assert "places.study(DATA, FOCUS)" in text, path
+    assert "formats = \"ipynb,py:percent\"" in (REPO / "notebooks" / "jupytext.toml").read_text()
+    # the paired .ipynb files JupyterLab writes are not part of the repository
+    assert "notebooks/*.ipynb" in (REPO / ".gitignore").read_text().splitlines()
+
+
+def test_the_markdown_states_no_figure_of_the_data() -> None:
+    """Facts about the data are printed by the code: a markdown cell holds definitions and
+    methods, not counts of this panel's reports, bodies or years."""
+    for path in find_notebooks(folder=REPO / "notebooks"):
+        for cell in path.read_text(encoding="utf-8").split("# %%")[1:]:
+            if not cell.startswith(" [markdown]"):
+                continue
+            prose = cell.replace("2014–2018", "").replace("2019–2020", "")
+            # a count of reports, bodies, body-years or places is computed, never typed
+            assert not COUNT.search(prose), (path.name, cell[:200])
+            for name in ("平潭", "莆田", "临沂", "淮安", "洪泽", "上海"):
+                assert name not in prose, (path.name, name)
 
 
 @pytest.mark.parametrize("name", list(EXPECTED))

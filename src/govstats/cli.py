@@ -2,7 +2,8 @@
 ``govstats validate PATH|DIR... [--csv OUT.csv] [--severity error|warning|info] [--lang]`` and
 ``govstats build SOURCE_DIR... [--out DIR] [--jobs N] [--no-cache] [--registry FILE]`` and
 ``govstats panel [--data DIR]``, ``govstats datapackage``,
-``govstats notebooks [--figures DIR] [--out DIR] [NAME...]``; ``govstats --version``."""
+``govstats notebooks [--figures DIR] [--out DIR] [--data DIR] [--focus BODIES] [NAME...]``;
+``govstats --version``."""
 
 from __future__ import annotations
 
@@ -236,7 +237,8 @@ def _cmd_notebooks(args: argparse.Namespace) -> int:
 
     try:
         written = run_notebooks(args.names or None, figures_dir=args.figures,
-                                timeout=args.timeout, out_dir=args.out)
+                                timeout=args.timeout, out_dir=args.out, data=args.data,
+                                focus=args.focus)
     except (GovstatsError, OSError) as exc:
         print(f"govstats notebooks: {exc}", file=sys.stderr)
         return 1
@@ -367,13 +369,25 @@ def build_parser() -> argparse.ArgumentParser:
     pn.add_argument("--out", metavar="DIR", default=None,
                     help="also write the executed notebooks as DIR/NAME.ipynb")
     pn.add_argument("--timeout", type=int, default=600, help="seconds per cell (default 600)")
+    pn.add_argument("--data", metavar="DIR", default=None,
+                    help="the panel to analyse, a folder written by `govstats build` "
+                    "(default: $GOVSTATS_DATA or the bundled panel)")
+    pn.add_argument("--focus", metavar="BODIES", default=None,
+                    help="the places to compare: ids or names separated by ';' (default: "
+                    "$GOVSTATS_FOCUS or the two places with the most reports)")
     pn.set_defaults(func=_cmd_notebooks)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except BrokenPipeError:  # `govstats parse … | head`: the reader left, not an error of ours
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,6 +6,11 @@ kernel sees the same installed ``govstats``, whatever kernels a machine has regi
 the notebooks' folder as working directory and ``GOVSTATS_FIGURES`` set to the figure folder.
 A failing cell raises :class:`NotebookError` naming the notebook and the cell.
 
+Every notebook takes two parameters from the environment of its kernel: the panel
+(``GOVSTATS_DATA``, a folder written by ``govstats build``; default the bundled panel) and
+the places it compares (``GOVSTATS_FOCUS``, ids or names separated by ``;``; default the two
+places with the most reports).  ``run_notebooks(data=..., focus=...)`` sets them.
+
 >>> from govstats.notebooks import run_notebooks
 >>> run_notebooks(["02"], figures_dir="/tmp/figs")           # doctest: +SKIP
 [PosixPath('/tmp/figs/requests_new_trends.pdf'), ...]
@@ -26,7 +31,9 @@ from pathlib import Path
 from ..errors import GovstatsError
 
 __all__ = [
+    "DATA_ENV",
     "FIGURES_ENV",
+    "FOCUS_ENV",
     "NotebookError",
     "default_figures_dir",
     "find_notebooks",
@@ -37,6 +44,10 @@ __all__ = [
 
 #: Environment variable the notebooks read for their figure folder.
 FIGURES_ENV = "GOVSTATS_FIGURES"
+#: Environment variable of the panel folder (read by :func:`govstats.load_panel`).
+DATA_ENV = "GOVSTATS_DATA"
+#: Environment variable of the focal places (see :func:`govstats.analysis.places.focus`).
+FOCUS_ENV = "GOVSTATS_FOCUS"
 #: Regex of matplotlib's missing-glyph warning ("Glyph 32416 (…) missing from font(s) …",
 #: older versions "… missing from current font").
 GLYPH_WARNING = r"Glyph .*missing from"
@@ -124,7 +135,10 @@ def _kernel_manager(spec_root: Path):  # type: ignore[no-untyped-def]
     spec_dir = spec_root / _KERNEL_NAME
     spec_dir.mkdir(parents=True, exist_ok=True)
     (spec_dir / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        # a batch kernel on this machine: its start-up notices (the loopback TCP warning of
+        # recent ipykernel) are not the notebook's output; errors still show
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+                 "--IPKernelApp.log_level=ERROR"],
         "display_name": "Python 3 (govstats)",
         "language": "python",
     }), encoding="utf-8")
@@ -160,7 +174,8 @@ def _snapshot(folder: Path) -> dict[Path, tuple[int, int]]:
 def run_notebooks(names: Sequence[str] | None = None, figures_dir: str | Path | None = None,
                   timeout: int = 600, out_dir: str | Path | None = None,
                   strict_warnings: bool = False,
-                  folder: str | Path | None = None) -> list[Path]:
+                  folder: str | Path | None = None, data: str | Path | None = None,
+                  focus: str | None = None) -> list[Path]:
     """Execute notebooks top to bottom; returns the figure files they wrote (sorted).
 
     ``names``: see :func:`find_notebooks` (default: all four).  ``figures_dir``: the figure
@@ -169,7 +184,10 @@ def run_notebooks(names: Sequence[str] | None = None, figures_dir: str | Path | 
     each executed notebook as ``out_dir/NAME.ipynb`` (also when it fails, to show the error).
     ``strict_warnings``: run a first cell that turns matplotlib's missing-glyph warning into
     an error (the cell is not kept in the written notebook).  The working directory of each
-    kernel is the notebook's folder.
+    kernel is the notebook's folder.  ``data``: the panel folder the notebooks analyse (else
+    ``$GOVSTATS_DATA``, else the bundled panel; a relative path is taken from the current
+    directory, not the notebooks').  ``focus``: the places they compare (else
+    ``$GOVSTATS_FOCUS``, else the two places with the most reports).
 
     Raises :class:`NotebookError` naming the notebook and the failing cell.
     """
@@ -187,6 +205,17 @@ def run_notebooks(names: Sequence[str] | None = None, figures_dir: str | Path | 
         out.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     env[FIGURES_ENV] = str(figures)
+    if data is not None:
+        env[DATA_ENV] = str(data)
+    if env.get(DATA_ENV):
+        from ..panel.load import data_dir
+
+        try:  # checked here, and absolute: the kernels run in the notebooks' folder
+            env[DATA_ENV] = str(data_dir(Path(env[DATA_ENV]).resolve()).resolve())
+        except GovstatsError as exc:
+            raise NotebookError(f"panel for the notebooks: {exc}") from exc
+    if focus is not None:
+        env[FOCUS_ENV] = focus
     env.setdefault("MPLBACKEND", "Agg")
     env["PYTHONPATH"] = _kernel_pythonpath(env.get("PYTHONPATH", ""))
     before = _snapshot(figures)
@@ -207,6 +236,8 @@ def run_notebooks(names: Sequence[str] | None = None, figures_dir: str | Path | 
                 client.execute(cleanup_kc=True, env=env)
             except (CellExecutionError, CellTimeoutError) as exc:
                 error = exc
+            except RuntimeError as exc:  # the kernel did not start or answer
+                raise NotebookError(f"{path.name}: the kernel failed: {exc}") from exc
             finally:
                 if strict_warnings:
                     del nb.cells[0]
