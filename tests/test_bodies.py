@@ -188,3 +188,18 @@ def test_wide_warns_about_a_report_without_a_year() -> None:
     with pytest.warns(UserWarning, match="1 report\\(s\\) with no year left out: b"):
         w = wide(panel, by="indicator")
     assert w["report_id"].tolist() == ["a"]
+
+
+@pytest.mark.parametrize(("text", "level", "scope"), [
+    ("2022年，全市各级行政机关共新收政府信息公开申请212件。", "prefecture", "jurisdiction"),
+    ("全区未收到有关政府信息公开申请。", "prefecture", "jurisdiction"),
+    ("全县各级行政机关均未收到政府信息公开申请。", "county", "jurisdiction"),
+    ("市本级受理申请30件，各县（区）受理申请12件。", "prefecture", "jurisdiction"),
+    ("本机关全年共受理政府信息公开申请5件。", "prefecture", "unknown"),
+    ("全市各级行政机关共新收政府信息公开申请212件。", "department", "own"),
+    ("全区重大建设项目的动态信息全年共发布信息291条。", "prefecture", "unknown"),
+])
+def test_scope_from_the_wording(text: str, level: str, scope: str) -> None:
+    from govstats.parse.meta import report_scope
+
+    assert report_scope(text, level)[0] == scope

@@ -375,3 +375,72 @@ def test_crlf_and_stray_cr_read_as_lf() -> None:
         report = parse_lines(text)
         assert report.value("proactive.total") == 12
         assert report.value("review.total") == 3
+
+
+# ------------------------------------------------------------- a number alone for two columns
+
+
+def _r0_lines(rows: list[tuple[str, str, list[str]]], year: int = 2016) -> bytes:
+    """A Fujian 本年度 | 历年累计 table, one cell per line; each row's numbers as given (one
+    number for a row whose other cell the export left out)."""
+    lines = [f"某某市统计局{year}年政府信息公开工作年度报告", "二、主动公开政府信息的情况",
+             "政府信息公开情况统计表", "指标名称", "计量单位", f"{year}年度", "历年累计"]
+    for label, unit, numbers in rows:
+        lines += [label, unit, *numbers]
+    lines += ["五、存在的主要问题及改进情况"]
+    return "\n".join(lines).encode("utf-8")
+
+
+ANSWERS = [  # the rows of the answers block: 答复总数 6 | 32, 同意公开 6 | 24
+    ("受理依申请公开信息总数", "条", ["6", "32"]),
+    ("对申请的答复总数", "条", ["6", "32"]),
+    ("其中：1.同意公开答复数", "条", ["6", "24"]),
+    ("2.同意部分公开答复数", "条", []),
+]
+
+
+def test_a_lone_number_that_breaks_its_sum_is_read_in_the_other_column() -> None:
+    """This year's column left blank on two rows, the cumulative one printed: 6 = 6 this
+    year, 24 + 7 + 1 = 32 cumulative.  Read as this year's figures, 7 and 1 would break
+    答复总数 (6 + 7 + 1 > 6): they are the 历年累计 cells, and the sum of that column
+    confirms it."""
+    text = _r0_lines([*ANSWERS, ("3.否决公开答复数", "条", ["7"]),
+                      ("4.其他类型答复数", "条", ["1"])])
+    report = parse_report(text, filename="r.txt")
+    got = printed_values(report)
+    assert got[("outcome.denied.cumulative", "total")] == 7
+    assert got[("outcome.other_type.cumulative", "total")] == 1
+    assert ("outcome.denied", "total") not in got and ("outcome.other_type", "total") not in got
+    unread = {(u.indicator, u.status) for u in report.unread_list}
+    assert {("outcome.denied", "blank"), ("outcome.other_type", "blank")} <= unread
+    lone = [f for f in report.issues if f.rule == "cell.lone_number"]
+    assert len(lone) == 2 and all("6+7+1 > 6" in f.message for f in lone)
+    assert not [f for f in report.issues if f.rule == "r0.outcome.answered"]
+
+
+def test_a_lone_number_that_fits_its_sum_is_this_years() -> None:
+    """0 printed once for 0 | 0 (an export merging equal lines): this year's 0, and the
+    cumulative cell is named, not read."""
+    text = _r0_lines([*ANSWERS, ("3.否决公开答复数", "条", ["0"]),
+                      ("4.其他类型答复数", "条", ["0", "8"])])
+    report = parse_report(text, filename="r.txt")
+    got = printed_values(report)
+    assert got[("outcome.denied", "total")] == 0
+    assert ("outcome.denied.cumulative", "total") not in got
+    assert ("outcome.denied.cumulative", "collapsed") in {
+        (u.indicator, u.status) for u in report.unread_list}
+    assert not [f for f in report.issues if f.rule == "cell.lone_number"]
+
+
+def test_a_lone_number_no_column_accepts_is_not_read() -> None:
+    """7 breaks this year's sum (6 + 7 > 6) and does not make the cumulative one (24 + 7 ≠
+    32 with every part printed): neither cell is read, and a finding says why."""
+    text = _r0_lines([*ANSWERS, ("3.否决公开答复数", "条", ["7"]),
+                      ("4.其他类型答复数", "条", ["0", "0"])])
+    report = parse_report(text, filename="r.txt")
+    got = printed_values(report)
+    assert not {k for k in got if k[0].startswith("outcome.denied")}
+    lone = [f for f in report.issues if f.rule == "cell.lone_number"]
+    assert len(lone) == 1 and "not read" in lone[0].message
+    assert {("outcome.denied", "collapsed"), ("outcome.denied.cumulative", "collapsed")} <= {
+        (u.indicator, u.status) for u in report.unread_list}

@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from itertools import combinations
 from typing import Any
 
 from ...catalogue.findings import finding
 from ...catalogue.layouts import ColumnSpec, Layout, RowSpec, TableSpec
-from ...catalogue.rules import split_relations
+from ...catalogue.rules import Rule, checks, split_relations
 from ...lexicon import DASH_MARKS
 from ...model import Cell, Finding, Grid, UnreadCell
-from ...normalize import collapse_ws, nfkc
+from ...normalize import collapse_ws, nfkc, read_number
 from ..digits import Relation, Segment, SplitResult, split_cells
 from .common import MapResult, cell_location, emit_cell, unit_of
 from .stream_rows import (
@@ -217,6 +218,182 @@ def _collapsed_cells(
         )
 
 
+@dataclass(frozen=True)
+class _Lone:
+    """A list row printed one number per line with fewer numbers than columns."""
+
+    hit: StreamHit
+    start: int  # global index of its first cell
+    missing: tuple[ColumnSpec, ...]  # the columns it prints no number for
+    last: str  # its last number
+    n_lines: int
+
+
+def _sum_state(rule: Rule, suffix: str, values: dict[str, float | None]) -> str:
+    """A sum rule (parts = total) over one column (``suffix``) of a list table: ``fails`` when the
+    printed parts exceed the printed total (or differ from it with every part printed),
+    ``confirms`` when the printed parts make the printed total exactly (parts not printed
+    are then 0), ``open`` otherwise (the total or the row is not printed)."""
+    def side(terms: Sequence[Any]) -> tuple[float, int]:
+        known, missing = 0.0, 0
+        for t in terms:
+            v = values.get(t.code + suffix)
+            if v is None:
+                missing += 1
+            else:
+                known += t.coef * v
+        return known, missing
+
+    left, left_missing = side(rule.left)
+    right, right_missing = side(rule.right)
+    if right_missing or left_missing == len(rule.left):
+        return "open"
+    if left > right:
+        return "fails"
+    if left == right:
+        return "confirms"
+    return "fails" if not left_missing else "open"
+
+
+def _place_lone_numbers(
+    cells: list[str | None], slots: list[tuple[StreamHit, ColumnSpec, str, str]],
+    lone: list[_Lone], spec: TableSpec, regime: str, res: MapResult, grid: Grid,
+    tokens_of: dict[int, list[Cell]],
+) -> None:
+    """A list row of two columns (本年度 | 历年累计) printed with one number: the number is the
+    first column's (the export merged two equal cells, or the second was left blank) unless
+    that breaks a sum of the first column.  Then the first column was the blank one: the
+    number is read in the second column when, so placed, a sum of the second column is met
+    exactly, none breaks, and the first column's no longer breaks; when no single smallest
+    choice of rows does that, neither cell is read.  Every other row keeps its
+    ``cell.collapsed`` finding."""
+    pairs = [r for r in lone if r.n_lines == 1 and len(r.missing) == 1
+             and cells[r.start] is not None]
+    for r in lone:
+        if r not in pairs:
+            _collapsed_cells(res, grid, spec, r.hit, list(r.missing), r.last)
+    if not pairs:
+        return
+    values: dict[str, float | None] = {}
+    for k, (_, _, code, applicant) in enumerate(slots):
+        if applicant == "total" and cells[k] is not None:
+            values[code] = read_number(cells[k] or "").value
+    second = {r.start: spec.indicator(r.hit.row, r.missing[0])[0] for r in pairs}
+    first = {r.start: slots[r.start][2] for r in pairs}
+    if any(second[k] != first[k] + ".cumulative" for k in first):
+        for r in pairs:
+            _collapsed_cells(res, grid, spec, r.hit, list(r.missing), r.last)
+        return
+    # the sums a table must meet (equalities of severity error, each column apart); an
+    # inequality a report may legitimately break (channels covering the items) decides nothing
+    rules = [rule for rule in checks()
+             if rule.kind == "sum" and rule.op == "=" and rule.severity == "error"
+             and rule.applicants == "total" and rule.validate
+             and (rule.regimes is None or regime in rule.regimes)
+             and {"", ".cumulative"} <= set(rule.suffixes)]
+    codes_of = {id(rule): {t.code for t in (*rule.left, *rule.right)} for rule in rules}
+
+    def readings(moved: frozenset[int]) -> dict[str, float | None]:
+        out = dict(values)
+        for k in first:
+            if k in moved:
+                out[first[k]] = None
+                out[second[k]] = values[first[k]]
+        return out
+
+    def broken(vals: dict[str, float | None], suffix: str, rows: set[int]) -> list[Rule]:
+        mine = {first[k] for k in rows}
+        return [rule for rule in rules if codes_of[id(rule)] & mine
+                and _sum_state(rule, suffix, vals) == "fails"]
+
+    failing = broken(readings(frozenset()), "", set(first))
+    printed_second = {c.removesuffix(".cumulative") for c, v in values.items()
+                      if c.endswith(".cumulative") and v is not None}
+    # a table printing nothing in its second column: the lone numbers are the first column's
+    # (a report whose first column breaks its own sums is a validation finding, not a reason
+    # to read elsewhere)
+    if not failing or not printed_second:
+        for r in pairs:
+            _collapsed_cells(res, grid, spec, r.hit, list(r.missing), r.last)
+        return
+    involved = sorted(k for k in first if any(first[k] in codes_of[id(rule)]
+                                              for rule in failing))
+    good: list[frozenset[int]] = []
+    for size in range(1, min(len(involved), 6) + 1):
+        for combo in combinations(involved, size):
+            moved = frozenset(combo)
+            vals = readings(moved)
+            if broken(vals, "", set(first)):
+                continue
+            mine = {first[k] for k in moved}
+            second_rules = [rule for rule in rules if codes_of[id(rule)] & mine]
+            states = [_sum_state(rule, ".cumulative", vals) for rule in second_rules]
+            # each moved row must be confirmed by a sum of the second column that also holds a
+            # figure printed in that column (not only moved ones); none may fail
+            confirmed = all(
+                any(st == "confirms" and first[k] in codes_of[id(rule)]
+                    and codes_of[id(rule)] & printed_second
+                    for rule, st in zip(second_rules, states, strict=True))
+                for k in moved)
+            if confirmed and "fails" not in states:
+                good.append(moved)
+        if good:
+            break
+    chosen = good[0] if len(good) == 1 else None
+    rule_name = failing[0].id
+    for r in pairs:
+        k = r.start
+        h, col, code, applicant = slots[k]
+        if k not in involved:
+            _collapsed_cells(res, grid, spec, h, list(r.missing), r.last)
+            continue
+        label2 = r.missing[0].labels.plain[0] if r.missing[0].labels.plain else r.missing[0].key
+        label1 = col.labels.plain[0] if col.labels.plain else col.key
+        tokens = tokens_of.get(k)
+        line = {"line": tokens[0].line} if tokens else {}
+        loc2 = cell_location(grid, spec, h.printed, label2, h.runs[0], split="identity",
+                             **line)
+        if chosen is not None and k in chosen:
+            outcome = f"read as the {label2} cell, which its sum confirms; {label1} blank"
+            outcome_zh = "按历年累计读取（合计相符），本年度为空白"
+            cells[k] = None
+            emit_cell(res, code, applicant, "",
+                      unit_of(spec, h.row, col, None),
+                      cell_location(grid, spec, h.printed, label1, h.runs[0]), spec)
+            emit_cell(res, second[k], applicant, r.last,
+                      unit_of(spec, h.row, r.missing[0], None), loc2, spec)
+        elif chosen is not None:
+            _collapsed_cells(res, grid, spec, h, list(r.missing), r.last)
+            continue
+        else:
+            outcome = "no single reading meets the sums of both columns: not read"
+            outcome_zh = "两列合计均无法唯一确定，未读取"
+            cells[k] = None
+            loc1 = cell_location(grid, spec, h.printed, label1, h.runs[0], **line)
+            res.unread.append(UnreadCell(code, applicant, "collapsed", r.last, loc1))
+            res.unread.append(UnreadCell(second[k], applicant, "collapsed", r.last, loc2))
+        res.findings.append(
+            finding(
+                "cell.lone_number", code=code, row=h.printed, last=r.last, sum_rule=rule_name,
+                first=_sum_text(failing[0], "", readings(frozenset())), outcome=outcome,
+                outcome_zh=outcome_zh, indicators=(code, second[k]),
+                cells=({**loc2, "applicant": applicant, "raw": r.last},), found=r.last,
+            )
+        )
+
+
+def _sum_text(rule: Rule, suffix: str, values: dict[str, float | None]) -> str:
+    """``6+7+1 > 6``: the printed parts and total of a sum rule over one column (its
+    coefficients are all 1 for the list tables' sums)."""
+    def fmt(v: float) -> str:
+        return str(int(v)) if float(v).is_integer() else str(v)
+
+    parts = [v for t in rule.left if (v := values.get(t.code + suffix)) is not None]
+    total = [v for t in rule.right if (v := values.get(t.code + suffix)) is not None]
+    op = ">" if sum(parts) > sum(total) else "≠"
+    return f"{'+'.join(map(fmt, parts)) or '0'} {op} {'+'.join(map(fmt, total)) or '?'}"
+
+
 def _cuts_a_number(seg: Segment) -> bool:
     """Fewer printed numbers than cells, and one of them could be a whole number (not
     ``00``, which can only be glued zeros): splitting would cut a number that may be whole."""
@@ -359,6 +536,7 @@ def solve_stream_table(
     # a list table's later columns (历年累计) may be left blank, on some rows or on all
     optional = spec.kind == "list" and n > 1
     blank_column = False  # a row shows it: fewer digits than columns
+    lone: list[_Lone] = []  # list rows printed one per line with fewer numbers than columns
     # rows on lines of their own are a layout (pdftotext -layout, a row per line): numbers
     # printed apart are whole, never cells run together
     layout_rows = len({h.runs[0].line for h in hits if h.runs}) > 1
@@ -414,9 +592,11 @@ def solve_stream_table(
             if spec.kind == "list" and len(lines) < n:
                 # a list table's later columns (历年累计) may be left blank: fewer numbers than
                 # columns fill the first columns; the rest were blank or, merged by the export,
-                # equal to the number before them: not read
+                # equal to the number before them: not read.  A number alone for two columns
+                # whose first column breaks the table's sums is placed by _place_lone_numbers
                 row_cols = columns[: len(lines)]
-                _collapsed_cells(res, grid, spec, h, columns[len(lines) :], lines[-1])
+                lone.append(_Lone(h, len(slots), tuple(columns[len(lines) :]), lines[-1],
+                                  len(lines)))
             text = "\n".join(lines)
             tokens_of[len(slots)] = list(h.runs)
             segments.append(Segment(text, len(slots), len(row_cols), lines=True))
@@ -441,6 +621,8 @@ def solve_stream_table(
             code, applicant = spec.indicator(h.row, col)
             slots.append((h, col, code, applicant))
     if not segments:
+        for row in lone:
+            _collapsed_cells(res, grid, spec, row.hit, list(row.missing), row.last)
         return
     index = {(code, applicant): k for k, (_, _, code, applicant) in enumerate(slots)}
     relations = split_relations(layout.regime, spec, index)
@@ -492,6 +674,8 @@ def solve_stream_table(
     solvable = [sg for sg in segments if sg not in unconfirmed and sg not in whole]
     cut_segments = [segments[i] for i in cut if segments[i] not in unconfirmed]
     if not solvable and not whole:
+        for row in lone:
+            _collapsed_cells(res, grid, spec, row.hit, list(row.missing), row.last)
         return
     result = (
         split_cells(solvable, relations)
@@ -540,6 +724,7 @@ def solve_stream_table(
     )
     if optional:
         _drop_optional_splits(cells, segments, blank_column, res, grid, spec, slots)
+    _place_lone_numbers(cells, slots, lone, spec, layout.regime, res, grid, tokens_of)
     for seg in segments:
         where = _cell_lines(tokens_of.get(seg.start), cells[seg.start : seg.start + seg.n_cells])
         for j in range(seg.n_cells):
