@@ -35,9 +35,10 @@ run: $(STAMP)
 	$(BIN)/govstats notebooks --figures figures --out $(OUT)/notebooks
 	@echo "figures in figures/, executed notebooks in $(OUT)/notebooks/, summaries in $(OUT)/"
 
-# Rebuild data/ from the development corpus and the seed (needs ../shared; deterministic).
+# Rebuild data/ from the development corpus, the further reports without truth and the seed
+# (needs ../shared; deterministic).
 data: $(STAMP)
-	$(BIN)/govstats build ../shared/corpus ../shared/seed --out data --bundled
+	$(BIN)/govstats build ../shared/corpus ../shared/extra ../shared/seed --out data --bundled
 
 # JupyterLab on this folder: open notebooks/ and double-click a notebook (a percent .py file).
 # Set GOVSTATS_DATA / GOVSTATS_FOCUS before it to run the notebooks on your own panel.

@@ -98,8 +98,8 @@ def test_the_bundled_panel_passes_the_schema(panel: pd.DataFrame) -> None:
     assert panel["jurisdiction_id"].notna().all() and panel["concept"].notna().all()
     assert set(panel["code"]) == {"310000", "320800", "320813", "350128", "350300", "371300"}
     reports = _read_csv(DATA / "reports.csv")
-    assert len(reports) == 171
-    assert sum(r["has_table"] == "true" for r in reports) == 153 == panel["report_id"].nunique()
+    assert len(reports) == 211
+    assert sum(r["has_table"] == "true" for r in reports) == 189 == panel["report_id"].nunique()
 
 
 def test_the_csv_and_parquet_hold_the_same_panel(panel: pd.DataFrame) -> None:
@@ -163,7 +163,7 @@ def test_wide_by_indicator_gives_the_core_codes(panel: pd.DataFrame) -> None:
     # 淮安市 2024 (R3): litigation pooled from direct + after review (derived)
     huaian = w.loc[("cn-320800", 2024)]
     assert [huaian[c] for c in core] == [3119, 1362, 64, 351, 37, 5, 46]
-    assert len(w) == 153  # one row per body-year with a table
+    assert len(w) == 189  # one row per body-year with a table
 
 
 def test_every_value_is_traceable_to_its_source_and_location(panel: pd.DataFrame) -> None:
