@@ -204,6 +204,29 @@ for level, sums in groups.items():
              "reason"]].round(3).to_string())
     print()
 
+# %% [markdown]
+# Where a focal place has no pooled C2 for a level, the reason is printed: no report of the
+# 2019+ forms with every part of the denominator, or no concluded case (a zero denominator).
+
+# %%
+for level, r in pooled_rates.items():
+    for kind in FAMILIES:
+        c2r = r.query("kind == @kind and variant == 'C2'")
+        for place in study.focus_names:
+            mine = c2r[c2r.index.get_level_values("focal") == place]
+            n_rate = int(mine["rate"].notna().sum())
+            if n_rate:
+                years = mine.index.get_level_values("year")[mine["rate"].notna()]
+                print(f"{place}, {level}, {kind}: C2 in {n_rate} year(s) "
+                      f"({places.year_ranges(years)})")
+            elif mine.empty:
+                print(f"{place}, {level}, {kind}: no comparison possible: no 2019+ report "
+                      "printing every part of the denominator")
+            else:
+                why = ", ".join(f"{k} in {v} year(s)"
+                                for k, v in mine["reason"].value_counts().items())
+                print(f"{place}, {level}, {kind}: no comparison possible: {why}")
+
 # %%
 cells = {(level, kind): pooled_rates[level].query("kind == @kind and variant == 'C2'")
          .dropna(subset=["rate"]).reset_index()
@@ -238,6 +261,8 @@ if not places.too_little("pooled correction rates", n_cells, 1,
             if t not in texts:
                 handles.append(h)
                 texts.append(t)
+    years = [y for data in cells.values() for y in data["year"]]
+    axes[0, 0].set_xlim(min(years) - 0.7, max(years) + 0.7)  # shared by the four panels
     fig.legend(handles, texts, loc="outside lower center", ncols=min(4, len(texts)))
     fig.supylabel("纠错率 C2（95% CP 区间；数字为分母）\n"
                   "Correction rate C2 (95% CP; numbers: denominator)", fontsize=7.5)
