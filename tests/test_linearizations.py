@@ -444,3 +444,37 @@ def test_a_lone_number_no_column_accepts_is_not_read() -> None:
     assert len(lone) == 1 and "not read" in lone[0].message
     assert {("outcome.denied", "collapsed"), ("outcome.denied.cumulative", "collapsed")} <= {
         (u.indicator, u.status) for u in report.unread_list}
+
+
+# ------------------------------------------------------------- more shapes of the 莆田 pages
+
+
+T2_R3 = ["二、主动公开政府信息情况", "第二十条第（一）项", "信息内容", "本年", "制发件数",
+         "本年废止件数", "现行有效件", "数", "规章", "0", "行政规范性文件", "0", "27", "32"]
+
+
+def test_a_row_label_in_a_sentence_before_the_table_is_not_its_row() -> None:
+    """The prose names the row (…规范性文件，共27份废止失效，现有规范性文件32份) before the table
+    prints it: the table's row is read, the sentence is the duplicate."""
+    text = "\n".join([
+        "某某局2021年政府信息公开工作年度报告", "（三）政府信息管理情况。",
+        "2021年前发布的规范性文件，共27份废止失效，现有规范性文件32份，并对文件有效性进行标注。",
+        *T2_R3, *_t3_lines([("一、本年新收政府信息公开申请数量", ["0"])]),
+    ]) + "\n"
+    report = parse_lines(text)
+    got = printed_values(report)
+    assert [got[(f"items.normative_docs.{k}", "total")] for k in
+            ("issued", "repealed", "in_force")] == [0, 27, 32]
+    dup = [f for f in report.issues if f.rule == "map.duplicate_row"]
+    assert len(dup) == 1
+
+
+def test_a_count_of_batches_is_a_cell() -> None:
+    """政府集中采购: 3批 (projects) and 160200元 (the amount), each on its own line."""
+    lines = ["某某局2020年政府信息公开工作年度报告", "第二十条第（九）项", "信息内容",
+             "采购项目数量", "采购总金额", "政府集中采购", "3批", "160200元",
+             *_t3_lines([("一、本年新收政府信息公开申请数量", ["0"])])]
+    report = parse_lines("\n".join(lines) + "\n")
+    got = printed_values(report)
+    assert got[("items.procurement.projects", "total")] == 3
+    assert got[("items.procurement.amount", "total")] == 160200

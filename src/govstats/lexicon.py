@@ -84,7 +84,7 @@ MINUS_SIGNS = "-−－"
 #: Every unit word the reports print after a count or an amount.
 UNITS = (
     "人次", "件次", "万元", "亿元", "条", "件", "个", "次", "人", "名", "元", "期", "份",
-    "篇", "项", "笔", "家", "起", "宗", "场",
+    "篇", "项", "笔", "家", "起", "宗", "场", "批",
 )  # fmt: skip
 
 #: Percent and per-mille signs (NFKC makes the full-width ％ a %).
@@ -92,14 +92,14 @@ PERCENT_SIGNS = ("%", "％", "‰")
 
 #: Characters a cell may print after its number as its unit (``5件``, ``33.8万元``): any
 #: run of them (:func:`govstats.normalize.read_number`).
-CELL_UNIT_CHARS = "条件个次人期份篇万元笔项家起"
+CELL_UNIT_CHARS = "条件个次人期份篇万元笔项家起批"
 
 #: Units printed after a number alone on its line (``33800元``) that make it a cell
 #: (:func:`govstats.read.text.line_roles`).
-LONE_CELL_UNITS = ("万元", "元", "条", "件", "个", "项", "人次", "次", "份")
+LONE_CELL_UNITS = ("万元", "元", "条", "件", "个", "项", "人次", "次", "份", "批")
 
 #: Units a converter's number token may carry (``12件``, ``3.5万元``: markdown reader).
-TOKEN_UNITS = ("元", "万元", "亿元", "件", "个", "项", "条", "次", "人次", "人", "家")
+TOKEN_UNITS = ("元", "万元", "亿元", "件", "个", "项", "条", "次", "人次", "人", "家", "批")
 
 #: The unit of a number inside a label's note (``（…相同信息计1条）``): the number is part
 #: of the label, not a cell (text reader).

@@ -218,6 +218,39 @@ def _collapsed_cells(
         )
 
 
+_SENTENCE_MARK = re.compile(r"[，。；;！？]")
+
+
+def _prefer_table_rows(grid: Grid, hits: list[StreamHit]) -> list[StreamHit]:
+    """A row label found twice: when one occurrence is a sentence of the prose (its label
+    text carries sentence punctuation, its numbers inside the sentence: 共27份废止失效，现有
+    规范性文件32份) and another is a row of the table (a label of its own, numbers on lines of
+    their own), the table's row is read; the other occurrence is then the duplicate.
+    Otherwise the first occurrence is read, as before."""
+    def table_like(h: StreamHit) -> bool:
+        label = grid.rows[h.index][0].text
+        return not _SENTENCE_MARK.search(label) and bool(h.runs) and all(
+            c.own_line for c in h.runs)
+
+    by_code: dict[str, list[StreamHit]] = {}
+    for h in hits:
+        if h.row is not None:
+            by_code.setdefault(h.row.code, []).append(h)
+    first: dict[str, StreamHit] = {}
+    for code, group in by_code.items():
+        if len(group) > 1 and not table_like(group[0]):
+            better = [h for h in group[1:] if table_like(h)]
+            if better:
+                first[code] = better[0]
+    if not first:
+        return hits
+    # the prose occurrences move to the end, to be reported as duplicates of the row read
+    def passed_over(h: StreamHit) -> bool:
+        return h.row is not None and h.row.code in first and h is not first[h.row.code]
+
+    return [h for h in hits if not passed_over(h)] + [h for h in hits if passed_over(h)]
+
+
 @dataclass(frozen=True)
 class _Lone:
     """A list row printed one number per line with fewer numbers than columns."""
@@ -540,6 +573,7 @@ def solve_stream_table(
     # rows on lines of their own are a layout (pdftotext -layout, a row per line): numbers
     # printed apart are whole, never cells run together
     layout_rows = len({h.runs[0].line for h in hits if h.runs}) > 1
+    hits = _prefer_table_rows(grid, hits)
     for h in hits:
         key = h.row.code if h.row else "_"
         if key in seen_codes:
