@@ -107,7 +107,7 @@ def test_panel_values_equal_the_hand_read_truth(shared: Path, panel: pd.DataFram
         if bad:
             unexpected[str(rid)] = bad
     assert unexpected == {}
-    assert ok / total >= 4955 / 5101, f"{ok}/{total}"  # a ratchet at the measured value
+    assert ok / total >= 4958 / 5104, f"{ok}/{total}"  # a ratchet at the measured value
 
 
 def test_the_seed_values_equal_the_transcribed_table(panel: pd.DataFrame) -> None:
