@@ -17,6 +17,7 @@ from statsmodels.stats.rates import confint_poisson
 import govstats.analysis.metrics as M
 from govstats.catalogue.indicators import catalogue
 from govstats.errors import ConfigError
+from govstats.panel import wide
 
 # Reconsideration: 61 cases, 30 upheld, 10 corrected, 6 other, 15 pending (the example).
 REVIEW_R2 = {"regime": "R2", "review.upheld": 30, "review.corrected": 10, "review.other": 6,
@@ -273,3 +274,69 @@ def test_property_nan_always_has_a_reason(values: list[int | None], name: str) -
         assert r["ci_low"] <= r["rate"] <= r["ci_high"]
         if M.get_metric(name).kind == "proportion":
             assert 0.0 <= r["rate"] <= 1.0
+
+
+# ------------------------------------------------------------------ consistency and policies
+
+
+HONGZE = ("cn-320813", 2023)  # 10 upheld + 1 corrected, 总计 printed 0 (t4.review fails)
+ZONE_2020 = ("cn-350128-ptsyq", 2020)  # outcome rows add up to 27, （七）总计 printed 21
+
+
+@pytest.fixture(scope="module")
+def bundled() -> pd.DataFrame:
+    import govstats
+
+    return govstats.load_panel()
+
+
+def _three(panel: pd.DataFrame, policy: str) -> pd.DataFrame:
+    return pd.DataFrame({v: M.compute(panel, f"review.correction.{v}", policy=policy)
+                         .loc[HONGZE] for v in ("C1", "C2", "C3")}).T
+
+
+def test_the_three_correction_rates_of_an_inconsistent_table_agree_under_each_policy(
+    bundled: pd.DataFrame,
+) -> None:
+    # every rate carries the check that failed on its cells
+    for policy in M.POLICIES:
+        rows = _three(bundled, policy)
+        assert set(rows["checks"]) == {"t4.review"}, policy
+        assert not rows["consistent"].any() and set(rows["policy"]) == {policy}
+    # parts: the total the identity fixes (10 + 1 + 0 + 0 = 11) is used, and said so
+    parts = _three(bundled, "parts")
+    assert parts["rate"].tolist() == pytest.approx([1 / 11] * 3)
+    assert parts.loc["C1", "adjusted"] == "review.total 0 → 11 (t4.review)"
+    assert parts.loc["C3", "adjusted"] == ""  # C3 does not use the total
+    # exclude: no rate, one reason for all three
+    excl = _three(bundled, "exclude")
+    assert excl["rate"].isna().all()
+    assert set(excl["reason"]) == {"inconsistent table: t4.review"}
+    # printed: as printed (a zero total gives no C1, C2), flagged all the same
+    printed = _three(bundled, "printed")
+    assert printed["reason"].tolist()[:2] == ["zero denominator"] * 2
+    assert printed.loc["C3", "rate"] == pytest.approx(1 / 11)
+
+
+def test_a_rate_from_an_inconsistent_table_carries_its_check(bundled: pd.DataFrame) -> None:
+    w = wide(bundled, by="indicator")
+    printed = M.compute(w, "disclosure.G1").loc[ZONE_2020]
+    assert (printed["numerator"], printed["denominator"]) == (13, 21)
+    assert printed["checks"] == "t3.outcomes" and not printed["consistent"]
+    parts = M.compute(w, "disclosure.G1", policy="parts").loc[ZONE_2020]
+    assert parts["denominator"] == 27 and parts["adjusted"] == "outcome.total 21 → 27 (t3.outcomes)"
+    # a consistent table: "" (checked, nothing failed)
+    clean = M.compute(w, "disclosure.G1").loc[("cn-350128-ptsyq", 2021)]
+    assert clean["checks"] == "" and bool(clean["consistent"])
+    # a filtered frame keeps what wide() knows
+    sub = w[w["regime"].isin(["R2", "R3"])]
+    assert M.compute(sub, "disclosure.G1").loc[ZONE_2020, "checks"] == "t3.outcomes"
+
+
+def test_checks_unknown_on_a_frame_not_made_by_wide() -> None:
+    frame = pd.DataFrame({"regime": ["R2"], "review.corrected": [1], "review.total": [4],
+                          "review.pending": [0]})
+    out = M.compute(frame, "review.correction.C2")
+    assert pd.isna(out.loc[0, "checks"]) and pd.isna(out.loc[0, "consistent"])
+    with pytest.raises(M.MetricError, match="policy"):
+        M.compute(frame, "review.correction.C2", policy="ignore")

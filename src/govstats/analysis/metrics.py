@@ -40,6 +40,7 @@ from ..errors import ConfigError, GovstatsError, UnknownName
 
 __all__ = [
     "CI_METHODS",
+    "POLICIES",
     "Expression",
     "Metric",
     "MetricError",
@@ -61,7 +62,13 @@ CI_METHODS = ("wilson", "beta", "clopper-pearson", "auto")
 _AUTO_SMALL_N = 30
 _TOKEN = re.compile(r"\s*([+-])?\s*(\$?[a-z_]+(?:\.[a-z_0-9]+)*)\s*")
 _OUTPUT = ["metric", "regime", "numerator", "denominator", "rate", "ci_low", "ci_high",
-           "method", "reason"]
+           "method", "reason", "policy", "checks", "consistent", "adjusted"]
+#: how :func:`compute` treats a table whose validation checks fail on the cells a rate uses
+#: (the default first): ``printed`` uses the printed figures and flags the rate;
+#: ``parts`` replaces a printed total that an identity of the form fixes (total = sum of its
+#: printed parts) by the sum of its parts, says so in ``adjusted``, and flags the rate;
+#: ``exclude`` gives no rate (NaN, reason ``inconsistent table: RULES``)
+POLICIES = ("printed", "parts", "exclude")
 
 
 class MetricError(GovstatsError, ValueError):
@@ -362,8 +369,102 @@ def as_wide(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+@lru_cache(maxsize=1)
+def _total_identities() -> tuple[tuple[str, str, tuple[str, ...], str], ...]:
+    """(regime, total code, part codes, rule id) of every identity of the forms that fixes a
+    total as the exact sum of its parts (``rules/identities.yaml``, and the exact sums of
+    ``rules/checks.yaml``), ``X.*`` expanded to the rows under X that the regime prints, for
+    the ``parts`` policy."""
+    from ..catalogue.rules import checks, identities
+
+    cat = catalogue()
+    out: dict[tuple[str, str, tuple[str, ...]], str] = {}
+    for rule in (*identities(), *checks()):
+        if rule.kind != "sum" or rule.op != "=" or rule.partial or len(rule.right) != 1:
+            continue
+        if any(t.coef != 1 for t in (*rule.left, *rule.right)) or not rule.left:
+            continue
+        for regime in rule.regimes or tuple(known_regimes()):
+            parts: list[str] = []
+            for t in rule.left:
+                if t.code.endswith(".*"):
+                    base = t.code[:-2]
+                    parts += [c for c, ind in cat.items()
+                              if ind.parent == base and regime in ind.regimes]
+                else:
+                    parts.append(t.code)
+            out.setdefault((regime, rule.right[0].code, tuple(parts)), rule.id)
+    return tuple((reg, total, parts, rid) for (reg, total, parts), rid in out.items())
+
+
+def _by_parts(frame: pd.DataFrame, regimes: pd.Series
+              ) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
+    """``frame`` with each printed total that disagrees with the sum of its printed parts
+    replaced by that sum (then the derived sums recomputed), and for each code replaced, per
+    row, what was done (``review.total 0 → 11 (t4.review)``, "" where nothing)."""
+    from ..catalogue.rules import derivations
+
+    out = frame.copy()
+    notes: dict[str, pd.Series] = {}
+
+    def note(code: str, rows: np.ndarray, old: pd.Series, new: pd.Series, why: str) -> None:
+        col = notes.setdefault(code, pd.Series("", index=frame.index, dtype=object))
+        for k in np.flatnonzero(rows):
+            col.iloc[k] = f"{code} {_fmt(old.iloc[k])} → {_fmt(new.iloc[k])} ({why})"
+
+    for reg, total, parts, rule_id in _total_identities():
+        if total not in out.columns or any(p not in out.columns for p in parts):
+            continue
+        sel = (regimes == reg).to_numpy()
+        part_sum = out[list(parts)].astype(float).sum(axis=1, skipna=False)
+        printed = out[total].astype(float)
+        bad = sel & part_sum.notna().to_numpy() & printed.notna().to_numpy() & (
+            part_sum != printed).to_numpy()
+        if bad.any():
+            note(total, bad, printed, part_sum, rule_id)
+            out.loc[bad, total] = part_sum[bad]
+    for d in derivations():  # e.g. pooled litigation = direct + after review
+        target, dparts = d["target"], d["parts"]
+        if target not in out.columns or not set(notes) & set(dparts):
+            continue
+        if any(p not in out.columns for p in dparts):
+            continue
+        sel = regimes.isin(d.get("regimes") or tuple(known_regimes())).to_numpy()
+        total = out[list(dparts)].astype(float).sum(axis=1, skipna=False)
+        old = out[target].astype(float)
+        upd = sel & total.notna().to_numpy() & (total != old).to_numpy()
+        if upd.any():
+            note(target, upd, old, total, d["id"])
+            out.loc[upd, target] = total[upd]
+    return out, notes
+
+
+def _fmt(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+def _row_checks(frame: pd.DataFrame, codes: Iterable[str]) -> pd.Series:
+    """Per row, the validation rules that failed on any of ``codes`` (``rule;rule``, "" for
+    none); None on every row when the frame carries no check information (a frame not made
+    by :func:`govstats.wide`, or a panel without the ``checks`` column)."""
+    from ..panel.views import CHECKS_ATTR
+
+    table = frame.attrs.get(CHECKS_ATTR)
+    if table is None or not isinstance(frame.index, pd.MultiIndex) or list(
+            frame.index.names[:2]) != ["jurisdiction_id", "year"]:
+        return pd.Series(None, index=frame.index, dtype=object)
+    codes = list(dict.fromkeys(codes))
+    out = []
+    for jid, year in zip(frame.index.get_level_values(0), frame.index.get_level_values(1),
+                         strict=True):
+        found = {r for c in codes for r in table.get((str(jid), int(year), c), "").split(";")
+                 if r}
+        out.append(";".join(sorted(found)))
+    return pd.Series(out, index=frame.index, dtype=object)
+
+
 def compute(frame: pd.DataFrame, metric: str, ci: str | None = "wilson", alpha: float = 0.05,
-            regime: str | None = None) -> pd.DataFrame:
+            regime: str | None = None, policy: str = "printed") -> pd.DataFrame:
     """Evaluate one metric on every row of ``frame``.
 
     ``frame`` has one column per indicator code (absent columns count as missing) and a
@@ -375,20 +476,39 @@ def compute(frame: pd.DataFrame, metric: str, ci: str | None = "wilson", alpha: 
     metrics the interval is the exact Poisson (Garwood) interval of the count given the
     denominator, whatever ``ci`` says (``method`` says "poisson-exact").
 
+    ``policy`` says what to do with a table whose validation checks fail on the cells the
+    rate uses (:data:`POLICIES`): ``"printed"`` (default) computes from the printed figures
+    and flags the row; ``"parts"`` first replaces every printed total that an identity of the
+    form fixes as the sum of its printed parts by that sum (``adjusted`` says which, e.g.
+    ``review.total 0 → 11 (t4.review)``) and flags the row; ``"exclude"`` gives NaN with the
+    reason ``inconsistent table: RULES``.  The checks come with a frame made by
+    :func:`govstats.wide` (or the long panel); on another frame they are unknown.
+
     Returns a frame on ``frame.index`` with columns metric, regime, numerator, denominator,
-    rate, ci_low, ci_high, method, reason.  ``reason`` is set on every row whose rate is NaN:
+    rate, ci_low, ci_high, method, reason, policy, checks (the rules that failed on the cells
+    used, ``rule;rule``, "" for none, None when unknown), consistent (no failed check; NA
+    when unknown) and adjusted.  ``reason`` is set on every row whose rate is NaN:
     "regime unknown", "not defined for R1", "missing numerator: CODE", "missing denominator:
     CODE", "zero denominator", "negative denominator", "negative numerator", "numerator
-    exceeds denominator".
+    exceeds denominator", "inconsistent table: RULES" (policy exclude).
     """
     m = get_metric(metric)
     method = _normalise_ci(ci)
+    if policy not in POLICIES:
+        raise MetricError(f"policy={policy!r}: use one of {POLICIES}")
     frame = as_wide(frame)
     regimes = _regimes_of(frame, regime)
+    notes: dict[str, pd.Series] = {}
+    if policy == "parts":
+        attrs = dict(frame.attrs)
+        frame, notes = _by_parts(frame, regimes)
+        frame.attrs.update(attrs)
     n = len(frame)
     num = np.full(n, np.nan)
     den = np.full(n, np.nan)
     reason = np.full(n, None, dtype=object)
+    failed = np.full(n, None, dtype=object)
+    adjusted = np.full(n, "", dtype=object)
     known = regimes.notna().to_numpy()
     reason[~known] = "regime unknown"
     for reg in pd.unique(regimes[known]):
@@ -397,6 +517,12 @@ def compute(frame: pd.DataFrame, metric: str, ci: str | None = "wilson", alpha: 
             reason[sel] = f"not defined for {reg}"
             continue
         sub = frame.loc[sel]
+        sub.attrs = frame.attrs
+        used = (*m.numerator[reg].codes, *m.denominator[reg].codes)
+        failed[sel] = _row_checks(sub, used).to_numpy()
+        mine = [notes[c][sel] for c in dict.fromkeys(used) if c in notes]
+        if mine:
+            adjusted[sel] = ["; ".join(x for x in row if x) for row in zip(*mine, strict=True)]
         nv, nmiss = m.numerator[reg].evaluate(sub)
         dv, dmiss = m.denominator[reg].evaluate(sub)
         num[sel], den[sel] = nv.to_numpy(), dv.to_numpy()
@@ -404,6 +530,9 @@ def compute(frame: pd.DataFrame, metric: str, ci: str | None = "wilson", alpha: 
                        np.where(dmiss.notna(), "missing denominator: " + dmiss.astype(str),
                                 None))
         reason[sel] = why
+    if policy == "exclude":
+        bad = np.array([isinstance(f, str) and bool(f) for f in failed]) & pd.isna(reason)
+        reason[bad] = ["inconsistent table: " + str(f).replace(";", ", ") for f in failed[bad]]
     ok = pd.isna(reason)
     with np.errstate(invalid="ignore"):
         checks = [
@@ -430,9 +559,13 @@ def compute(frame: pd.DataFrame, metric: str, ci: str | None = "wilson", alpha: 
             low[ok], high[ok], used[ok] = m.scale * lo, m.scale * hi, "poisson-exact"
     reason = np.array([None if pd.isna(r) else str(r) for r in reason], dtype=object)
     used = np.array([None if pd.isna(u) else str(u) for u in used], dtype=object)
+    failed = np.array([None if not isinstance(f, str) else f for f in failed], dtype=object)
+    consistent = pd.array([pd.NA if f is None else not f for f in failed], dtype="boolean")
     out = pd.DataFrame({
         "metric": m.name, "regime": regimes.to_numpy(), "numerator": num, "denominator": den,
         "rate": rate, "ci_low": low, "ci_high": high, "method": used, "reason": reason,
+        "policy": policy, "checks": failed, "consistent": consistent,
+        "adjusted": adjusted,
     }, index=frame.index)
     return out[_OUTPUT]
 

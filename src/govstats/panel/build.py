@@ -122,6 +122,7 @@ def _panel_rows(
             "sha256": sha,
             "location": v["location"],
             "status": report["status"],
+            "checks": v.get("checks") or None,
         }
 
 

@@ -12,6 +12,9 @@ from ..errors import UnknownName
 
 __all__ = ["body_id", "series", "wide"]
 
+#: ``DataFrame.attrs`` key of :func:`wide`'s checks: (jurisdiction_id, year, column) → the
+#: validation rules that failed on that cell (``rule;rule``); cells not listed passed
+CHECKS_ATTR = "govstats_checks"
 #: the columns of the report kept beside the values in :func:`wide` (those the panel has)
 WIDE_REPORT_COLUMNS = ("regime", "report_id", "jurisdiction", "level", "scope", "parent_id")
 
@@ -46,7 +49,9 @@ def wide(
     :func:`series` or the long panel.  Every body has an id (an unresolved one a
     ``cn-000000-…`` id), so every report with a year has its row, except that when a body has
     several reports for one year the one with the most values is used.  Reports whose year
-    could not be read are left out with a warning naming them.
+    could not be read are left out with a warning naming them.  The validation rules that
+    failed on each cell (the panel's ``checks``) travel in ``attrs["govstats_checks"]``
+    (:data:`CHECKS_ATTR`), where :func:`govstats.analysis.metrics.compute` reads them.
     """
     if by not in ("concept", "indicator"):
         raise ValueError(f"by must be 'concept' or 'indicator', got {by!r}")
@@ -76,8 +81,18 @@ def wide(
         if isinstance(meta[c].dtype, pd.CategoricalDtype):
             meta[c] = meta[c].astype(object).where(meta[c].notna(), None)
     out = meta.join(values, how="left")
-    out = out[[*keep, *sorted(values.columns)]]
-    return out.sort_index()
+    out = out[[*keep, *sorted(values.columns)]].sort_index()
+    # the checks that failed on each cell travel with the frame (metrics read them)
+    if "checks" in df.columns:
+        failed = df[df["checks"].notna() & (df["checks"].astype(str) != "")]
+        out.attrs[CHECKS_ATTR] = {
+            (str(j), int(y), str(c)): str(v)
+            for j, y, c, v in zip(failed["jurisdiction_id"], failed["year"], failed[by],
+                                  failed["checks"], strict=True)
+        }
+    else:
+        out.attrs[CHECKS_ATTR] = None  # a panel without the column: nothing known
+    return out
 
 
 def _codes(by: str) -> set[str]:

@@ -52,9 +52,12 @@ def parse_to_record(path: str, timeout: float | None = None) -> dict[str, Any]:
     except Exception as exc:  # a bad input is recorded, never a crash of the whole build
         return {"error": f"{type(exc).__name__}: {exc}", "values": [], "meta": {}, "issues": {},
                 "findings": []}  # fmt: skip
+    from ..check.coverage import failed_checks, join_checks
+
     sev: dict[str, int] = {}
     for f in rep.issues:
         sev[f.severity] = sev.get(f.severity, 0) + 1
+    failed = failed_checks(rep)
     m = rep.meta
     return {
         "error": None,
@@ -89,6 +92,7 @@ def parse_to_record(path: str, timeout: float | None = None) -> dict[str, Any]:
                 "unit": v.unit,
                 "derived": v.derived,
                 "location": clean_location(v.location),
+                "checks": join_checks(failed.get((v.indicator, v.applicant), ())),
             }
             for v in rep.value_list
         ],
