@@ -340,3 +340,60 @@ def test_checks_unknown_on_a_frame_not_made_by_wide() -> None:
     assert pd.isna(out.loc[0, "checks"]) and pd.isna(out.loc[0, "consistent"])
     with pytest.raises(M.MetricError, match="policy"):
         M.compute(frame, "review.correction.C2", policy="ignore")
+
+
+# ------------------------------------------------------------------ pooling like with like
+
+
+def _t4_panel(rows: list[tuple[str, str, str | None, str, str, int, tuple[int, ...]]]
+              ) -> pd.DataFrame:
+    """A long panel of table 四's reconsideration block: (report, body, parent, level,
+    scope, year, (upheld, corrected, other, pending, total))."""
+    out = []
+    for rid, jid, parent, level, scope, year, figures in rows:
+        for part, v in zip(("upheld", "corrected", "other", "pending", "total"), figures,
+                           strict=True):
+            out.append({"report_id": rid, "jurisdiction_id": jid, "jurisdiction": jid,
+                        "parent_id": parent, "level": level, "scope": scope, "year": year,
+                        "regime": "R3", "indicator": f"review.{part}", "applicant": "total",
+                        "value": float(v), "derived": False, "checks": None,
+                        "location": '{"table_id":"t4"}'})
+    return pd.DataFrame(out)
+
+
+CITY = ("city-2022", "cn-350300", "cn-350000", "prefecture", "jurisdiction", 2022,
+        (6, 3, 1, 0, 10))
+DEPT_A = ("a-2022", "cn-350300-a", "cn-350300", "department", "own", 2022, (2, 2, 0, 0, 4))
+DEPT_B = ("b-2022", "cn-350300-b", "cn-350300", "department", "own", 2022, (4, 1, 1, 0, 6))
+DEPT_C = ("c-2022", "cn-350300-c", "cn-350300", "department", "own", 2022, (2, 2, 0, 0, 4))
+
+
+def test_pooling_never_adds_a_whole_jurisdiction_to_its_own_departments() -> None:
+    panel = _t4_panel([CITY, DEPT_A, DEPT_B])
+    by_level = M.pool(panel, "review.correction.C2")
+    got = {(r.level, r.scope): (r.numerator, r.denominator) for r in by_level.itertuples()}
+    assert got == {("department", "own"): (3, 10), ("prefecture", "jurisdiction"): (3, 10)}
+    with pytest.raises(M.MetricError, match="cn-350300 reports on its whole jurisdiction"):
+        M.pool(panel, "review.correction.C2", by=["year"])
+    both = M.pool(panel, "review.correction.C2", by=["year"], nested="allow")
+    assert (both.loc[0, "numerator"], both.loc[0, "denominator"], both.loc[0, "bodies"]) == (
+        6, 20, 3)
+    assert M.containing(M.as_wide(panel), ["cn-350300", "cn-350300-b"]) == [
+        ("cn-350300", "cn-350300-b")]
+
+
+def test_a_table_copied_by_two_bodies_is_counted_once() -> None:
+    panel = _t4_panel([DEPT_A, DEPT_B, DEPT_C])  # c prints a's table 四 figure for figure
+    from govstats.panel import copied_tables
+
+    copies = copied_tables(panel)
+    assert copies[["report_id", "copy_of", "table_id"]].values.tolist() == [
+        ["c-2022", "a-2022", "t4"]]
+    once = M.pool(panel, "review.correction.C2")
+    assert (once.loc[0, "numerator"], once.loc[0, "denominator"]) == (3, 10)
+    assert once.loc[0, "excluded"] == "c-2022:t4" and once.loc[0, "bodies"] == 2
+    kept = M.pool(panel, "review.correction.C2", copies="keep")
+    assert (kept.loc[0, "numerator"], kept.loc[0, "denominator"]) == (5, 14)
+    assert kept.loc[0, "rate"] == pytest.approx(5 / 14)
+    lo, hi = proportion_confint(5, 14, method="wilson")
+    assert (kept.loc[0, "ci_low"], kept.loc[0, "ci_high"]) == pytest.approx((lo, hi))

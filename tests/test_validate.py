@@ -320,6 +320,23 @@ def test_identical_tables_of_two_bodies() -> None:
     assert validate_reports([a, same_file]) == []
 
 
+def test_one_table_copied_by_two_bodies_of_one_year() -> None:
+    t4 = {"review.upheld": 1, "review.corrected": 0, "review.other": 2, "review.total": 3,
+          "litigation.direct.upheld": 12, "litigation.direct.total": 12}
+    zone = rep("R3", t4, year=2021, path="zone", sha="z", meta={"jurisdiction": "某区"})
+    dept = rep("R3", t4, year=2021, path="dept", sha="d")
+    found = [f for f in validate_reports([zone, dept]) if f.rule == "xr.copied_table"]
+    assert len(found) == 1 and found[0].found == "table t identical"
+    # another year, or a table of one request (1 in every cell): alike by chance, no finding
+    later = rep("R3", t4, year=2022, path="later", sha="l")
+    assert not [f for f in validate_reports([zone, later]) if f.rule == "xr.copied_table"]
+    ones = {"review.upheld": 1, "review.total": 1, "litigation.direct.upheld": 1,
+            "litigation.direct.total": 1}
+    pair = [rep("R3", ones, year=2021, path=p, sha=p, meta={"jurisdiction": p})
+            for p in ("甲局", "乙局")]
+    assert not [f for f in validate_reports(pair) if f.rule == "xr.copied_table"]
+
+
 def test_year_over_year_jump_is_info() -> None:
     f = only(pair({"requests.new": 4}, {"requests.new": 21}), "xr.yoy_jump")
     assert (f.severity, f.found) == ("info", "4 → 21")

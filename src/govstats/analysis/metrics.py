@@ -40,6 +40,8 @@ from ..errors import ConfigError, GovstatsError, UnknownName
 
 __all__ = [
     "CI_METHODS",
+    "COPIES",
+    "NESTED",
     "POLICIES",
     "Expression",
     "Metric",
@@ -47,10 +49,12 @@ __all__ = [
     "as_wide",
     "compute",
     "compute_many",
+    "containing",
     "get_metric",
     "labels",
     "list_metrics",
     "metrics",
+    "pool",
     "proportion_ci",
     "terms",
 ]
@@ -582,3 +586,154 @@ def compute_many(frame: pd.DataFrame, names: Iterable[str] | None = None, *,
     if not parts:
         return pd.DataFrame(columns=_OUTPUT)
     return pd.concat(parts)
+
+
+#: how :func:`pool` treats a group holding a body and a body it contains (a report covering
+#: a whole jurisdiction pooled with one of its departments): refuse (the default) or allow
+NESTED = ("refuse", "allow")
+#: how :func:`pool` treats a table printed identically by two bodies' reports of one group
+#: (``xr.copied_table``): count it once (exclude the copy; the default) or keep both
+COPIES = ("exclude", "keep")
+
+
+def containing(frame: pd.DataFrame, ids: Iterable[str]) -> list[tuple[str, str]]:
+    """(container, contained) pairs among ``ids``: a body whose report covers its whole
+    jurisdiction (``scope`` jurisdiction) and a body below it (by ``parent_id``, at any
+    depth).  ``frame`` is a wide frame (or the panel) with ``jurisdiction_id``,
+    ``parent_id`` and ``scope``."""
+    data = frame.reset_index() if "jurisdiction_id" not in frame.columns else frame
+    if "parent_id" not in data.columns:
+        return []
+    parents = dict(zip(data["jurisdiction_id"].astype(str), data["parent_id"], strict=False))
+    scope = data.groupby(data["jurisdiction_id"].astype(str))["scope"].agg(
+        lambda s: set(map(str, s.dropna()))) if "scope" in data.columns else {}
+    ids = set(map(str, ids))
+    out = []
+    for jid in sorted(ids):
+        seen: set[str] = set()
+        up = parents.get(jid)
+        while isinstance(up, str) and up and up not in seen:
+            seen.add(up)
+            if up in ids and "jurisdiction" in scope.get(up, set()):
+                out.append((up, jid))
+            up = parents.get(up)
+    return out
+
+
+def pool(frame: pd.DataFrame, metric: str, by: Sequence[str] = ("level", "scope", "year"), *,
+         panel: pd.DataFrame | None = None, ci: str | None = "wilson", alpha: float = 0.05,
+         policy: str = "printed", nested: str = "refuse", copies: str = "exclude"
+         ) -> pd.DataFrame:
+    """One rate per group of bodies: the numerators and denominators of ``metric`` added over
+    the body-years of each group of ``by`` (columns of the wide frame or its index levels:
+    by default level, scope and year, so that governments, departments and whole-jurisdiction
+    summaries are never added together), with its interval.
+
+    Body-years without a rate (a blank part, a zero denominator, another regime) add nothing.
+    ``nested="refuse"`` (default) raises when a group would add a whole-jurisdiction report
+    to a body it contains (:func:`containing`); ``"allow"`` adds them anyway.
+    ``copies="exclude"`` (default) counts a table printed identically by two bodies' reports
+    of one group once (:func:`govstats.panel.copied_tables`; needs the long panel: ``frame``
+    itself or ``panel``); ``"keep"`` adds both.  ``policy``: as :func:`compute`.
+
+    Returns one row per group: the ``by`` columns, metric, numerator, denominator, rate,
+    ci_low, ci_high, method, bodies, body_years, checks (the rules that failed on any cell
+    added), consistent, excluded (the copies left out, ``report_id:table``).
+    """
+    if nested not in NESTED:
+        raise MetricError(f"nested={nested!r}: use one of {NESTED}")
+    if copies not in COPIES:
+        raise MetricError(f"copies={copies!r}: use one of {COPIES}")
+    m = get_metric(metric)
+    long = frame if set(frame.columns) >= _LONG else panel
+    wide_frame = as_wide(frame)
+    data = wide_frame.reset_index()
+    missing = [b for b in by if b not in data.columns]
+    if missing:
+        raise MetricError(f"pool by {missing}: not columns of the frame "
+                          f"({', '.join(map(str, list(data.columns)[:12]))}…)")
+    rates = compute(wide_frame, metric, ci=None, policy=policy).reset_index(drop=True)
+    data = pd.concat([data, rates[["numerator", "denominator", "rate", "checks"]]], axis=1)
+    data = data[data["rate"].notna()]
+    excluded: dict[tuple[str, ...], list[str]] = {}
+    if copies == "exclude" and long is not None and len(data):
+        from ..panel.views import copied_tables
+
+        copy_rows = copied_tables(long)
+        codes = {c for reg in m.regimes for c in (*m.numerator[reg].codes,
+                                                   *m.denominator[reg].codes)}
+        tables_of = _tables_of(long, codes)
+        report_group = {rid: _key(row[b] for b in by) for rid, row in
+                        data.set_index("report_id", drop=False).iterrows()}
+        drop = set()
+        for _, c in copy_rows.iterrows():
+            if c["table_id"] not in tables_of.get(c["report_id"], set()):
+                continue  # a table the metric does not read
+            g1, g2 = report_group.get(c["report_id"]), report_group.get(c["copy_of"])
+            if g1 is not None and g1 == g2:
+                drop.add(c["report_id"])
+                excluded.setdefault(g1, []).append(f"{c['report_id']}:{c['table_id']}")
+        data = data[~data["report_id"].isin(drop)]
+    rows = []
+    for key, g in data.groupby(list(by), sort=True, dropna=False):
+        key = key if isinstance(key, tuple) else (key,)
+        pairs = containing(wide_frame, g["jurisdiction_id"])
+        if pairs and nested == "refuse":
+            a, b = pairs[0]
+            raise MetricError(
+                f"pool {dict(zip(by, key, strict=True))}: {a} reports on its whole jurisdiction, "
+                f"which contains {b}: adding both counts {b}'s cases twice; group by level and "
+                "scope, or pass nested='allow'")
+        found = sorted({r for c in g["checks"] if isinstance(c, str) for r in c.split(";") if r})
+        known = all(isinstance(c, str) for c in g["checks"])
+        rows.append({
+            **dict(zip(by, key, strict=True)), "metric": m.name,
+            "numerator": g["numerator"].sum(), "denominator": g["denominator"].sum(),
+            "bodies": g["jurisdiction_id"].nunique(), "body_years": len(g),
+            "checks": ";".join(found) if known else None,
+            "consistent": (not found) if known else pd.NA,
+            "excluded": ", ".join(sorted(excluded.get(_key(key), []))),
+        })
+    cols = [*by, "metric", "numerator", "denominator", "rate", "ci_low", "ci_high", "method",
+            "bodies", "body_years", "checks", "consistent", "excluded"]
+    out = pd.DataFrame(rows, columns=[c for c in cols if c not in
+                                      ("rate", "ci_low", "ci_high", "method")])
+    num, den = out["numerator"].to_numpy(float), out["denominator"].to_numpy(float)
+    out["rate"] = m.scale * num / np.where(den > 0, den, np.nan)
+    out["ci_low"], out["ci_high"], out["method"] = np.nan, np.nan, None
+    method = _normalise_ci(ci)
+    ok = den > 0
+    if method is not None and ok.any():
+        if m.kind == "proportion":
+            lo, hi, used = proportion_ci(num[ok], den[ok], method, alpha)
+        else:
+            lo, hi = _poisson_ci(num[ok], den[ok], alpha)
+            lo, hi, used = m.scale * lo, m.scale * hi, np.full(int(ok.sum()), "poisson-exact")
+        out.loc[ok, "ci_low"], out.loc[ok, "ci_high"] = lo, hi
+        out.loc[ok, "method"] = used
+    out["consistent"] = out["consistent"].astype("boolean")
+    return out[cols]
+
+
+def _key(values: Iterable[object]) -> tuple[str, ...]:
+    return tuple(str(v) for v in values)
+
+
+def _tables_of(panel: pd.DataFrame, codes: set[str]) -> dict[str, set[str]]:
+    """report_id → the tables (ids) that print any of ``codes`` or, for a derived code (pooled
+    litigation), any of its parts."""
+    import json
+
+    from ..catalogue.rules import derivations
+
+    codes = set(codes)
+    for d in derivations():
+        if d["target"] in codes:
+            codes |= set(d["parts"])
+    sub = panel[panel["indicator"].astype(str).isin(codes) & ~panel["derived"].astype(bool)]
+    out: dict[str, set[str]] = {}
+    for rid, loc in zip(sub["report_id"].astype(str), sub["location"], strict=True):
+        tid = json.loads(loc).get("table_id")
+        if tid:
+            out.setdefault(rid, set()).add(str(tid))
+    return out

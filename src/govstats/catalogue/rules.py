@@ -54,6 +54,7 @@ KINDS: dict[str, frozenset[str]] = {
         # sum(coef * cell) of this year's and last year's report: left <op> right
         "xr_linear": {"left", "right", "op", "tolerance", "each", "expected"},
         "xr_duplicate": {"min_nonzero", "min_shared"},
+        "xr_copied_table": {"min_nonzero", "min_distinct"},
         "xr_jump": {"indicators", "ratio", "min_abs"},
     }.items()
 }

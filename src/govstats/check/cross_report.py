@@ -199,9 +199,65 @@ def xr_duplicate(chk: Rule, reports: list[Report]) -> list[Finding]:
     return out
 
 
+def copy_worthy(cells: dict[tuple[str, str], float], min_nonzero: int, min_distinct: int
+                ) -> bool:
+    """A table informative enough for two identical copies not to be chance: this year's
+    non-zero figures, and different ones among them."""
+    nonzero = [x for k, x in cells.items() if x and not k[0].endswith(".cumulative")]
+    return len(nonzero) >= min_nonzero and len(set(nonzero)) >= min_distinct
+
+
+def table_key(cells: dict[tuple[str, str], float]) -> int:
+    """A hash of a table's printed cells and figures (what two copies share)."""
+    return hash(tuple(sorted(cells.items())))
+
+
+def xr_copied_table(chk: Rule, reports: list[Report]) -> list[Finding]:
+    """One table printed with identical cells and figures by reports of different bodies for
+    the same year (:func:`copy_worthy`): grouped by a hash of the table, so the check is
+    O(N log N) in the number of reports, never pair by pair."""
+    min_nonzero = int(chk.params.get("min_nonzero", 3))
+    min_distinct = int(chk.params.get("min_distinct", 2))
+    groups: dict[tuple[str, object, int], list[Report]] = {}
+    for r in reports:
+        tables: dict[str, dict[tuple[str, str], float]] = {}
+        for v in r.value_list:
+            if not v.derived and v.location.get("table_id"):
+                tables.setdefault(str(v.location["table_id"]), {})[
+                    (v.indicator, v.applicant)] = float(v.value)
+        for tid, cells in tables.items():
+            if copy_worthy(cells, min_nonzero, min_distinct):
+                key = (tid, r.meta.get("year"), table_key(cells))
+                groups.setdefault(key, []).append(r)
+    out = []
+    for (tid, _, _), members in sorted(groups.items(), key=lambda kv: str(kv[0][:2])):
+        bodies = {body_key(m) for m in members}
+        if len(members) < 2 or len(bodies) < 2:
+            continue
+        first = members[0]
+        for other in members[1:]:
+            if body_key(other) == body_key(first):
+                continue
+            out.append(
+                _xr_finding(
+                    chk,
+                    [_rcell(first, table_id=tid), _rcell(other, table_id=tid)],
+                    (),
+                    f"table {tid} of two bodies differs",
+                    f"table {tid} identical",
+                    f"{_name(first)} = {_name(other)}",
+                    f"{_name(first)} = {_name(other)}",
+                )
+            )
+    return out
+
+
 # rules over one body's (last year, this year) pairs, and over all reports at once
 PAIRWISE: dict[str, Callable[[Rule, Report, Report, Index, Index], list[Finding]]] = {
     "xr_linear": xr_linear,
     "xr_jump": xr_jump,
 }
-ACROSS: dict[str, Callable[[Rule, list[Report]], list[Finding]]] = {"xr_duplicate": xr_duplicate}
+ACROSS: dict[str, Callable[[Rule, list[Report]], list[Finding]]] = {
+    "xr_duplicate": xr_duplicate,
+    "xr_copied_table": xr_copied_table,
+}

@@ -41,7 +41,7 @@ from .fields import (
     write_datapackage,
 )
 from .load import data_dir, load_panel, tidy
-from .views import body_id, series, wide
+from .views import body_id, copied_tables, series, wide
 from .worker import ParseTimeout
 
 __all__ = [
@@ -61,6 +61,7 @@ __all__ = [
     "body_id",
     "build_panel",
     "check_datapackage",
+    "copied_tables",
     "data_dir",
     "datapackage_json",
     "discover",

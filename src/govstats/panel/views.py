@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..errors import UnknownName
 
-__all__ = ["body_id", "series", "wide"]
+__all__ = ["body_id", "copied_tables", "series", "wide"]
 
 #: ``DataFrame.attrs`` key of :func:`wide`'s checks: (jurisdiction_id, year, column) → the
 #: validation rules that failed on that cell (``rule;rule``); cells not listed passed
@@ -150,3 +150,47 @@ def series(
     return df.sort_values(["year", "comparability", "indicator", "report_id"], kind="stable")[
         cols
     ].reset_index(drop=True)
+
+
+def copied_tables(panel: pd.DataFrame) -> pd.DataFrame:
+    """Tables printed with identical cells and figures by reports of different bodies for
+    the same year (rule ``xr.copied_table`` of ``rules/checks.yaml``, with its thresholds):
+    one row per copy, ``report_id``, ``table_id``, ``copy_of`` (the first report, by report
+    id, printing the same table), the bodies of both, the year and ``cells``.  Found by
+    hashing each table, never pair by pair.  The same cases may be counted in both reports:
+    :func:`govstats.analysis.metrics.pool` counts such a table once."""
+    import json
+
+    from ..catalogue.rules import checks
+    from ..check.cross_report import copy_worthy
+
+    rule = next(r for r in checks() if r.id == "xr.copied_table")
+    min_nonzero = int(rule.params.get("min_nonzero", 3))
+    min_distinct = int(rule.params.get("min_distinct", 2))
+    columns = ["report_id", "table_id", "copy_of", "jurisdiction_id", "copy_of_jurisdiction_id",
+               "year", "cells"]
+    printed = panel[~panel["derived"].astype(bool) & panel["year"].notna()]
+    if printed.empty:
+        return pd.DataFrame(columns=columns)
+    df = printed.assign(table_id=[json.loads(loc).get("table_id")
+                                  for loc in printed["location"]])
+    df = df[df["table_id"].notna()]
+    df = df[["report_id", "jurisdiction_id", "year", "table_id", "indicator", "applicant",
+             "value"]].astype({"report_id": str, "jurisdiction_id": str, "year": int,
+                               "table_id": str, "indicator": str, "applicant": str})
+    groups: dict[tuple[str, int, int], list[tuple[str, str, int]]] = {}
+    for (rid, jid, year, tid), g in df.groupby(
+            ["report_id", "jurisdiction_id", "year", "table_id"], sort=True):
+        cells = dict(zip(zip(g["indicator"], g["applicant"], strict=True), g["value"],
+                         strict=True))
+        if copy_worthy(cells, min_nonzero, min_distinct):
+            key = (tid, int(year), hash(tuple(sorted(cells.items()))))
+            groups.setdefault(key, []).append((rid, jid, len(cells)))
+    rows = []
+    for (tid, year, _), members in groups.items():
+        first_rid, first_jid, _ = members[0]
+        rows += [{"report_id": rid, "table_id": tid, "copy_of": first_rid, "jurisdiction_id": jid,
+                  "copy_of_jurisdiction_id": first_jid, "year": year, "cells": n}
+                 for rid, jid, n in members[1:] if jid != first_jid]
+    out = pd.DataFrame(rows, columns=columns)
+    return out.sort_values(["report_id", "table_id"]).reset_index(drop=True)
