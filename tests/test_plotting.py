@@ -98,10 +98,17 @@ def test_trends_pdf_embeds_truetype_and_real_chinese_text(style: str, panel: pd.
     verticals = {tuple(line.get_xdata()) for line in ax0.lines if len(line.get_xdata()) == 2}
     assert verticals == {(2013.5, 2013.5), (2020.5, 2020.5)}
     assert len(ax0.patches) == 1
-    # a missing year is a gap, not a bridge
-    (series,) = [line for line in visible[1].lines if len(line.get_xdata()) > 2]
-    assert series.get_xdata()[2016 - 2009] == 2016
-    assert np.isnan(series.get_ydata()[2016 - 2009])
+    # a missing year is a gap, not a bridge: every line joins consecutive years only
+    series = [line for line in visible[1].lines if len(line.get_xdata()) > 1
+              and line.get_linestyle() not in ("None", "")]
+    assert series
+    for line in series:
+        xs = np.asarray(line.get_xdata(), dtype=float)
+        if len(set(xs)) > 1:
+            assert set(np.diff(xs)) == {1.0}, xs
+    # the legend explains the marks
+    texts = {t.get_text() for t in fig.legends[0].get_texts()}
+    assert {gp.label("regime_break"), gp.label("mixed_year")} <= texts
     pdf, png = gp.save_figure(fig, "trends", out_dir=tmp_path)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     facts = assert_truetype_only(pdf)
@@ -125,8 +132,11 @@ def test_trends_with_metric_intervals(style: str, tmp_path: Path) -> None:
     res = M.compute(frame, "review.correction.C1")
     fig = gp.plot_trends(res, "rate", lower="ci_low", upper="ci_high", title=None,
                          lang="both")
-    assert len(fig.axes[0].collections) == 1  # the interval band
-    assert fig.get_suptitle().startswith("虚线")
+    assert fig.axes[0].collections  # the interval: a band, and a bar on each year
+    texts = {t.get_text() for t in fig.legends[0].get_texts()}
+    assert {gp.label("interval", "both"), gp.label("regime_break", "both")} <= texts
+    # a rate is shown in percent
+    assert fig.axes[0].yaxis.get_major_formatter().__class__.__name__ == "PercentFormatter"
     assert_truetype_only(gp.save_figure(fig, "c1", out_dir=tmp_path)[0])
 
 
@@ -350,3 +360,43 @@ def test_no_import_side_effects_and_no_font_cache(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
     assert_truetype_only(tmp_path / "t.pdf")
+
+
+def test_figures_for_a_paper(style: str, tmp_path: Path) -> None:
+    """n on every share bar; rates from an inconsistent table ringed and explained; markers
+    at 0 % not clipped; proportions in percent; a source line; an ax given is returned."""
+    shares = pd.DataFrame({"row": ["甲 2021", "乙 2021"], "outcome.granted": [3, 0],
+                           "outcome.partial": [1, 0], "outcome.denied": [0, 1],
+                           "outcome.unable": [0, 0], "outcome.not_processed": [0, 0],
+                           "outcome.other": [0, 1]})
+    fig = gp.plot_outcome_shares(shares, row_label="row")
+    assert {t.get_text() for t in fig.axes[0].texts} == {"n=4", "n=2"}
+    rates = pd.DataFrame({"metric": "review.correction.C2", "rate": [0.0, 0.5],
+                          "ci_low": [0.0, 0.1], "ci_high": [0.6, 0.9],
+                          "denominator": [3, 4], "consistent": [True, False]},
+                         index=["a", "b"])
+    fig = gp.plot_rates(rates)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == [gp.label("inconsistent")]
+    from matplotlib.collections import PathCollection
+
+    dots = [c for c in ax.collections if isinstance(c, PathCollection)]
+    assert dots and all(not c.get_clip_on() for c in dots)
+    assert ax.get_xlim()[0] < 0  # a rate of 0 % is drawn whole
+    funnel = gp.plot_funnel([0, 3, 10, 8], [5, 20, 61, 30], flags=[False, True, False, False])
+    fax = funnel.axes[0]
+    assert fax.yaxis.get_major_formatter().__class__.__name__ == "PercentFormatter"
+    assert gp.label("inconsistent") in [t.get_text() for t in funnel.legends[0].get_texts()]
+    # drawing on a given ax returns it
+    host = Figure()
+    given = host.add_subplot()
+    assert gp.plot_rates(rates, ax=given) is given
+    assert gp.plot_funnel([1, 2, 3], [5, 6, 7], ax=host.add_subplot(2, 1, 2)) is not host
+    # the source line: version, reports, bodies, years, sources.csv
+    panel = pd.DataFrame({"report_id": ["r1", "r2"], "jurisdiction_id": ["j", "k"],
+                          "year": [2020, 2022]})
+    text = gp.source_text(panel, "mypanel", lang="en")
+    assert "2 reports of 2 bodies, 2020–2022" in text and "mypanel/sources.csv" in text
+    gp.add_source(fig, text)
+    assert fig.texts[-1].get_text() == text
+    assert_truetype_only(gp.save_figure(fig, "paper", out_dir=tmp_path)[0])

@@ -10,7 +10,11 @@ prints stay readable.  Latin text uses DejaVu Sans (bundled with matplotlib); Ch
 back to the CJK font glyph by glyph.
 
 Every plot function returns a :class:`matplotlib.figure.Figure` (made without pyplot, so no
-figure is left open in a global registry); :func:`save_figure` writes it as PDF and PNG.
+figure is left open in a global registry), or the ``ax`` it was given to draw on;
+:func:`save_figure` writes a figure as PDF and PNG.  Rates are shown in percent; the marks
+of the time axis (:func:`mark_regimes`) and of inconsistent tables (:data:`FLAG_STYLE`) are
+explained in the legends (:func:`regime_handles`, :func:`flag_handle`);
+:func:`add_source` writes the source line (:func:`source_text`) under a figure.
 
 >>> import govstats.analysis.plotting as gp
 >>> family = gp.use_paper_style()                      # doctest: +SKIP
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
@@ -41,6 +46,7 @@ if TYPE_CHECKING:
     from .stats import BetaBinomialFit
 
 __all__ = [
+    "FLAG_STYLE",
     "HATCHES",
     "LINESTYLES",
     "MARKERS",
@@ -49,7 +55,9 @@ __all__ = [
     "REGIME_BREAKS",
     "SCOPE_MARKERS",
     "PlottingError",
+    "add_source",
     "cjk_font_path",
+    "flag_handle",
     "label",
     "mark_regimes",
     "paper_style",
@@ -59,8 +67,11 @@ __all__ = [
     "plot_rates",
     "plot_shrinkage",
     "plot_trends",
+    "regime_handles",
     "save_figure",
+    "source_text",
     "use_paper_style",
+    "visible_breaks",
 ]
 
 #: Okabe & Ito (2008), "Color Universal Design": distinguishable with all common colour-vision
@@ -268,6 +279,74 @@ def _legend(fig: Figure, ax: Axes, own: bool, ncols: int) -> None:
         ax.legend(ncols=ncols)
 
 
+def regime_handles(lang: str = "zh", breaks: Sequence[int] = REGIME_BREAKS) -> list[Any]:
+    """Legend entries that explain the marks of :func:`mark_regimes`: a dashed line for a
+    change of the table's form, a grey band for the year of the rule change."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    out: list[Any] = []
+    if any(b != MIXED_YEAR for b in breaks):
+        out.append(Line2D([], [], color="0.45", lw=0.7, ls=(0, (4, 2)),
+                          label=label("regime_break", lang)))
+    if MIXED_YEAR in breaks:
+        out.append(Patch(facecolor="0.88", edgecolor="none", label=label("mixed_year", lang)))
+    return out
+
+
+def visible_breaks(breaks: Sequence[int], first: float, last: float) -> list[int]:
+    """The breaks :func:`mark_regimes` draws inside the years ``first``–``last`` (a break is
+    drawn before its first year; the mixed year is a band over itself)."""
+    return [b for b in breaks
+            if (first <= b <= last if b == MIXED_YEAR else first < b <= last)]
+
+
+def flag_handle(lang: str = "zh") -> Any:
+    """The legend entry of a rate from a table whose own checks fail (:data:`FLAG_STYLE`)."""
+    from matplotlib.lines import Line2D
+
+    return Line2D([], [], ls="", label=label("inconsistent", lang), **FLAG_STYLE)
+
+
+#: how a rate from an inconsistent table is marked: a dark ring around its point
+FLAG_STYLE: dict[str, Any] = {"marker": "o", "ms": 8.5, "mfc": "none", "mec": "black",
+                              "mew": 0.9}
+
+
+def _flags(frame: pd.DataFrame, flag: str | None) -> pd.Series:
+    """Rows to mark as from an inconsistent table: ``flag`` names a boolean column true for
+    a consistent row (``consistent`` of :func:`govstats.analysis.metrics.compute`, used when
+    present); unknown (NA) is not marked."""
+    col = flag if flag is not None else ("consistent" if "consistent" in frame.columns else None)
+    if col is None or col not in frame.columns:
+        return pd.Series(False, index=frame.index)
+    return frame[col].astype("boolean").eq(False).fillna(False).astype(bool)
+
+
+def source_text(panel: pd.DataFrame, data: str | Path | None = None, lang: str = "both"
+                ) -> str:
+    """The source line of a figure: govstats' version, the panel's reports, bodies and years,
+    and where each report's origin is listed (``sources.csv``)."""
+    from .. import __version__
+
+    reports = panel["report_id"].nunique()
+    bodies = panel["jurisdiction_id"].nunique()
+    years = panel["year"].dropna()
+    span = f"{int(years.min())}–{int(years.max())}" if len(years) else "–"
+    where = f"{Path(data).name}/" if data is not None else ""
+    zh = (f"{label('data_source', 'zh')}：govstats {__version__}，{reports} 份报告，"
+          f"{bodies} 个机构，{span} 年；出处见 {where}sources.csv")
+    en = (f"{label('data_source', 'en')}: govstats {__version__}, {reports} reports of {bodies} "
+          f"bodies, {span}; origins in {where}sources.csv")
+    return {"zh": zh, "en": en, "both": f"{zh} / {en}"}[lang]
+
+
+def add_source(fig: Figure, text: str) -> None:
+    """Write ``text`` (e.g. :func:`source_text`) under the figure, left-aligned, small and grey;
+    :func:`save_figure` keeps it (the saved bounding box takes every text)."""
+    fig.text(0.0, -0.01, text, ha="left", va="top", fontsize=5.5, color="0.35")
+
+
 # --------------------------------------------------------------------------------------------
 # Plots
 # --------------------------------------------------------------------------------------------
@@ -278,60 +357,103 @@ def plot_trends(frame: pd.DataFrame, value: str, *, lower: str | None = None,
                 title: str | None = "jurisdiction", ncols: int = 4,
                 breaks: Sequence[int] = REGIME_BREAKS, sharey: bool = True,
                 ylabel: str | None = None, lang: str = "zh", note: bool = True,
-                panel_size: tuple[float, float] = (1.9, 1.5)) -> Figure:
-    """Small multiples: one panel per unit, ``value`` by year, with the regime breaks marked:
-    ``breaks`` (default :data:`REGIME_BREAKS`, the first year of each new regime, from the
-    layouts) as dashed lines, the year of the rule change (:data:`MIXED_YEAR`) shaded.
+                panel_size: tuple[float, float] = (1.9, 1.5), percent: bool | None = None,
+                flag: str | None = None) -> Figure:
+    """Small multiples (seaborn's faceted plots): one panel per unit, ``value`` by year, with
+    the regime breaks marked: ``breaks`` (default :data:`REGIME_BREAKS`, the first year of
+    each new regime, from the layouts) as dashed lines, the year of the rule change
+    (:data:`MIXED_YEAR`) shaded; with ``note`` the legend under the panels explains them.
 
     ``frame``: long or panel-shaped (MultiIndex ``(jurisdiction_id, year)``), e.g. the wide
     panel or the output of :func:`govstats.metrics.compute` joined with the panel's
-    ``jurisdiction`` column.  ``lower`` / ``upper`` draw an interval band (e.g. ``ci_low`` /
-    ``ci_high``); ``title`` names the column of panel titles (falls back to ``unit``).
-    Missing values leave gaps: they are not interpolated.  ``note`` puts a one-line key of
-    the break marks above the panels.
+    ``jurisdiction`` column.  ``lower`` / ``upper`` draw the interval, as a band over
+    consecutive years and a bar on every year (an isolated year keeps its interval);
+    ``title`` names the column of panel titles (falls back to ``unit``).  Missing years
+    leave gaps: they are not interpolated.  ``percent`` (default: for a ``rate`` column)
+    shows 0–100 %.  Rows from an inconsistent table (``flag``, default the ``consistent``
+    column when present) are ringed.
     """
+    import seaborn.objects as so
+    from matplotlib.ticker import MaxNLocator
+
     data = _long(frame)
     _need(data, [value, unit, year, lower, upper])
     if title is None or title not in data.columns:
         title = unit
+    data = data[data[value].notna()].copy()
     units = list(dict.fromkeys(data[unit]))
     if not units:
         raise PlottingError("nothing to plot: the frame is empty")
+    if percent is None:
+        percent = value == "rate"
+    data["_unit"] = data[unit].astype(str)
+    data = data.sort_values(["_unit", year], kind="stable")
+    data[year] = data[year].astype(float)
+    # a run of consecutive years is one line: a missing year breaks it
+    data["_run"] = (data.groupby("_unit")[year].diff() != 1).cumsum().astype(str)
+    data["_flag"] = _flags(data, flag)
+    names = {str(u): str(data.loc[data[unit] == u, title].iloc[0]) for u in units}
     ncols = max(1, min(ncols, len(units)))
     nrows = int(np.ceil(len(units) / ncols))
-    fig = _figure(figsize=(panel_size[0] * ncols, panel_size[1] * nrows + 0.3))
-    axes = np.atleast_1d(fig.subplots(nrows, ncols, sharex=True, sharey=sharey, squeeze=False)
-                         ).ravel()
-    color, marker = PALETTE[0], MARKERS[0]
-    from matplotlib.ticker import MaxNLocator
+    fig = _figure(figsize=(panel_size[0] * ncols, panel_size[1] * nrows + 0.6))
+    color = PALETTE[0]
+    ymin = lower if lower and upper else None
+    ymax = upper if lower and upper else None
+    plot = so.Plot(data, x=year, y=value, ymin=ymin, ymax=ymax).facet(
+        col="_unit", wrap=ncols, order=[str(u) for u in units]).share(y=sharey)
+    if lower and upper:
+        plot = plot.add(so.Band(color=color, alpha=0.18), group="_run")
+        plot = plot.add(so.Range(color=color, linewidth=0.8))
+    plot = plot.add(so.Line(color=color, marker=MARKERS[0], pointsize=4), group="_run")
+    import matplotlib as mpl
 
-    for ax, u in zip(axes, units, strict=False):
-        sub = data.loc[data[unit] == u].sort_values(year)
-        x = sub[year].to_numpy(dtype=float)
-        # reindex on every year so a missing year breaks the line instead of bridging it
-        full = np.arange(x.min(), x.max() + 1) if len(x) else x
-        yv = sub.set_index(year)[value].astype(float).reindex(full)
-        if lower and upper:
-            lo = sub.set_index(year)[lower].astype(float).reindex(full)
-            hi = sub.set_index(year)[upper].astype(float).reindex(full)
-            ax.fill_between(full, lo, hi, color=color, alpha=0.18, lw=0)
-        ax.plot(full, yv.to_numpy(), color=color, marker=marker, ls="-")
-        finite = yv.dropna().to_numpy()
-        if len(finite) and np.all(np.mod(finite, 1) == 0):
-            # counts: whole-number ticks (no 0.25 requests)
-            ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True, min_n_ticks=2))
-        name = sub[title].iloc[0] if len(sub) else u
-        ax.set_title(str(name), loc="left")
+    with warnings.catch_warnings():
+        # seaborn 0.13 passes pandas' deprecated copy= to concat (a FutureWarning of pandas 3)
+        warnings.filterwarnings("ignore", message=".*copy keyword is deprecated.*")
+        plot.label(x="", y="", title=lambda u: names.get(u, u)).theme(
+            dict(mpl.rcParams)).on(fig).plot()
+    axes = fig.axes
+    xs = data[year]
+    for ax in axes:
         mark_regimes(ax, breaks)
-    for ax in axes[len(units):]:
-        ax.set_visible(False)
+        ax.set_xlim(xs.min() - 0.7, xs.max() + 0.7)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+        text = ax.get_title()
+        ax.set_title("")
+        ax.set_title(text, loc="left")
+        for line in ax.get_lines():
+            line.set_clip_on(False)
+        if percent:
+            ax.yaxis.set_major_formatter(_percent())
+        else:
+            finite = data[value].astype(float).to_numpy()
+            if len(finite) and np.all(np.mod(finite, 1) == 0):
+                ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True, min_n_ticks=2))
+    if percent:
+        axes[0].set_ylim(min(-0.03, float(data[value].min()) - 0.03),
+                         max(1.03, float(data[value].max()) + 0.03))
+    flagged = data[data["_flag"]]
+    if len(flagged):
+        by_title = {ax.get_title(loc="left"): ax for ax in axes}
+        for u, g in flagged.groupby("_unit"):
+            ax = by_title.get(names.get(str(u), str(u)))
+            if ax is not None:
+                ax.plot(g[year], g[value], ls="", clip_on=False, zorder=5, **FLAG_STYLE)
     ylab = ylabel if ylabel is not None else label(value, lang)
     fig.supxlabel(label("year", lang), fontsize=8.5)
     fig.supylabel(ylab, fontsize=8.5)
+    handles: list[Any] = []
+    if lower and upper:
+        from matplotlib.patches import Patch
+
+        handles.append(Patch(facecolor=color, alpha=0.3, label=label("interval", lang)))
+    if len(flagged):
+        handles.append(flag_handle(lang))
     if note and breaks:
-        fig.suptitle(_regime_note(breaks, lang), fontsize=7, color="0.3")
-    xs = data[year].astype(float)
-    axes[0].set_xlim(xs.min() - 0.7, xs.max() + 0.7)
+        handles += regime_handles(lang, visible_breaks(breaks, xs.min(), xs.max()))
+    if handles:
+        fig.legend(handles=handles, loc="outside lower center", ncols=min(4, len(handles)),
+                   fontsize=6.5)
     return fig
 
 
@@ -344,16 +466,22 @@ def plot_compare(frame: pd.DataFrame, value: str, group: str, *, lower: str | No
                  upper: str | None = None, year: str = "year", scope: str | None = None,
                  breaks: Sequence[int] = REGIME_BREAKS, ylabel: str | None = None,
                  lang: str = "zh", title: str | None = None, percent: bool = False,
-                 ax: Axes | None = None) -> Figure:
+                 flag: str | None = None, ax: Axes | None = None) -> Any:
     """One axes, one line per ``group`` (e.g. two places): ``value`` by year with an
     interval (``lower``/``upper``, drawn as error bars, the groups dodged), the regime
-    breaks marked as in :func:`plot_trends`.  With ``scope`` (a column holding
-    jurisdiction / own / unknown) each point's marker says what the report covers: filled
-    (the whole jurisdiction), open (the body's own office), a cross (not stated), so a
-    comparison of unlike scopes shows.  Missing years leave gaps."""
+    breaks marked as in :func:`plot_trends` and explained in the legend.  With ``scope`` (a
+    column holding jurisdiction / own / unknown) each point's marker says what the report
+    covers: filled (the whole jurisdiction), open (the body's own office), a cross (not
+    stated), so a comparison of unlike scopes shows.  Rows from an inconsistent table
+    (``flag``, default the ``consistent`` column when present) are ringed.  Missing years
+    leave gaps; markers at 0 % stay whole.
+
+    Returns the figure, or ``ax`` when one is given (the legend is then left to the
+    caller: :func:`regime_handles`, :func:`flag_handle`)."""
     data = _long(frame)
     _need(data, [value, group, year, lower, upper, scope])
-    data = data[data[value].notna()]
+    data = data[data[value].notna()].copy()
+    data["_flag"] = _flags(data, flag)
     groups = list(dict.fromkeys(data[group]))
     if not groups:
         raise PlottingError("nothing to plot: no value in the frame")
@@ -375,26 +503,34 @@ def plot_compare(frame: pd.DataFrame, value: str, group: str, *, lower: str | No
                 label=str(g))
         if lower and upper:
             lo, hi = sub[lower].astype(float), sub[upper].astype(float)
-            ax.errorbar(x + shift, sub[value].astype(float), ls="", marker="", color=color,
-                        lw=0.8, capsize=1.5,
-                        yerr=[np.clip(sub[value] - lo, 0, None), np.clip(hi - sub[value], 0,
-                                                                            None)])
+            bars = ax.errorbar(x + shift, sub[value].astype(float), ls="", marker="",
+                               color=color, lw=0.8, capsize=1.5,
+                               yerr=[np.clip(sub[value] - lo, 0, None),
+                                     np.clip(hi - sub[value], 0, None)])
+            for artist in bars.lines[1] + bars.lines[2]:
+                artist.set_clip_on(False)
         kinds = sub[scope].astype(str) if scope else pd.Series("jurisdiction", index=sub.index)
         for kind in dict.fromkeys(kinds):
             pts = sub[kinds == kind]
             face = SCOPE_MARKERS.get(kind, "x")
             px = pts[year].to_numpy(dtype=float) + shift
             if face == "x":
-                ax.plot(px, pts[value], ls="", marker="x", color=color, ms=4.5, mew=1.0)
+                ax.plot(px, pts[value], ls="", marker="x", color=color, ms=4.5, mew=1.0,
+                        clip_on=False, zorder=4)
             else:
                 ax.plot(px, pts[value], ls="", marker=MARKERS[k % len(MARKERS)], ms=4.2,
-                        color=color, mfc=color if face == "full" else "white", mec=color)
+                        color=color, mfc=color if face == "full" else "white", mec=color,
+                        clip_on=False, zorder=4)
+        bad = sub[sub["_flag"]]
+        if len(bad):
+            ax.plot(bad[year].to_numpy(dtype=float) + shift, bad[value], ls="",
+                    clip_on=False, zorder=5, **FLAG_STYLE)
     mark_regimes(ax, breaks)
     from matplotlib.ticker import MaxNLocator
 
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if percent:
-        ax.set_ylim(-0.02, 1.02)
+        ax.set_ylim(-0.03, 1.03)
         ax.yaxis.set_major_formatter(_percent())
     else:
         finite = data[value].astype(float).to_numpy()
@@ -415,7 +551,14 @@ def plot_compare(frame: pd.DataFrame, value: str, group: str, *, lower: str | No
             ax.add_line(Line2D([], [], ls="", color="0.3", label=label(f"scope.{k}", lang),
                                marker="x" if face == "x" else "o",
                                mfc="0.3" if face == "full" else "white", mec="0.3"))
-    _legend(fig, ax, own, ncols=min(4, len(groups) + (3 if scope else 0)))
+    if not own:
+        return ax
+    handles = ax.get_legend_handles_labels()[0]
+    if data["_flag"].any():
+        handles.append(flag_handle(lang))
+    handles += regime_handles(lang, visible_breaks(breaks, xs.min(), xs.max()))
+    fig.legend(handles=handles, loc="outside lower center", ncols=min(4, len(handles)),
+               fontsize=6.5)
     return fig
 
 
@@ -424,17 +567,21 @@ def plot_funnel(y: Sequence[float] | np.ndarray, n: Sequence[float] | np.ndarray
                 levels: Sequence[float] = (0.95, 0.998), labels: Sequence[object] | None = None,
                 annotate: bool = True, log_x: bool = False, ylabel: str | None = None,
                 lang: str = "zh", ax: Axes | None = None,
-                groups: Sequence[object] | None = None) -> Figure:
+                groups: Sequence[object] | None = None,
+                flags: Sequence[bool] | None = None) -> Any:
     """Funnel plot: unit rates y/n against n with exact binomial control limits around the
     pooled (or given) ``target``; ``phi`` widens them for overdispersion ("estimate" or a
     number, see :func:`govstats.stats.funnel_data`).  Units outside the outermost limits are
     drawn as diamonds with a dark edge and, with ``annotate``, labelled.  ``groups`` (one per
     unit, e.g. each body's place) colours the points by group, with a legend; a group named
     ``None`` is drawn in grey.  Without groups, points inside are blue and outside vermillion.
+    ``flags`` (one per unit, true for a unit with an inconsistent table) rings those points.
+    Rates are shown in percent.  Returns the figure, or ``ax`` when one is given.
     """
     from .stats import funnel_data, funnel_limits
 
     units, p0, ph = funnel_data(y, n, target=target, levels=levels, phi=phi, labels=labels)
+    own = ax is None
     if ax is None:
         fig = _figure(figsize=(4.2, 3.2))
         ax = fig.add_subplot()
@@ -484,9 +631,19 @@ def plot_funnel(y: Sequence[float] | np.ndarray, n: Sequence[float] | np.ndarray
         for name, row in units.loc[out].iterrows():
             ax.annotate(str(name), (row["n"], row["rate"]), xytext=(3, 3),
                         textcoords="offset points", fontsize=6.5)
+    if flags is not None:
+        flagged = np.asarray(list(flags), dtype=bool)
+        if len(flagged) != len(units):
+            raise PlottingError(f"flags has {len(flagged)} entries for {len(units)} units")
+        if flagged.any():
+            ax.plot(units.loc[flagged, "n"], units.loc[flagged, "rate"], ls="", zorder=5,
+                    clip_on=False, label=label("inconsistent", lang), **FLAG_STYLE)
+    for coll in ax.collections:
+        coll.set_clip_on(False)
     if log_x:
         ax.set_xscale("log")
-    ax.set_ylim(-0.02, 1.02)
+    ax.set_ylim(-0.03, 1.03)
+    ax.yaxis.set_major_formatter(_percent())
     ax.set_xlabel(label("n", lang))
     ax.set_ylabel(ylabel if ylabel is not None else label("rate", lang))
     note = f"φ = {ph:.2f}" if ph != 1 else ""
@@ -497,18 +654,20 @@ def plot_funnel(y: Sequence[float] | np.ndarray, n: Sequence[float] | np.ndarray
     if not fig.legends:
         handles, texts = ax.get_legend_handles_labels()
         fig.legend(handles, texts, loc="outside lower center", ncols=min(4, len(texts)))
-    return fig
+    return ax if not own else fig
 
 
 def plot_outcome_shares(frame: pd.DataFrame, codes: Sequence[str] = OUTCOME_CODES, *,
                         row_label: str | None = None, lang: str = "zh",
-                        title: str | None = None, ax: Axes | None = None) -> Figure:
+                        title: str | None = None, ax: Axes | None = None) -> Any:
     """100 %-stacked horizontal bars of outcome shares, one bar per row of ``frame``.
 
     ``codes`` default to the R2/R3 outcome sections (（一）…（六）); for R1 rows pass the R1
     answer rows.  Each bar's shares are count / sum of ``codes`` in that row; rows with a
     missing part or a zero sum are left out (a blank is not 0).  Bars are labelled by
-    ``row_label`` (a column) or the index.  Colours and hatches both encode the category.
+    ``row_label`` (a column) or the index, each with its n (the sum of ``codes``) at its end.
+    Colours and hatches both encode the category.  Returns the figure, or ``ax`` when one is
+    given.
     """
     _need(frame, list(codes))
     counts = frame[list(codes)].apply(pd.to_numeric, errors="coerce").astype(float)
@@ -541,18 +700,22 @@ def plot_outcome_shares(frame: pd.DataFrame, codes: Sequence[str] = OUTCOME_CODE
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(_percent())
     ax.set_xlabel(label("share", lang))
+    for yk, n in zip(ypos, total.to_numpy(), strict=True):  # n of each bar, at its end
+        ax.text(1.01, yk, f"n={int(n)}" if float(n).is_integer() else f"n={n:g}",
+                va="center", ha="left", fontsize=6, color="0.3", clip_on=False)
     if title:
         ax.set_title(title, loc="left")
     _legend(fig, ax, own, ncols=min(3, len(codes)))
-    return fig
+    return fig if own else ax
 
 
 def plot_shrinkage(fit: BetaBinomialFit, *, lang: str = "zh", max_units: int = 40,
-                   xlabel: str | None = None, ax: Axes | None = None) -> Figure:
+                   xlabel: str | None = None, ax: Axes | None = None) -> Any:
     """Raw versus shrunk rates (:func:`govstats.stats.eb_shrink`): one row per unit sorted by
     size (largest on top), the raw rate as an open circle, an arrow to the posterior mean
     (filled) with its interval, and the prior mean as a vertical line.  Small units move
-    most.  At most ``max_units`` largest units are drawn."""
+    most.  At most ``max_units`` largest units are drawn.  Returns the figure, or ``ax`` when
+    one is given."""
     u = fit.units.loc[fit.units["n"] > 0].sort_values("n", ascending=False).head(max_units)
     own = ax is None
     if ax is None:
@@ -575,22 +738,28 @@ def plot_shrinkage(fit: BetaBinomialFit, *, lang: str = "zh", max_units: int = 4
     ax.scatter(u["post_mean"], ypos, s=16, marker="s", color=PALETTE[0], zorder=4,
                label=label("shrunk", lang))
     ax.set_yticks(ypos, [f"{i} (n={int(n)})" for i, n in zip(u.index, u["n"], strict=True)])
-    ax.set_xlim(-0.02, 1.02)
+    ax.set_xlim(-0.03, 1.03)
     ax.xaxis.set_major_formatter(_percent())
     ax.set_xlabel(xlabel if xlabel is not None else label("rate", lang))
+    for coll in ax.collections:
+        coll.set_clip_on(False)
     _legend(fig, ax, own, ncols=2)
-    return fig
+    return fig if own else ax
 
 
 def plot_rates(result: pd.DataFrame, *, labels: Mapping[object, str] | pd.Series | None = None,
-               lang: str = "zh", xlabel: str | None = None, ax: Axes | None = None) -> Figure:
+               lang: str = "zh", xlabel: str | None = None, ax: Axes | None = None,
+               flag: str | None = None) -> Any:
     """Dot-and-whisker plot of one metric (:func:`govstats.metrics.compute` output) sorted by
-    denominator, not by rate (largest on top).  Rows without a rate are left out; their count
-    is noted under the axis.  ``labels`` maps the result's index to row names."""
+    denominator, not by rate (largest on top), each row with its n.  Rows without a rate are
+    left out; their count is noted under the axis.  ``labels`` maps the result's index to row
+    names.  Rows from an inconsistent table (``flag``, default the ``consistent`` column) are
+    ringed, with a legend entry.  Returns the figure, or ``ax`` when one is given."""
     _need(result, ["rate", "ci_low", "ci_high", "denominator"])
     ok = result.loc[result["rate"].notna()].sort_values("denominator", ascending=False)
     if ok.empty:
         raise PlottingError("no row has a rate to plot")
+    own = ax is None
     if ax is None:
         fig = _figure(figsize=(4.2, 0.22 * len(ok) + 1.1))
         ax = fig.add_subplot()
@@ -598,7 +767,11 @@ def plot_rates(result: pd.DataFrame, *, labels: Mapping[object, str] | pd.Series
         fig = ax.get_figure()
     ypos = np.arange(len(ok))[::-1]
     ax.hlines(ypos, ok["ci_low"], ok["ci_high"], color=PALETTE[0], lw=1.0)
-    ax.scatter(ok["rate"], ypos, s=16, marker="o", color=PALETTE[0], zorder=3)
+    ax.scatter(ok["rate"], ypos, s=16, marker="o", color=PALETTE[0], zorder=3, clip_on=False)
+    bad = _flags(ok, flag).to_numpy()
+    if bad.any():
+        ax.plot(ok["rate"].to_numpy()[bad], ypos[bad], ls="", zorder=4, clip_on=False,
+                label=label("inconsistent", lang), **FLAG_STYLE)
     names = [labels[i] if labels is not None and i in labels else
              (" ".join(map(str, i)) if isinstance(i, tuple) else str(i)) for i in ok.index]
     ax.set_yticks(ypos, [f"{nm} (n={int(d)})" for nm, d in zip(names, ok["denominator"],
@@ -606,13 +779,15 @@ def plot_rates(result: pd.DataFrame, *, labels: Mapping[object, str] | pd.Series
     metric = str(result["metric"].iloc[0]) if "metric" in result.columns else "rate"
     ax.set_xlabel(xlabel if xlabel is not None else label(metric, lang))
     if metric == "rate" or _metric_kind(metric) == "proportion":
-        ax.set_xlim(-0.02, 1.02)
+        ax.set_xlim(-0.03, 1.03)
         ax.xaxis.set_major_formatter(_percent())
     dropped = len(result) - len(ok)
     if dropped:
         ax.text(1.0, -0.12, f"{dropped} × NaN", transform=ax.transAxes, ha="right",
                 va="top", fontsize=6.5, color="0.4")
-    return fig
+    if bad.any() and own:
+        fig.legend(handles=[flag_handle(lang)], loc="outside lower center", fontsize=6.5)
+    return fig if own else ax
 
 
 def _metric_kind(name: str) -> str:
