@@ -69,6 +69,7 @@ FOCUS = None
 
 # %%
 study = places.study(DATA, FOCUS)
+SOURCE = gp.source_text(study.panel, study.data, lang="both")  # under every figure
 panel = study.panel
 checked = PANEL_SCHEMA.validate(panel, lazy=True)
 reports = pd.read_csv(study.data / "reports.csv", dtype={"code": str})
@@ -198,7 +199,7 @@ handles = [Patch(facecolor=c, label=k if k != "no table" else "无统计表 / no
 handles.append(ax.plot([], [], marker="o", ms=3, ls="", color=gp.OKABE_ITO["vermillion"],
                        label="校验错误 / validation error")[0])
 fig.legend(handles=handles, loc="outside lower center", ncols=6, fontsize=6.5)
-gp.save_figure(fig, "coverage_heatmap", out_dir=FIGURES)
+gp.save_figure(fig, "coverage_heatmap", out_dir=FIGURES, source=SOURCE)
 display(fig)
 
 # %% [markdown]

@@ -63,6 +63,7 @@ FOCUS = None
 
 # %%
 study = places.study(DATA, FOCUS)
+SOURCE = gp.source_text(study.panel, study.data, lang="both")  # under every figure
 w = study.wide
 print(study.describe())
 print(f"{len(w)} body-years, {w.index.get_level_values('jurisdiction_id').nunique()} bodies")
@@ -126,7 +127,7 @@ if not places.too_little("the focal governments' new requests",
                          int(gov["requests.new"].notna().sum()), 2, "body-years"):
     fig = gp.plot_compare(gov, "requests.new", "focal", scope="scope", lang="both",
                           title="各地政府：新收申请数 / Governments: new requests")
-    gp.save_figure(fig, "requests_new_places", out_dir=FIGURES)
+    gp.save_figure(fig, "requests_new_places", out_dir=FIGURES, source=SOURCE)
     display(fig)
 
 # %% [markdown]
@@ -151,7 +152,7 @@ if not places.too_little("the departments' new requests", len(dep), 2, "place-ye
     fig = gp.plot_compare(dep, "per department", "focal", lang="both",
                           ylabel="每个部门的新收申请数 / New requests per department",
                           title="各地部门：平均新收申请数 / Departments: mean new requests")
-    gp.save_figure(fig, "requests_departments_places", out_dir=FIGURES)
+    gp.save_figure(fig, "requests_departments_places", out_dir=FIGURES, source=SOURCE)
     display(fig)
 
 # %% [markdown]
@@ -169,12 +170,12 @@ long_series = n_years[(n_years >= 5) & (n_requests > 0)].index
 print("left out, all zero:",
       [study.bodies.loc[j, "name"] for j in n_years[(n_years >= 5) & (n_requests == 0)].index])
 trend = focal_rows.loc[focal_rows.index.get_level_values("jurisdiction_id").isin(long_series)]
-trend = trend.assign(panel_title=trend["body"] + "（" + trend["focal"] + "）")
+trend = trend.assign(panel_title=trend["body"] + "\n" + trend["focal"])
 if not places.too_little("per-body trends", len(long_series), 1, "bodies with 5+ years"):
     print(trend["requests.new"].unstack("year").to_string())
     fig = gp.plot_trends(trend, "requests.new", title="panel_title", ncols=4, sharey=False,
                          lang="both", ylabel="新收申请数 / New requests")
-    gp.save_figure(fig, "requests_new_trends", out_dir=FIGURES)
+    gp.save_figure(fig, "requests_new_trends", out_dir=FIGURES, source=SOURCE)
     display(fig)
 
 # %% [markdown]
@@ -201,9 +202,8 @@ if not places.too_little("carry-over", len(with_carry), 1, "focal governments wi
         ax.set_title(study.place_name(place), loc="left")
         ax.set_xlabel(gp.label("year", "both"))
     axes[0].set_ylabel("申请数（件）/ Requests")
-    handles, texts = axes[0].get_legend_handles_labels()
-    fig.legend(handles, texts, loc="outside lower center", ncols=3)
-    gp.save_figure(fig, "requests_carryover_places", out_dir=FIGURES)
+    gp.legend_below(fig, axes, lang="both", ncols=3)
+    gp.save_figure(fig, "requests_carryover_places", out_dir=FIGURES, source=SOURCE)
     display(fig)
 
 # %% [markdown]
@@ -235,7 +235,7 @@ if not places.too_little("the focal governments' disclosure rate G1", len(g1_gov
                           scope="scope", lang="both", percent=True,
                           ylabel="公开率 G1（95% Wilson）/ Disclosure rate G1 (95% Wilson)",
                           title="各地政府：公开率 G1 / Governments: disclosure rate G1")
-    gp.save_figure(fig, "disclosure_g1_places", out_dir=FIGURES)
+    gp.save_figure(fig, "disclosure_g1_places", out_dir=FIGURES, source=SOURCE)
     display(fig)
 
 # %% [markdown]
@@ -256,7 +256,7 @@ if not places.too_little("the governments' outcome shares", int(complete.sum()),
                          "R2/R3 reports with every section"):
     fig = gp.plot_outcome_shares(r23[complete], row_label="row", lang="both",
                                  title="各地政府：办理结果构成 / Governments: outcome shares")
-    gp.save_figure(fig, "outcome_shares_places", out_dir=FIGURES)
+    gp.save_figure(fig, "outcome_shares_places", out_dir=FIGURES, source=SOURCE)
     display(fig)
 
 # %%
@@ -272,7 +272,7 @@ if not places.too_little("the departments' outcome shares", len(pooled), 1, "pla
     fig = gp.plot_outcome_shares(pooled, row_label="row", lang="both",
                                  title="各地部门合计：办理结果构成 / "
                                        "Departments pooled: outcome shares")
-    gp.save_figure(fig, "outcome_shares_departments", out_dir=FIGURES)
+    gp.save_figure(fig, "outcome_shares_departments", out_dir=FIGURES, source=SOURCE)
     display(fig)
 
 # %% [markdown]
@@ -366,9 +366,8 @@ if not places.too_little("the segmented regressions", len(fitted), 1, "series"):
         ax.set_title(study.place_name(place), loc="left")
         ax.set_xlabel(gp.label("year", "both"))
     axes[0].set_ylabel("新收申请数 / New requests")
-    handles, texts = axes[0].get_legend_handles_labels()
-    fig.legend(handles, texts, loc="outside lower center", ncols=3, fontsize=6.5)
-    gp.save_figure(fig, "requests_its_places", out_dir=FIGURES)
+    gp.legend_below(fig, axes, lang="both", ncols=3)
+    gp.save_figure(fig, "requests_its_places", out_dir=FIGURES, source=SOURCE)
     display(fig)
 
 # %% [markdown]

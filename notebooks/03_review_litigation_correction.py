@@ -46,6 +46,7 @@ from matplotlib.figure import Figure
 import govstats.analysis.plotting as gp
 from govstats.analysis import metrics, places
 from govstats.analysis.notebooks import default_figures_dir
+from govstats.panel import copied_tables
 
 gp.use_paper_style()
 FIGURES = default_figures_dir()
@@ -60,6 +61,7 @@ FOCUS = None
 
 # %%
 study = places.study(DATA, FOCUS)
+SOURCE = gp.source_text(study.panel, study.data, lang="both")  # under every figure
 w = study.wide
 print(study.describe())
 
@@ -84,8 +86,9 @@ print("body-years with a case:", int(any_case.sum()), "of", len(w),
 # %% [markdown]
 # ## The focal governments' cases / 各地政府的复议与诉讼案件数
 #
-# Reconsideration and litigation cases of each focal government's own report per year
-# (one panel per place; a missing bar is a year without the row, not a zero).
+# Reconsideration and litigation cases of each focal government's own report per year (one
+# panel per place): a short dash on the axis is a printed 0; no mark at all is a year whose
+# report prints no such row.
 
 # %%
 gov = study.governments()
@@ -101,16 +104,18 @@ if not places.too_little("the governments' cases", len(with_cases), 1,
         x = one.index.to_numpy(dtype=float)
         for k, (code, text) in enumerate([("review.total", "行政复议 / reconsideration"),
                                           ("litigation.total", "行政诉讼 / litigation")]):
-            ax.bar(x + (k - 0.5) * 0.38, one[code].to_numpy(dtype=float), width=0.38,
-                   color=gp.PALETTE[k], hatch=gp.HATCHES[k], edgecolor="white", lw=0.4,
-                   label=text)
+            heights = one[code].to_numpy(dtype=float)
+            ax.bar(x + (k - 0.5) * 0.38, heights, width=0.38, color=gp.PALETTE[k],
+                   hatch=gp.HATCHES[k], edgecolor="white", lw=0.4, label=text)
+            zero = heights == 0  # a printed 0 is drawn; a blank (not printed) is not
+            ax.plot(x[zero] + (k - 0.5) * 0.38, heights[zero], ls="", marker="_", ms=7,
+                    mew=1.4, color=gp.PALETTE[k], clip_on=False)
         gp.mark_regimes(ax)
         ax.set_title(study.place_name(place), loc="left")
         ax.set_xlabel(gp.label("year", "both"))
     axes[0].set_ylabel("案件数 / Cases")
-    handles, texts = axes[0].get_legend_handles_labels()
-    fig.legend(handles, texts, loc="outside lower center", ncols=2)
-    gp.save_figure(fig, "cases_places", out_dir=FIGURES)
+    gp.legend_below(fig, axes, lang="both", ncols=3)
+    gp.save_figure(fig, "cases_places", out_dir=FIGURES, source=SOURCE)
     display(fig)
 
 # %% [markdown]
@@ -161,84 +166,79 @@ if not places.too_little("unit C2 rates", len(c2), 1, "body-years with a rate"):
                   xlabel="纠错率 C2（95% Wilson 区间）/ Correction rate C2 (95% Wilson)")
     ax.set_title("行政复议纠错率 C2（各机构各年）\nReconsideration C2 by body-year",
                  loc="left")
-    gp.save_figure(fig, "review_c2_by_unit", out_dir=FIGURES)
+    gp.legend_below(fig, [ax], lang="both", marks=False)
+    gp.save_figure(fig, "review_c2_by_unit", out_dir=FIGURES, source=SOURCE)
     display(fig)
 
 # %% [markdown]
 # ## Pooled per place and year / 按地区、年份合计
 #
-# Counts are added across bodies **of one level** within a place: the governments' own
-# reports form one group, the departments another (a government is never added to its own
-# departments).  Only body-years where every part of the denominator is printed are used.
-# Pooling gives one rate per place and year with a usable interval; it is the rate of the
-# pooled cases, not an average of unit rates.  R2 and R3 define C1–C3 the same way, so a
-# year with both forms is pooled.
+# `metrics.pool` adds numerators and denominators over the body-years of a group: here each
+# focal place's government (its own reports) and its departments, apart: a government is
+# never added to its own departments (the pool refuses to add a whole-jurisdiction report
+# to a body it contains), and a table printed identically by two bodies' reports of one year
+# (`xr.copied_table`) is counted once.  Only body-years with a rate are added (every part
+# of the denominator printed, a positive denominator).  Pooling gives one rate per place and
+# year with a usable interval; it is the rate of the pooled cases, not an average of unit
+# rates.  R2 and R3 define C1–C3 the same way, so a year with both forms is pooled.  A
+# pooled rate is marked when a table it adds fails one of its checks.
 
 # %%
-def pooled_by(frame: pd.DataFrame) -> pd.DataFrame:
-    """Sums of each family's parts per (focal place, year), R2/R3 rows with every part."""
-    frame = frame[frame["regime"].isin(["R2", "R3"])]
-    parts = []
-    for kind in FAMILIES:
-        need = [f"{kind}.{p}" for p in ("total", "corrected", "upheld", "pending")]
-        have = frame.reindex(columns=need)
-        ok = have.notna().all(axis=1)
-        keys = [frame.loc[ok, "focal"], frame.loc[ok].index.get_level_values("year")]
-        sums = have[ok].groupby(keys).sum()
-        sums[f"{kind}.bodies"] = ok[ok].groupby(keys).size()
-        parts.append(sums)
-    out = pd.concat(parts, axis=1)
-    out.index.names = ["focal", "year"]
-    out["regime"] = "R3"  # C1–C3 are defined identically for R2 and R3
-    return out
-
-
-groups = {"governments": pooled_by(gov), "departments": pooled_by(study.departments())}
+copies = copied_tables(study.panel)
+print(f"tables printed identically by two bodies' reports of one year: {len(copies)}")
+print(copies.to_string(index=False) if len(copies) else "none")
+tiered = w[w["focal"].notna() & w["regime"].isin(["R2", "R3"])].copy()
+own_report = tiered.index.get_level_values("jurisdiction_id").isin(study.focus)
+tiered["tier"] = np.where(own_report, "governments", "departments")
 pooled_rates = {}
-for level, sums in groups.items():
-    print(f"{level}:")
-    print(sums.to_string())
-    r = rate_table(sums)
-    pooled_rates[level] = r
-    print(r[["kind", "variant", "numerator", "denominator", "rate", "cp_low", "cp_high",
-             "reason"]].round(3).to_string())
-    print()
+for level in ("governments", "departments"):
+    parts = []
+    for kind, fam in FAMILIES.items():
+        for var in ("C1", "C2", "C3"):
+            r = metrics.pool(tiered[tiered["tier"] == level], f"{fam}.{var}",
+                             by=["focal", "year"], panel=study.panel, ci="beta")
+            parts.append(r.assign(kind=kind, variant=var))
+    pooled_rates[level] = pd.concat(parts, ignore_index=True)
+    print(f"\n{level}:")
+    print(pooled_rates[level][["focal", "year", "kind", "variant", "numerator", "denominator",
+                               "rate", "ci_low", "ci_high", "bodies", "checks", "excluded"]]
+          .round(3).to_string(index=False))
 
 # %% [markdown]
-# Where a focal place has no pooled C2 for a level, the reason is printed: no report of the
-# 2019+ forms with every part of the denominator, or no concluded case (a zero denominator).
+# Where a focal place has no pooled C2 for a level, the reason is printed: no 2019+ report,
+# or why no body-year of it has a rate (no concluded case: a zero denominator; a blank part).
 
 # %%
+c2_units = unit_rates.query("variant == 'C2'").join(tiered[["tier", "focal"]], how="inner")
 for level, r in pooled_rates.items():
     for kind in FAMILIES:
-        c2r = r.query("kind == @kind and variant == 'C2'")
+        c2r = r[(r["kind"] == kind) & (r["variant"] == "C2")]
         for place in study.focus_names:
-            mine = c2r[c2r.index.get_level_values("focal") == place]
-            n_rate = int(mine["rate"].notna().sum())
-            if n_rate:
-                years = mine.index.get_level_values("year")[mine["rate"].notna()]
-                print(f"{place}, {level}, {kind}: C2 in {n_rate} year(s) "
-                      f"({places.year_ranges(years)})")
-            elif mine.empty:
-                print(f"{place}, {level}, {kind}: no comparison possible: no 2019+ report "
-                      "printing every part of the denominator")
+            mine = c2r[c2r["focal"] == place]
+            if len(mine):
+                print(f"{place}, {level}, {kind}: C2 in {len(mine)} year(s) "
+                      f"({places.year_ranges(mine['year'])})")
+                continue
+            units = c2_units[(c2_units["focal"] == place) & (c2_units["tier"] == level)
+                             & (c2_units["kind"] == kind)]
+            if units.empty:
+                print(f"{place}, {level}, {kind}: no comparison possible: no 2019+ report")
             else:
                 why = ", ".join(f"{k} in {v} year(s)"
-                                for k, v in mine["reason"].value_counts().items())
+                                for k, v in units["reason"].value_counts().items())
                 print(f"{place}, {level}, {kind}: no comparison possible: {why}")
 
 # %%
 cells = {(level, kind): pooled_rates[level].query("kind == @kind and variant == 'C2'")
-         .dropna(subset=["rate"]).reset_index()
-         for level in groups for kind in FAMILIES}
+         for level in pooled_rates for kind in FAMILIES}
 n_cells = sum(len(v) > 0 for v in cells.values())
 if not places.too_little("pooled correction rates", n_cells, 1,
                          "groups with a pooled C2"):
-    fig = Figure(figsize=(6.6, 5.0), layout="constrained")
+    fig = Figure(figsize=(6.6, 5.2), layout="constrained")
     axes = fig.subplots(2, 2, sharex=True, sharey=True)
     titles = {"review": "行政复议 / Reconsideration", "litigation": "行政诉讼 / Litigation",
               "governments": "政府本级 / Governments", "departments": "部门合计 / Departments"}
-    for i, level in enumerate(groups):
+    for i, level in enumerate(pooled_rates):
         for j, kind in enumerate(FAMILIES):
             ax, data = axes[i, j], cells[(level, kind)]
             ax.set_title(f"{titles[level]} · {titles[kind]}", loc="left", fontsize=7.5)
@@ -247,26 +247,18 @@ if not places.too_little("pooled correction rates", n_cells, 1,
                         va="center", color="0.4", fontsize=7)
                 gp.mark_regimes(ax)
                 continue
-            gp.plot_compare(data, "rate", "focal", lower="cp_low", upper="cp_high",
+            gp.plot_compare(data, "rate", "focal", lower="ci_low", upper="ci_high",
                             percent=True, lang="both", ax=ax, ylabel="")
             for _, row in data.iterrows():
-                ax.annotate(f"{int(row['denominator'])}", (row["year"], row["rate"]),
+                ax.annotate(f"n={int(row['denominator'])}", (row["year"], row["rate"]),
                             xytext=(3, 2), textcoords="offset points", fontsize=5,
                             color="0.35")
-            if ax.get_legend() is not None:
-                ax.get_legend().remove()
-    handles, texts = [], []
-    for ax in axes.ravel():
-        for h, t in zip(*ax.get_legend_handles_labels(), strict=True):
-            if t not in texts:
-                handles.append(h)
-                texts.append(t)
     years = [y for data in cells.values() for y in data["year"]]
     axes[0, 0].set_xlim(min(years) - 0.7, max(years) + 0.7)  # shared by the four panels
-    fig.legend(handles, texts, loc="outside lower center", ncols=min(4, len(texts)))
-    fig.supylabel("纠错率 C2（95% CP 区间；数字为分母）\n"
-                  "Correction rate C2 (95% CP; numbers: denominator)", fontsize=7.5)
-    gp.save_figure(fig, "correction_rates_places", out_dir=FIGURES)
+    gp.legend_below(fig, axes.ravel(), lang="both")
+    fig.supylabel("纠错率 C2（95% Clopper–Pearson 区间）\n"
+                  "Correction rate C2 (95% Clopper–Pearson)", fontsize=7.5)
+    gp.save_figure(fig, "correction_rates_places", out_dir=FIGURES, source=SOURCE)
     display(fig)
 
 # %% [markdown]

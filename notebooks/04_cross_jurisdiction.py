@@ -55,9 +55,13 @@ DATA = None
 FOCUS = None
 CORRECTION = "review.correction.C2"
 DISCLOSURE = "disclosure.G1"
+# the bodies compared in the funnels and the shrinkage: one level (governments and their own
+# departments are never put in one funnel: a whole-jurisdiction report contains them)
+LEVEL = "department"
 
 # %%
 study = places.study(DATA, FOCUS)
+SOURCE = gp.source_text(study.panel, study.data, lang="both")  # under every figure
 w = study.wide
 print(study.describe())
 #: short bilingual axis labels (the full definitions are in the catalogue)
@@ -67,18 +71,23 @@ AXIS = {CORRECTION: f"纠错率 / Correction rate {CORRECTION.rsplit('.', 1)[-1]
 
 def per_body(metric: str) -> pd.DataFrame:
     """Numerator and denominator of ``metric`` added over each body's R2/R3 years with a
-    defined rate (years with a zero or blank denominator add nothing), with its place."""
-    res = metrics.compute(w[w["regime"].isin(["R2", "R3"])], metric)
-    ok = res[res["rate"].notna()]
-    out = ok.groupby(level="jurisdiction_id")[["numerator", "denominator"]].sum()
-    out["years"] = ok.groupby(level="jurisdiction_id").size()
-    out = out[out["denominator"] > 0]
+    defined rate (years with a zero or blank denominator add nothing), for the bodies of
+    ``LEVEL``, with the focal place and whether every table added passed its checks."""
+    frame = w[w["regime"].isin(["R2", "R3"]) & (w["level"] == LEVEL)]
+    out = metrics.pool(frame, metric, by=["jurisdiction_id"], panel=study.panel, ci=None)
+    nested = metrics.containing(w, out["jurisdiction_id"])
+    if nested:  # one level cannot contain itself; said if a registry makes it so
+        print("left out, contained in another unit:", sorted({b for _, b in nested}))
+        out = out[~out["jurisdiction_id"].isin({b for _, b in nested})]
+    out = out[out["denominator"] > 0].set_index("jurisdiction_id")
     b = study.bodies.reindex(out.index)
     out["focal"] = [study.place_name(p) if p in study.focus else None for p in b["place"]]
     # a department by its place and short name; a body whose name says its place, as named
     out.index = [f"{pn} · {s}" if s != n else s
                  for pn, s, n in zip(b["place_name"], b["short"], b["name"], strict=True)]
-    return out.sort_values("denominator", ascending=False)
+    out = out.rename(columns={"body_years": "years"})
+    return out[["numerator", "denominator", "years", "focal", "consistent", "checks"]
+               ].sort_values("denominator", ascending=False)
 
 
 def usable(u: pd.DataFrame, what: str) -> bool:
@@ -94,6 +103,9 @@ def usable(u: pd.DataFrame, what: str) -> bool:
 
 
 units = {m: per_body(m) for m in (CORRECTION, DISCLOSURE)}
+others = w.loc[w["level"] != LEVEL, "level"].value_counts()
+print(f"units: bodies of level {LEVEL}; the other levels ({', '.join(others.index)}) are "
+      "compared in the side-by-side figure below, never in the same funnel")
 for m, u in units.items():
     print(m, f"({len(u)} bodies)")
     print(u.assign(rate=(u["numerator"] / u["denominator"]).round(3)).to_string())
@@ -115,10 +127,11 @@ if usable(u, f"the funnel of {CORRECTION}"):
           f"(chi2 = {disp.chi2:.1f} on {disp.df} df, p = {disp.p_value:.3f})")
     print(funnel.round(3).to_string())
     fig = gp.plot_funnel(u["numerator"], u["denominator"], labels=list(u.index), log_x=True,
-                         lang="both", ylabel=AXIS[CORRECTION], groups=list(u["focal"]))
+                         lang="both", ylabel=AXIS[CORRECTION], groups=list(u["focal"]),
+                         flags=list(~u["consistent"].fillna(True).astype(bool)))
     fig.axes[0].set_title("行政复议纠错率漏斗图 / Funnel plot: reconsideration correction",
                           loc="left")
-    gp.save_figure(fig, "funnel_review_c2", out_dir=FIGURES)
+    gp.save_figure(fig, "funnel_review_c2", out_dir=FIGURES, source=SOURCE)
     display(fig)
 
 # %% [markdown]
@@ -147,10 +160,11 @@ if usable(u, f"the funnel of {DISCLOSURE}"):
                                    "过度离散调整 / overdispersion-adjusted"), strict=True):
         gp.plot_funnel(u["numerator"], u["denominator"], labels=list(u.index), phi=phi_opt,
                        log_x=True, lang="both", ax=ax, ylabel=AXIS[DISCLOSURE],
-                       groups=list(u["focal"]))
+                       groups=list(u["focal"]),
+                       flags=list(~u["consistent"].fillna(True).astype(bool)))
         ax.set_title(title, loc="left")
     fig.suptitle("公开率漏斗图 / Funnel plot: disclosure rate", fontsize=9)
-    gp.save_figure(fig, "funnel_disclosure_g1", out_dir=FIGURES)
+    gp.save_figure(fig, "funnel_disclosure_g1", out_dir=FIGURES, source=SOURCE)
     display(fig)
 
 # %% [markdown]
@@ -172,8 +186,9 @@ for m, stem in ((DISCLOSURE, "shrinkage_disclosure_g1"), (CORRECTION, "shrinkage
     print(fit.units.round(3).to_string())
     print()
     fig = gp.plot_shrinkage(fit, lang="both", xlabel=AXIS[m])
-    fig.axes[0].set_title(f"原始与收缩后比率 / Raw vs shrunk: {m}", loc="left")
-    gp.save_figure(fig, stem, out_dir=FIGURES)
+    fig.axes[0].set_title(f"原始与收缩后比率 / Raw vs shrunk: {AXIS[m]}", loc="left",
+                          fontsize=7.5)
+    gp.save_figure(fig, stem, out_dir=FIGURES, source=SOURCE)
     display(fig)
 
 # %% [markdown]
@@ -187,38 +202,24 @@ for m, stem in ((DISCLOSURE, "shrinkage_disclosure_g1"), (CORRECTION, "shrinkage
 rows = []
 for level, frame in (("governments", study.governments()),
                      ("departments", study.departments())):
-    r = metrics.compute(frame[frame["regime"].isin(["R2", "R3"])], DISCLOSURE)
-    r = r.join(frame[["focal"]]).dropna(subset=["rate"]).reset_index()
-    sums = r.groupby(["focal", "year"])[["numerator", "denominator"]].sum()
-    sums["bodies"] = r.groupby(["focal", "year"]).size()
-    sums["level"] = level
-    rows.append(sums.reset_index())
+    r = metrics.pool(frame[frame["regime"].isin(["R2", "R3"])], DISCLOSURE,
+                     by=["focal", "year"], panel=study.panel, ci="beta")
+    rows.append(r.assign(level=level))
 side = pd.concat(rows, ignore_index=True)
-if len(side):
-    side["rate"] = side["numerator"] / side["denominator"]
-    lo, hi = metrics.proportion_ci(side["numerator"], side["denominator"], "beta")[:2]
-    side["cp_low"], side["cp_high"] = lo, hi
-    print(side.round(3).to_string(index=False))
-levels = [lv for lv in ("governments", "departments") if (side.get("level") == lv).any()]
+print(side[["level", "focal", "year", "numerator", "denominator", "rate", "ci_low", "ci_high",
+            "bodies", "checks", "excluded"]].round(3).to_string(index=False))
+levels = [lv for lv in ("governments", "departments") if (side["level"] == lv).any()]
 if not places.too_little("the side-by-side comparison", len(levels), 1,
                          "levels with a pooled rate"):
-    fig = Figure(figsize=(3.4 * len(levels) + 0.4, 3.0), layout="constrained")
+    fig = Figure(figsize=(3.4 * len(levels) + 0.4, 3.1), layout="constrained")
     axes = fig.subplots(1, len(levels), sharey=True, squeeze=False).ravel()
     titles = {"governments": "政府本级 / Governments", "departments": "部门合计 / Departments"}
     for ax, level in zip(axes, levels, strict=True):
-        gp.plot_compare(side[side["level"] == level], "rate", "focal", lower="cp_low",
-                        upper="cp_high", percent=True, lang="both", ax=ax,
+        gp.plot_compare(side[side["level"] == level], "rate", "focal", lower="ci_low",
+                        upper="ci_high", percent=True, lang="both", ax=ax,
                         ylabel=AXIS[DISCLOSURE], title=titles[level])
-        if ax.get_legend() is not None:
-            ax.get_legend().remove()
-    handles, texts = [], []
-    for ax in axes:
-        for h, t in zip(*ax.get_legend_handles_labels(), strict=True):
-            if t not in texts:
-                handles.append(h)
-                texts.append(t)
-    fig.legend(handles, texts, loc="outside lower center", ncols=min(4, len(texts)))
-    gp.save_figure(fig, "disclosure_g1_places_by_level", out_dir=FIGURES)
+    gp.legend_below(fig, axes, lang="both")
+    gp.save_figure(fig, "disclosure_g1_places_by_level", out_dir=FIGURES, source=SOURCE)
     display(fig)
 
 # %% [markdown]
@@ -234,12 +235,12 @@ g1 = g1[g1["focal"].notna() & g1["regime"].isin(["R2", "R3"])]
 n_rates = g1["rate"].notna().groupby(level="jurisdiction_id").sum()
 keep = n_rates[n_rates >= 3].index
 g1 = g1[g1.index.get_level_values("jurisdiction_id").isin(keep)]
-g1 = g1.assign(panel_title=g1["body"] + "（" + g1["focal"] + "）")
+g1 = g1.assign(panel_title=g1["body"] + "\n" + g1["focal"])
 if not places.too_little("per-body trends", len(keep), 1, "bodies with 3+ rates"):
     print(g1["rate"].unstack("year").round(3).to_string())
     fig = gp.plot_trends(g1, "rate", lower="ci_low", upper="ci_high", title="panel_title",
                          ncols=4, lang="both", ylabel=AXIS[DISCLOSURE])
-    gp.save_figure(fig, "disclosure_g1_trends_by_body", out_dir=FIGURES)
+    gp.save_figure(fig, "disclosure_g1_trends_by_body", out_dir=FIGURES, source=SOURCE)
     display(fig)
 
 # %% [markdown]

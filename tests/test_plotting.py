@@ -397,6 +397,11 @@ def test_figures_for_a_paper(style: str, tmp_path: Path) -> None:
                           "year": [2020, 2022]})
     text = gp.source_text(panel, "mypanel", lang="en")
     assert "2 reports of 2 bodies, 2020–2022" in text and "mypanel/sources.csv" in text
-    gp.add_source(fig, text)
-    assert fig.texts[-1].get_text() == text
+    assert gp.source_text(panel, lang="both").count("\n") == 1  # Chinese over English
+    gp.add_source(fig, text)  # the title of the legend under the figure: laid out with it
+    assert fig.legends[-1].get_title().get_text() == text
+    bare = Figure(layout="constrained")
+    bare.add_subplot().plot([0, 1])
+    gp.save_figure(bare, "bare", out_dir=tmp_path, source=text)
+    assert [leg.get_title().get_text() for leg in bare.legends] == [text]
     assert_truetype_only(gp.save_figure(fig, "paper", out_dir=tmp_path)[0])

@@ -59,6 +59,7 @@ __all__ = [
     "cjk_font_path",
     "flag_handle",
     "label",
+    "legend_below",
     "mark_regimes",
     "paper_style",
     "plot_compare",
@@ -309,8 +310,9 @@ def flag_handle(lang: str = "zh") -> Any:
 
 
 #: how a rate from an inconsistent table is marked: a dark ring around its point
+FLAG_GID = "govstats-inconsistent"
 FLAG_STYLE: dict[str, Any] = {"marker": "o", "ms": 8.5, "mfc": "none", "mec": "black",
-                              "mew": 0.9}
+                              "mew": 0.9, "gid": FLAG_GID}
 
 
 def _flags(frame: pd.DataFrame, flag: str | None) -> pd.Series:
@@ -321,6 +323,42 @@ def _flags(frame: pd.DataFrame, flag: str | None) -> pd.Series:
     if col is None or col not in frame.columns:
         return pd.Series(False, index=frame.index)
     return frame[col].astype("boolean").eq(False).fillna(False).astype(bool)
+
+
+def _legend_cols(fig: Figure, handles: Sequence[Any], most: int = 4) -> int:
+    """Columns of a legend under the figure: no wider than the figure (a legend wider than
+    its figure pushes the layout apart), estimated from the labels' length."""
+    longest = max((len(str(h.get_label())) for h in handles), default=1)
+    per_col = 0.45 + 0.075 * longest  # inches: the handle and ~7.5 pt per character
+    fits = max(1, int(fig.get_figwidth() // per_col))
+    return max(1, min(most, len(handles), fits))
+
+
+def legend_below(fig: Figure, axes: Sequence[Axes] | None = None, lang: str = "zh",
+                 ncols: int = 4, marks: bool = True, **kwargs: Any) -> Any:
+    """One legend under the figure for several axes: each entry once, then the flag of an
+    inconsistent table when a ringed point is drawn, and the regime marks of the years the
+    axes show (``marks``)."""
+    axes = list(axes if axes is not None else fig.axes)
+    handles: list[Any] = []
+    texts: list[str] = []
+    flagged = False
+    for ax in axes:
+        for h, t in zip(*ax.get_legend_handles_labels(), strict=True):
+            if t not in texts and t != label("inconsistent", lang):
+                handles.append(h)
+                texts.append(t)
+        flagged |= any(line.get_gid() == FLAG_GID for line in ax.get_lines())
+    if flagged:
+        handles.append(flag_handle(lang))
+    if marks and axes:
+        lo = min(ax.get_xlim()[0] for ax in axes)
+        hi = max(ax.get_xlim()[1] for ax in axes)
+        handles += regime_handles(lang, visible_breaks(REGIME_BREAKS, lo + 0.5, hi - 0.5))
+    if not handles:
+        return None
+    return fig.legend(handles=handles, loc="outside lower center",
+                      ncols=_legend_cols(fig, handles, ncols), **{"fontsize": 6.5, **kwargs})
 
 
 def source_text(panel: pd.DataFrame, data: str | Path | None = None, lang: str = "both"
@@ -338,13 +376,25 @@ def source_text(panel: pd.DataFrame, data: str | Path | None = None, lang: str =
           f"{bodies} 个机构，{span} 年；出处见 {where}sources.csv")
     en = (f"{label('data_source', 'en')}: govstats {__version__}, {reports} reports of {bodies} "
           f"bodies, {span}; origins in {where}sources.csv")
-    return {"zh": zh, "en": en, "both": f"{zh} / {en}"}[lang]
+    return {"zh": zh, "en": en, "both": f"{zh}\n{en}"}[lang]
+
+
+SOURCE_GID = "govstats-source"
+_SOURCE_PT = 5.5
 
 
 def add_source(fig: Figure, text: str) -> None:
-    """Write ``text`` (e.g. :func:`source_text`) under the figure, left-aligned, small and grey;
-    :func:`save_figure` keeps it (the saved bounding box takes every text)."""
-    fig.text(0.0, -0.01, text, ha="left", va="top", fontsize=5.5, color="0.35")
+    """Write ``text`` (e.g. :func:`source_text`) at the foot of the figure, small and grey, as
+    the title of the legend under the axes (a legend of its own when there is none): the
+    figure's layout places it, so nothing overlaps it at any resolution."""
+    bottom = [leg for leg in fig.legends if "lower" in str(getattr(leg, "_loc_spec", "lower"))]
+    leg = bottom[-1] if bottom else (fig.legends[-1] if fig.legends else None)
+    if leg is None:
+        leg = fig.legend(handles=[], loc="outside lower left", frameon=False)
+    leg.set_title(text, prop={"size": _SOURCE_PT})
+    leg.get_title().set_color("0.35")
+    leg.get_title().set_gid(SOURCE_GID)
+    leg.set_alignment("left")
 
 
 # --------------------------------------------------------------------------------------------
@@ -415,14 +465,14 @@ def plot_trends(frame: pd.DataFrame, value: str, *, lower: str | None = None,
     axes = fig.axes
     xs = data[year]
     for ax in axes:
+        for line in ax.get_lines():  # the data's markers stay whole at 0 %; not the marks
+            line.set_clip_on(False)
         mark_regimes(ax, breaks)
         ax.set_xlim(xs.min() - 0.7, xs.max() + 0.7)
         ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
         text = ax.get_title()
         ax.set_title("")
-        ax.set_title(text, loc="left")
-        for line in ax.get_lines():
-            line.set_clip_on(False)
+        ax.set_title(text, loc="left", fontsize=7)
         if percent:
             ax.yaxis.set_major_formatter(_percent())
         else:
@@ -440,7 +490,12 @@ def plot_trends(frame: pd.DataFrame, value: str, *, lower: str | None = None,
             if ax is not None:
                 ax.plot(g[year], g[value], ls="", clip_on=False, zorder=5, **FLAG_STYLE)
     ylab = ylabel if ylabel is not None else label(value, lang)
-    fig.supxlabel(label("year", lang), fontsize=8.5)
+    # the year under the lowest panel of each column (a figure-wide x label would collide
+    # with the legend under the panels)
+    for c in range(ncols):
+        column = [k for k in range(len(axes)) if k % ncols == c]
+        if column:
+            axes[column[-1]].set_xlabel(label("year", lang), fontsize=7.5)
     fig.supylabel(ylab, fontsize=8.5)
     handles: list[Any] = []
     if lower and upper:
@@ -452,7 +507,7 @@ def plot_trends(frame: pd.DataFrame, value: str, *, lower: str | None = None,
     if note and breaks:
         handles += regime_handles(lang, visible_breaks(breaks, xs.min(), xs.max()))
     if handles:
-        fig.legend(handles=handles, loc="outside lower center", ncols=min(4, len(handles)),
+        fig.legend(handles=handles, loc="outside lower center", ncols=_legend_cols(fig, handles),
                    fontsize=6.5)
     return fig
 
@@ -557,7 +612,7 @@ def plot_compare(frame: pd.DataFrame, value: str, group: str, *, lower: str | No
     if data["_flag"].any():
         handles.append(flag_handle(lang))
     handles += regime_handles(lang, visible_breaks(breaks, xs.min(), xs.max()))
-    fig.legend(handles=handles, loc="outside lower center", ncols=min(4, len(handles)),
+    fig.legend(handles=handles, loc="outside lower center", ncols=_legend_cols(fig, handles),
                fontsize=6.5)
     return fig
 
@@ -653,7 +708,9 @@ def plot_funnel(y: Sequence[float] | np.ndarray, n: Sequence[float] | np.ndarray
     # cover the small units' points (funnels drawn side by side share it)
     if not fig.legends:
         handles, texts = ax.get_legend_handles_labels()
-        fig.legend(handles, texts, loc="outside lower center", ncols=min(4, len(texts)))
+        wide = max((len(t) for t in texts), default=0) > 24
+        fig.legend(handles, texts, loc="outside lower center",
+                   ncols=min(2 if wide else 4, len(texts)))
     return ax if not own else fig
 
 
@@ -820,17 +877,21 @@ _STABLE_METADATA: dict[str, dict[str, Any]] = {
 
 
 def save_figure(fig: Figure, name: str, out_dir: str | Path = "figures",
-                formats: Sequence[str] = ("pdf", "png"), dpi: int = 300) -> list[Path]:
+                formats: Sequence[str] = ("pdf", "png"), dpi: int = 300,
+                source: str | None = None) -> list[Path]:
     """Write ``fig`` as ``out_dir/name.pdf`` and ``out_dir/name.png`` (creating ``out_dir``);
-    returns the paths.  Files carry no creation date or software version, so saving the same
-    figure again gives the same bytes.  ``name`` is a plain file stem (letters, digits,
-    ``_ . -``)."""
+    returns the paths.  ``source``: a source line written under the figure first
+    (:func:`add_source`; e.g. :func:`source_text`).  Files carry no creation date or
+    software version, so saving the same figure again gives the same bytes.  ``name`` is a
+    plain file stem (letters, digits, ``_ . -``)."""
     if not re.fullmatch(r"[\w.-]+", name) or name.startswith("."):
         raise PlottingError(f"figure name {name!r}: use a plain file stem like 'funnel_c2'")
     import matplotlib as mpl
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    if source and not any(leg.get_title().get_text() == source for leg in fig.legends):
+        add_source(fig, source)
     paths = []
     for fmt in formats:
         path = out / f"{name}.{fmt}"
