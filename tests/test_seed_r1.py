@@ -104,7 +104,8 @@ def test_cli_json_contract() -> None:
     lines = proc.stdout.strip().splitlines()
     assert len(lines) == 1
     d = json.loads(lines[0])
-    assert set(d) == {"source", "meta", "values", "narrative", "issues", "unread"}
+    assert set(d) == {"source", "meta", "values", "narrative", "issues", "unread", "candidates"}
+    assert d["candidates"] == []  # every cell of the seed is read: no reading left open
     assert set(d["source"]) >= {"path", "sha256"} and len(d["source"]["sha256"]) == 64
     assert d["meta"]["year"] == 2017 and d["meta"]["regime"] == "R1"
     assert all(

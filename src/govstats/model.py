@@ -152,6 +152,24 @@ class UnreadCell:
 
 
 @dataclass(frozen=True)
+class Candidates:
+    """The readings a table's own identities leave open for some of its cells (run-together
+    digits several splits fit): ``cells`` (indicator, applicant) and, per reading, their
+    values in that order.  ``complete`` is false when the solver stopped at its cap (other
+    readings may exist).  No cell listed here has a value; the panel may settle one from
+    other reports (``resolved.csv``)."""
+
+    table_id: str
+    cells: tuple[tuple[str, str], ...]
+    options: tuple[tuple[float, ...], ...]
+    complete: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"table_id": self.table_id, "cells": [list(c) for c in self.cells],
+                "options": [list(o) for o in self.options], "complete": self.complete}
+
+
+@dataclass(frozen=True)
 class NarrativeFigure:
     """A figure stated in the prose, e.g. 信函申请828件, with the indicator it speaks of."""
 

@@ -57,6 +57,7 @@ def parse_report(path_or_bytes: str | Path | bytes, filename: str | None = None)
     issues: list[Finding] = list(doc.notes)
     values = []
     unread = []
+    candidates = []
     if decision.layout is None:
         if "政府信息公开" not in doc.text and not doc.grids:
             raise UnrecognisedInput(
@@ -69,6 +70,7 @@ def parse_report(path_or_bytes: str | Path | bytes, filename: str | None = None)
         )
         values = mapped.values
         unread = mapped.unread
+        candidates = mapped.candidates
         issues.extend(mapped.findings)
         values = values + resolve_blanks(values, unread, decision.layout)
         values = values + derive_values(values, decision.regime)
@@ -96,6 +98,7 @@ def parse_report(path_or_bytes: str | Path | bytes, filename: str | None = None)
         narrative_list=narrative,
         issues=issues,
         unread_list=unread,
+        candidates_list=candidates,
     )
     report.issues.extend(validate_report(report))
     return report

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from .errors import UnknownName
-from .model import Finding, NarrativeFigure, UnreadCell, Value
+from .model import Candidates, Finding, NarrativeFigure, UnreadCell, Value
 
 VALUE_COLUMNS = ["indicator", "applicant", "value", "unit", "derived", "raw", "location"]
 NARRATIVE_COLUMNS = ["indicator", "value", "unit", "raw", "context", "location"]
@@ -28,6 +28,9 @@ class Report:
     # cells of the form printed without a readable number (blank, placeholder, unreadable,
     # merged with the cell before): what the findings about them say, as data
     unread_list: list[UnreadCell] = field(default_factory=list)
+    # readings the table's identities leave open for cells without a value (run-together
+    # digits several splits fit): evidence for the panel's resolved layer, never values
+    candidates_list: list[Candidates] = field(default_factory=list)
 
     @property
     def values(self) -> pd.DataFrame:
@@ -65,6 +68,7 @@ class Report:
             "narrative": [n.to_dict() for n in self.narrative_list],
             "issues": [f.to_dict() for f in self.issues],
             "unread": [u.to_dict() for u in self.unread_list],
+            "candidates": [c.to_dict() for c in self.candidates_list],
         }
 
     def to_json(self) -> str:

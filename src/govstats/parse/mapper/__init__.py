@@ -65,6 +65,7 @@ def map_document(
     chosen = streams.part(use_stream)
     explained = streams.part(use_stream | untouched)
     chosen.findings, chosen.unread = explained.findings, explained.unread
+    chosen.candidates = explained.candidates
     res = res.part(use_stream, keep=False)
     res.extend(chosen)
     _settle_copies(res)

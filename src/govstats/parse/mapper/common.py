@@ -8,7 +8,7 @@ from typing import Any
 
 from ...catalogue.findings import finding
 from ...catalogue.layouts import ColumnSpec, Layout, RowSpec, TableSpec
-from ...model import Cell, Finding, Grid, UnreadCell, Value
+from ...model import Candidates, Cell, Finding, Grid, UnreadCell, Value
 from ...normalize import collapse_ws, nfkc, normalize_label, read_number
 
 
@@ -18,11 +18,14 @@ class MapResult:
     findings: list[Finding] = field(default_factory=list)
     tables: dict[str, int] = field(default_factory=dict)  # table id → cells emitted
     unread: list[UnreadCell] = field(default_factory=list)  # cells printed without a number
+    # readings the table's identities leave open (run-together digits)
+    candidates: list[Candidates] = field(default_factory=list)
 
     def extend(self, other: MapResult) -> None:
         self.values.extend(other.values)
         self.findings.extend(other.findings)
         self.unread.extend(other.unread)
+        self.candidates.extend(other.candidates)
         for k, v in other.tables.items():
             self.tables[k] = self.tables.get(k, 0) + v
 
@@ -38,6 +41,7 @@ class MapResult:
             [f for f in self.findings if named(f) == keep],
             {t: n for t, n in self.tables.items() if (t in tables) == keep},
             [u for u in self.unread if (u.location.get("table_id") in tables) == keep],
+            [c for c in self.candidates if (c.table_id in tables) == keep],
         )
 
 

@@ -14,7 +14,7 @@ from ...catalogue.findings import finding
 from ...catalogue.layouts import ColumnSpec, Layout, RowSpec, TableSpec
 from ...catalogue.rules import Rule, checks, split_relations
 from ...lexicon import DASH_MARKS
-from ...model import Cell, Finding, Grid, UnreadCell
+from ...model import Candidates, Cell, Finding, Grid, UnreadCell
 from ...normalize import collapse_ws, nfkc, read_number
 from ..digits import Relation, Segment, SplitResult, split_cells
 from .common import MapResult, cell_location, emit_cell, unit_of
@@ -191,6 +191,35 @@ def _drop_optional_splits(
                 found=sg.text,
             )
         )
+
+
+#: the cap of readings :func:`govstats.parse.digits.split_cells` returns (its default)
+_CANDIDATE_CAP = 50
+
+
+def _record_candidates(res: MapResult, spec: TableSpec, result: SplitResult,
+                       cells: list[str | None], slots: list[tuple[Any, Any, str, str]]) -> None:
+    """The readings the table's identities leave open, for the cells that got no value: the
+    panel may settle them from other reports (``govstats.panel.resolve``)."""
+    if result.status not in ("ambiguous", "narrative") or not result.candidates:
+        return
+    open_cells = [k for k in range(min(len(slots), len(result.cells)))
+                  if cells[k] is None and result.cells[k] is None
+                  and any(c[k] for c in result.candidates)]
+    if not open_cells:
+        return
+    options: list[tuple[float, ...]] = []
+    for cand in result.candidates:
+        values = tuple(read_number(cand[k]).value for k in open_cells)
+        if any(v is None for v in values):
+            continue  # a reading with a cell that is not one number: not an option
+        if values not in options:
+            options.append(values)  # type: ignore[arg-type]
+    if len(options) < 2:
+        return
+    res.candidates.append(Candidates(
+        spec.id, tuple((slots[k][2], slots[k][3]) for k in open_cells), tuple(options),
+        complete=len(result.candidates) < _CANDIDATE_CAP))
 
 
 def _collapsed_cells(
@@ -759,6 +788,7 @@ def solve_stream_table(
     if optional:
         _drop_optional_splits(cells, segments, blank_column, res, grid, spec, slots)
     _place_lone_numbers(cells, slots, lone, spec, layout.regime, res, grid, tokens_of)
+    _record_candidates(res, spec, result, cells, slots)
     for seg in segments:
         where = _cell_lines(tokens_of.get(seg.start), cells[seg.start : seg.start + seg.n_cells])
         for j in range(seg.n_cells):
