@@ -44,6 +44,7 @@ import govstats.analysis.plotting as gp
 from govstats.analysis import places
 from govstats.analysis.notebooks import default_figures_dir
 from govstats.catalogue.layouts import regimes
+from govstats.panel import load as gp_load
 from govstats.panel.schema import PANEL_SCHEMA
 
 gp.use_paper_style()
@@ -59,6 +60,9 @@ print("figures ->", FIGURES)
 # reports).
 DATA = None
 FOCUS = None
+# The values: "printed" (as the reports print them) or "resolved" (those, and run-together
+# cells the identities between a body's years settle: resolved.csv; said under every figure).
+LAYER = "resolved"
 
 # %% [markdown]
 # ## Load and validate / 载入与校验
@@ -68,10 +72,10 @@ FOCUS = None
 # statistics table (which give no values).
 
 # %%
-study = places.study(DATA, FOCUS)
+study = places.study(DATA, FOCUS, layer=LAYER)
 SOURCE = gp.source_text(study.panel, study.data, lang="both")  # under every figure
 panel = study.panel
-checked = PANEL_SCHEMA.validate(panel, lazy=True)
+checked = PANEL_SCHEMA.validate(panel[list(PANEL_SCHEMA.columns)], lazy=True)
 reports = pd.read_csv(study.data / "reports.csv", dtype={"code": str})
 print(f"panel: {len(checked):,} values from {checked['report_id'].nunique()} reports; "
       f"schema: {len(PANEL_SCHEMA.columns)} columns checked, ok")
@@ -79,6 +83,29 @@ print(f"reports.csv: {len(reports)} reports, {int(reports['has_table'].sum())} w
       f"statistics table, years {reports['year'].min()}–{reports['year'].max()}")
 assert set(checked["report_id"]) <= set(reports["report_id"])
 print(study.describe())
+
+# %% [markdown]
+# ## Values settled across years / 跨年度核定的数值
+#
+# Where a report prints cells run together so that several readings fit its own table, the
+# identities between the body's consecutive reports (carried over, cumulative columns, stock
+# and flow of documents, items of last year) may leave one reading: `resolved.csv` lists each
+# such cell with the rule and the other report used.  The printed values are never replaced;
+# `LAYER` chooses whether the analyses below use these cells too.
+
+# %%
+resolved = gp_load.read_resolved(study.data)
+if resolved.empty:
+    print("resolved.csv: no cell settled across years in this panel")
+else:
+    per_rule = (resolved.assign(rule=resolved["rules"].str.split()).explode("rule")
+                .groupby("rule").agg(cells=("indicator", "size"),
+                                     reports=("report_id", "nunique")))
+    print(f"resolved.csv: {len(resolved)} cell(s) of {resolved['report_id'].nunique()} "
+          f"report(s) settled across years; layer used here: {LAYER}")
+    print(per_rule.to_string())
+    print(resolved[["report_id", "indicator", "value", "rules", "used", "options"]]
+          .to_string(index=False))
 
 # %% [markdown]
 # ## Whose reports these are / 数据来源范围

@@ -58,9 +58,12 @@ pd.set_option("display.max_rows", 200)
 # names separated by ";"; None: $GOVSTATS_FOCUS, else the two places with the most reports).
 DATA = None
 FOCUS = None
+# The values: "printed" (as the reports print them) or "resolved" (those, and run-together
+# cells the identities between a body's years settle: resolved.csv; said under every figure).
+LAYER = "resolved"
 
 # %%
-study = places.study(DATA, FOCUS)
+study = places.study(DATA, FOCUS, layer=LAYER)
 SOURCE = gp.source_text(study.panel, study.data, lang="both")  # under every figure
 w = study.wide
 print(study.describe())

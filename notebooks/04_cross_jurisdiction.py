@@ -53,6 +53,9 @@ pd.set_option("display.max_rows", 200)
 # and the two metrics compared (names from govstats.analysis.metrics.list_metrics()).
 DATA = None
 FOCUS = None
+# The values: "printed" (as the reports print them) or "resolved" (those, and run-together
+# cells the identities between a body's years settle: resolved.csv; said under every figure).
+LAYER = "resolved"
 CORRECTION = "review.correction.C2"
 DISCLOSURE = "disclosure.G1"
 # the bodies compared in the funnels and the shrinkage: one level (governments and their own
@@ -60,7 +63,7 @@ DISCLOSURE = "disclosure.G1"
 LEVEL = "department"
 
 # %%
-study = places.study(DATA, FOCUS)
+study = places.study(DATA, FOCUS, layer=LAYER)
 SOURCE = gp.source_text(study.panel, study.data, lang="both")  # under every figure
 w = study.wide
 print(study.describe())

@@ -70,7 +70,8 @@ def test_notebooks_are_paired_percent_files_with_parameters() -> None:
         # one parameters cell (papermill's tag) naming the panel and the focal places
         params = text.split('# %% tags=["parameters"]', 1)[1].split("# %%", 1)[0]
         assert "DATA = None" in params and "FOCUS = None" in params, path
-        assert "places.study(DATA, FOCUS)" in text, path
+        assert 'LAYER = "resolved"' in params, path
+        assert "places.study(DATA, FOCUS, layer=LAYER)" in text, path
     assert "formats = \"ipynb,py:percent\"" in (REPO / "notebooks" / "jupytext.toml").read_text()
     # the paired .ipynb files JupyterLab writes are not part of the repository
     assert "notebooks/*.ipynb" in (REPO / ".gitignore").read_text().splitlines()

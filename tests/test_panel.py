@@ -77,7 +77,7 @@ def source(tmp_path: Path) -> Path:
 def test_frictionless_validates_the_bundled_datapackage() -> None:
     assert _frictionless_errors(DATA / "datapackage.json") == []
     report = frictionless.validate(str(DATA / "datapackage.json"))
-    assert [t.name for t in report.tasks] == ["panel", "reports", "sources", "findings"]
+    assert [t.name for t in report.tasks] == ["panel", "reports", "sources", "findings", "resolved"]
     assert all(t.valid for t in report.tasks)
 
 
@@ -273,9 +273,9 @@ def test_check_datapackage_names_the_resource_that_differs(tmp_path: Path) -> No
         check_datapackage(bad)
     check_datapackage(DATA / "datapackage.json")
     pkg = json.loads((DATA / "datapackage.json").read_text("utf-8"))
-    pkg["resources"].pop()  # drop `findings`
+    pkg["resources"].pop()  # drop `resolved`
     bad.write_text(json.dumps(pkg), encoding="utf-8")
-    with pytest.raises(GovstatsError, match="no resource 'findings'"):
+    with pytest.raises(GovstatsError, match="no resource 'resolved'"):
         check_datapackage(bad)
 
 

@@ -22,6 +22,7 @@ from govstats.panel import (
     FINDING_COLUMNS,
     PANEL_COLUMNS,
     REPORT_COLUMNS,
+    RESOLVED_COLUMNS,
     SOURCE_COLUMNS,
     STATUSES,
     load_panel,
@@ -55,9 +56,9 @@ def _header(path: Path) -> list[str]:
 
 
 def test_every_file_of_the_build_has_the_columns_of_its_resource() -> None:
-    assert list(resources()) == ["panel", "reports", "sources", "findings"]
+    assert list(resources()) == ["panel", "reports", "sources", "findings", "resolved"]
     want = {"panel": PANEL_COLUMNS, "reports": REPORT_COLUMNS, "sources": SOURCE_COLUMNS,
-            "findings": FINDING_COLUMNS}  # fmt: skip
+            "findings": FINDING_COLUMNS, "resolved": RESOLVED_COLUMNS}  # fmt: skip
     for name, r in resources().items():
         assert r.columns == want[name]
         assert _header(DATA / r.path) == r.columns, r.path

@@ -268,6 +268,14 @@ def _cmd_panel(args: argparse.Namespace) -> int:
         f"{panel['jurisdiction_id'].nunique()} bodies; years "
         f"{int(panel['year'].min())}–{int(panel['year'].max())}"
     )
+    resolved_path = folder / "resolved.csv"
+    if resolved_path.is_file():
+        res = pd.read_csv(resolved_path, dtype=str, keep_default_na=False)
+        rules = ", ".join(f"{r} {n}" for r, n in
+                          res["rules"].str.split().explode().value_counts().items())
+        print(f"  resolved layer: {len(res)} run-together cells of {res['report_id'].nunique()} "
+              f"reports settled across years ({rules or 'none'}); "
+              "load_panel(layer='resolved') adds them")
     by = reports.groupby(["regime", "status"]).size().unstack(fill_value=0)
     print("  reports by regime and validation status:")
     print("    " + by.to_string().replace("\n", "\n    "))

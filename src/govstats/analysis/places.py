@@ -238,7 +238,8 @@ class Study:
         b, p = self.bodies, places(self.panel)
         lines = [f"panel {self.data}: {self.panel['report_id'].nunique()} reports with a "
                  f"statistics table, {len(b)} bodies in {len(p)} places, years "
-                 f"{int(b['first'].min())}–{int(b['last'].max())}"]
+                 f"{int(b['first'].min())}–{int(b['last'].max())}",
+                 f"  values: {layer_text(self.panel, 'en')}"]
         for pid in self.focus:
             row = p.loc[pid]
             lines.append(f"  focal place {row['name']} ({pid}): {row['government_reports']} "
@@ -248,17 +249,27 @@ class Study:
         return "\n".join(lines)
 
 
+def layer_text(panel: pd.DataFrame, lang: str = "en") -> str:
+    """Which values ``panel`` holds, in words: the printed ones only, or those and the cells
+    settled across years (the resolved layer of :func:`govstats.load_panel`)."""
+    n = int((panel["layer"] == "resolved").sum()) if "layer" in panel.columns else 0
+    if panel.attrs.get("govstats_layer") != "resolved" and not n:
+        return {"en": "as printed", "zh": "按报告印出的数值"}[lang]
+    return {"en": f"as printed, and {n} settled across years (resolved.csv)",
+            "zh": f"按报告印出的数值，另有 {n} 个由跨年度恒等式核定（resolved.csv）"}[lang]
+
+
 def study(data: str | Path | None = None, focus_spec: str | Sequence[str] | None = None,
-          n: int = 2) -> Study:
+          n: int = 2, layer: str = "printed") -> Study:
     """Load the panel (``data``: a folder written by ``govstats build``; None:
-    ``$GOVSTATS_DATA``, else the bundled panel) and set up the comparison of
-    :func:`focus` (``focus_spec``, else ``$GOVSTATS_FOCUS``, else the ``n`` places with the
-    most reports)."""
+    ``$GOVSTATS_DATA``, else the bundled panel; ``layer``: ``printed`` or ``resolved``, see
+    :func:`govstats.load_panel`) and set up the comparison of :func:`focus` (``focus_spec``,
+    else ``$GOVSTATS_FOCUS``, else the ``n`` places with the most reports)."""
     from ..panel.load import data_dir, load_panel
     from ..panel.views import wide
 
     folder = data_dir(data)
-    panel = load_panel(folder)
+    panel = load_panel(folder, layer=layer)
     b = bodies(panel)
     chosen = focus(panel, focus_spec, n)
     w = wide(panel, by="indicator")

@@ -364,7 +364,8 @@ def legend_below(fig: Figure, axes: Sequence[Axes] | None = None, lang: str = "z
 def source_text(panel: pd.DataFrame, data: str | Path | None = None, lang: str = "both"
                 ) -> str:
     """The source line of a figure: govstats' version, the panel's reports, bodies and years,
-    and where each report's origin is listed (``sources.csv``)."""
+    the layer of its values (printed, or with the cells settled across years) and where each
+    report's origin is listed (``sources.csv``)."""
     from .. import __version__
 
     reports = panel["report_id"].nunique()
@@ -372,10 +373,12 @@ def source_text(panel: pd.DataFrame, data: str | Path | None = None, lang: str =
     years = panel["year"].dropna()
     span = f"{int(years.min())}–{int(years.max())}" if len(years) else "–"
     where = f"{Path(data).name}/" if data is not None else ""
+    from .places import layer_text
+
     zh = (f"{label('data_source', 'zh')}：govstats {__version__}，{reports} 份报告，"
-          f"{bodies} 个机构，{span} 年；出处见 {where}sources.csv")
+          f"{bodies} 个机构，{span} 年，{layer_text(panel, 'zh')}；出处见 {where}sources.csv")
     en = (f"{label('data_source', 'en')}: govstats {__version__}, {reports} reports of {bodies} "
-          f"bodies, {span}; origins in {where}sources.csv")
+          f"bodies, {span}, values {layer_text(panel, 'en')}; origins in {where}sources.csv")
     return {"zh": zh, "en": en, "both": f"{zh}\n{en}"}[lang]
 
 

@@ -10,6 +10,7 @@ The stages, one module each: :mod:`~govstats.panel.discover` (the reports of a s
 :mod:`~govstats.panel.worker` (parsing, with a time limit per report),
 :mod:`~govstats.panel.cache` (the parse cache and the parser's fingerprint),
 :mod:`~govstats.panel.build` (registry, crosswalk, one row per value),
+:mod:`~govstats.panel.resolve` (cells settled by the identities between years),
 :mod:`~govstats.panel.writers` (Parquet, CSV), :mod:`~govstats.panel.load` and
 :mod:`~govstats.panel.views`.  Every column of every file is declared once, in
 ``panel/fields.yaml`` (:mod:`~govstats.panel.fields`).
@@ -35,24 +36,27 @@ from .fields import (
     PANEL_CSV,
     PANEL_PARQUET,
     REPORT_COLUMNS,
+    RESOLVED_COLUMNS,
     SOURCE_COLUMNS,
     check_datapackage,
     datapackage_json,
     write_datapackage,
 )
-from .load import data_dir, load_panel, tidy
+from .load import LAYERS, data_dir, load_panel, read_resolved, tidy, with_resolved
 from .views import body_id, copied_tables, series, wide
 from .worker import ParseTimeout
 
 __all__ = [
     "CATEGORICAL",
     "FINDING_COLUMNS",
+    "LAYERS",
     "LOOSE_SUFFIXES",
     "PANEL_COLUMNS",
     "PANEL_CSV",
     "PANEL_PARQUET",
     "REPORT_COLUMNS",
     "REPORT_FILES",
+    "RESOLVED_COLUMNS",
     "SOURCE_COLUMNS",
     "STATUSES",
     "BuildSummary",
@@ -67,9 +71,11 @@ __all__ = [
     "discover",
     "load_panel",
     "parser_fingerprint",
+    "read_resolved",
     "report_status",
     "series",
     "tidy",
     "wide",
+    "with_resolved",
     "write_datapackage",
 ]

@@ -19,6 +19,7 @@ from .crosswalk import link
 from .discover import ReportSource, Skipped, discover
 from .fields import DATAPACKAGE, PANEL_CSV, PANEL_PARQUET, resource, resources, write_datapackage
 from .registry import Registry, registry
+from .resolve import Resolver
 from .worker import run
 from .writers import PanelWriter, write_csv
 
@@ -36,6 +37,7 @@ class BuildSummary:
     reports: int = 0
     with_table: int = 0
     values: int = 0
+    resolved: int = 0  # cells settled by the cross-year identities (resolved.csv)
     parsed: int = 0  # parsed now
     cached: int = 0  # taken from the cache
     failed: list[tuple[str, str]] = field(default_factory=list)  # (report id, error)
@@ -49,6 +51,7 @@ class BuildSummary:
         lines = [
             f"{self.reports} reports ({self.with_table} with a statistics table), "
             f"{self.values} values → {self.out_dir}",
+            f"{self.resolved} more settled by the identities between years (resolved.csv)",
             f"parsed {self.parsed}, from cache {self.cached}",
         ]
         lines += [f"failed: {rid}: {err}" for rid, err in self.failed]
@@ -213,6 +216,7 @@ def _write_outputs(
     reports: list[dict[str, Any]] = []
     sources: list[dict[str, Any]] = []
     findings: list[dict[str, Any]] = []
+    resolver = Resolver()
     try:
         for s in found:
             done = cache_files[s.report_id]
@@ -279,11 +283,16 @@ def _write_outputs(
             summary.with_table += int(bool(rec["values"]))
             summary.values += len(rec["values"])
             writers.add(_panel_rows(s.report_id, rec, report, src["source"], shas[s.report_id]))
+            resolver.add(s.report_id, jrec.id, year, rec["values"], rec.get("candidates", []))
     finally:
         writers.close()
     for name, path in tmp.items():
         os.replace(path, out / name)
-    for name, rows in (("reports", reports), ("sources", sources), ("findings", findings)):
+    bodies = {r["report_id"]: (r["jurisdiction_id"], r["year"]) for r in reports}
+    settled = [x.row() for x in resolver.settle(bodies)]
+    summary.resolved = len(settled)
+    for name, rows in (("reports", reports), ("sources", sources), ("findings", findings),
+                       ("resolved", settled)):
         table = resource(name)
         write_csv(out / table.path, table.columns, rows)
     write_datapackage(out)

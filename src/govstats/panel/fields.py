@@ -45,6 +45,7 @@ __all__ = [
     "PANEL_CSV",
     "PANEL_PARQUET",
     "REPORT_COLUMNS",
+    "RESOLVED_COLUMNS",
     "SOURCE_COLUMNS",
     "TYPES",
     "Catalogue",
@@ -337,6 +338,7 @@ PANEL_COLUMNS = resource("panel").columns
 REPORT_COLUMNS = resource("reports").columns
 SOURCE_COLUMNS = resource("sources").columns
 FINDING_COLUMNS = resource("findings").columns
+RESOLVED_COLUMNS = resource("resolved").columns
 #: the CSV copy of panel.parquet, gzipped (same rows, 2 % of the size)
 PANEL_CSV = resource("panel").path
 #: the panel as Parquet (typed; what load_panel() reads first)

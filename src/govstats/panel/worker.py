@@ -96,6 +96,8 @@ def parse_to_record(path: str, timeout: float | None = None) -> dict[str, Any]:
             }
             for v in rep.value_list
         ],
+        # readings the table's identities leave open (the resolved layer settles some)
+        "candidates": [c.to_dict() for c in rep.candidates_list],
     }
 
 
