@@ -118,8 +118,12 @@ class Resolver:
             return
         printed = {
             (v["indicator"], v["applicant"]): float(v["value"])
-            for v in values if not v.get("derived")
+            for v in values if not v.get("derived") and v["applicant"] == "total"
         }
+        # only the cells an equation can name are kept (memory: a few cells per report)
+        codes = {v["indicator"] for v in values} | {
+            str(i) for c in candidates for i, _ in c["cells"]}
+        printed = {cell: x for cell, x in printed.items() if self._named(cell[0], codes)}
         rep = _Report(report_id, printed)
         for c in candidates:
             if not c.get("complete"):
@@ -132,6 +136,30 @@ class Resolver:
                                       tuple(tuple(float(x) for x in o) for o in c["options"])))
         self.reports[report_id] = rep
         self.by_body[(jurisdiction_id, year)].append(report_id)
+
+    def _named(self, code: str, codes: set[str]) -> bool:
+        """Whether a term of some rule can be ``code`` (``{x}`` patterns included)."""
+        if not hasattr(self, "_fixed"):
+            self._fixed: set[str] = set()
+            self._patterns: list[tuple[str, str]] = []  # (prefix, suffix) around {x}
+            for rule in self.rules:
+                each = rule.params.get("each")
+                for t in (*rule.left, *rule.right):
+                    if "{x}" not in t.code:
+                        self._fixed.add(t.code)
+                    elif isinstance(each, list):
+                        self._fixed.update(t.code.replace("{x}", x) for x in each)
+                    else:
+                        pre, post = t.code.split("{x}", 1)
+                        self._patterns.append((pre, post))
+        if code in self._fixed:
+            return True
+        # "{x}" alone stands for a code with a cumulative twin in the report
+        return any(
+            code.startswith(pre) and code.endswith(post)
+            and (bool(post) or f"{code}.cumulative" in codes)
+            for pre, post in self._patterns
+        )
 
     # ------------------------------------------------------------------ equations
     def _open_cells(self, rep: _Report) -> dict[Cell, tuple[int, int]]:
