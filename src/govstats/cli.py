@@ -200,6 +200,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
             timeout=args.timeout or None,
             registries=args.registry,
             bundled=args.bundled,
+            engine=args.engine,
+            scheduler=args.scheduler,
         )
     except (GovstatsError, OSError) as exc:
         print(f"govstats build: {exc}", file=sys.stderr)
@@ -348,6 +350,16 @@ def build_parser() -> argparse.ArgumentParser:
         "optional names column: other names separated by ;); repeatable",
     )
     pb.add_argument("--jobs", type=int, default=None, help="parallel processes (default: CPUs)")
+    pb.add_argument(
+        "--engine", choices=["local", "dask"], default="local",
+        help="where reports are parsed: local processes (default) or a Dask cluster (the dask "
+        "extra); the outputs are the same",
+    )
+    pb.add_argument(
+        "--scheduler", default=None, metavar="ADDRESS",
+        help="with --engine dask: the scheduler's address (tcp://host:8786); default: a local "
+        "cluster of --jobs workers",
+    )
     pb.add_argument(
         "--no-cache", action="store_true", help="parse everything again (ignore OUT/.cache)"
     )

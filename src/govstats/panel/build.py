@@ -15,6 +15,7 @@ from ..errors import GovstatsError
 from ..parse.meta import SCOPES
 from .bodies import identify
 from .cache import file_sha256, parser_fingerprint, transient_path
+from .cluster import ENGINES, run_dask
 from .crosswalk import link
 from .discover import ReportSource, Skipped, discover
 from .fields import DATAPACKAGE, PANEL_CSV, PANEL_PARQUET, resource, resources, write_datapackage
@@ -139,6 +140,8 @@ def build_panel(
     timeout: float | None = 300,
     registries: Sequence[str | Path] = (),
     bundled: bool = False,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> BuildSummary:
     """Parse every report under ``source_dir`` (one folder or several) and write the panel.
 
@@ -156,7 +159,14 @@ def build_panel(
     and parser fingerprint, so an interrupted build resumes and a rebuild re-parses only what
     changed.  ``timeout`` bounds each parse (seconds; None for no limit): a report that
     exceeds it is listed as failed and tried again by the next build.
+
+    ``engine="dask"`` parses on a Dask cluster instead of local processes
+    (:mod:`govstats.panel.cluster`; the ``dask`` extra): the scheduler at ``scheduler``
+    (``tcp://host:8786``), or a local cluster of ``jobs`` workers when None.  The outputs are
+    byte-identical to the local engine's.
     """
+    if engine not in ENGINES:
+        raise GovstatsError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
     sources = (
         [source_dir] if isinstance(source_dir, str | Path) else list(source_dir)
     )  # fmt: skip
@@ -185,7 +195,11 @@ def build_panel(
         todo = [s for s in found if not cache_files[s.report_id].is_file()]
         summary.cached = len(found) - len(todo)
         summary.parsed = len(todo)
-        run(todo, cache_files, jobs, progress, timeout)
+        if engine == "dask":
+            run_dask(todo, cache_files, scheduler=scheduler, jobs=jobs, progress=progress,
+                     timeout=timeout)
+        else:
+            run(todo, cache_files, jobs, progress, timeout)
         reg = registry(tuple(str(r) for r in registries))
         _write_outputs(found, shas, cache_files, out, summary, reg)
     finally:

@@ -18,7 +18,10 @@ from ..errors import GovstatsError
 from .cache import transient_path
 from .discover import ReportSource
 
-__all__ = ["ParseTimeout", "clean_location", "parse_to_record", "run", "time_limit", "work"]
+__all__ = [
+    "ParseTimeout", "clean_location", "parse_to_record", "run", "store_record", "time_limit",
+    "work",
+]
 
 # location keys kept in data/ (labels are dropped: in run-together text they carry prose)
 _LOCATION_KEYS = ("table", "table_id", "page", "line", "path", "run", "split", "rule")
@@ -34,18 +37,20 @@ def clean_location(loc: dict[str, Any]) -> str:
     return json.dumps(kept, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def parse_to_record(path: str, timeout: float | None = None) -> dict[str, Any]:
+def parse_to_record(path: str, timeout: float | None = None,
+                    data: bytes | None = None) -> dict[str, Any]:
     """Parse one file into the compact record the panel needs (runs in a worker).
 
     ``timeout`` (seconds) bounds one parse where the platform has ``SIGALRM`` and this runs
     in a process's main thread (the build's workers do): a hostile file that would hang the
-    PDF library is recorded as a failure instead of stalling the build.
+    PDF library is recorded as a failure instead of stalling the build.  ``data``: the file's
+    bytes, when they were sent here (a cluster's worker); ``path`` then only names the file.
     """
     from ..pipeline import parse_report
 
     try:
         with time_limit(timeout):
-            rep = parse_report(path)
+            rep = parse_report(data, path) if data is not None else parse_report(path)
     except ParseTimeout as exc:
         return {"error": f"ParseTimeout: {exc}", "transient": True, "values": [], "meta": {},
                 "issues": {}, "findings": []}  # fmt: skip
@@ -130,7 +135,13 @@ def work(path: str, cache_file: str, timeout: float | None = None) -> str:
     """Worker: parse ``path`` and write its record to ``cache_file`` (atomically); a timed-out
     parse goes to a side file, so the next build tries again (and output never depends on
     how fast the machine was)."""
-    rec = parse_to_record(path, timeout)
+    return store_record(parse_to_record(path, timeout), cache_file)
+
+
+def store_record(rec: dict[str, Any], cache_file: str | Path) -> str:
+    """Write a parse record to its cache file (atomically); a transient failure (a timeout)
+    goes to a side file, so the next build tries again."""
+    cache_file = str(cache_file)
     if rec.get("transient"):
         cache_file = str(transient_path(Path(cache_file)))
     tmp = f"{cache_file}.{os.getpid()}.tmp"
