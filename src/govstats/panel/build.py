@@ -22,7 +22,7 @@ from .fields import DATAPACKAGE, PANEL_CSV, PANEL_PARQUET, resource, resources, 
 from .registry import Registry, registry
 from .resolve import Resolver
 from .worker import run
-from .writers import PanelWriter, write_csv
+from .writers import CsvStream, PanelWriter
 
 __all__ = ["STATUSES", "BuildSummary", "build_panel", "report_status"]
 
@@ -208,6 +208,32 @@ def build_panel(
     return summary
 
 
+def _read_record(cache_file: Path) -> dict[str, Any]:
+    """A report's parse record from the cache (or the side file of a transient failure)."""
+    if not cache_file.is_file():
+        cache_file = transient_path(cache_file)
+    return json.loads(cache_file.read_text("utf-8"))
+
+
+def _resolve(index: list[tuple[str, str, int | None, bool]], cache_files: dict[str, Path]
+             ) -> list[dict[str, Any]]:
+    """The rows of ``resolved.csv``: only the reports with open readings and the reports of
+    the same body the year before and after are read again (from the cache)."""
+    wanted: set[tuple[str, int]] = set()
+    for _, body, year, open_cells in index:
+        if open_cells and year is not None:
+            wanted.update({(body, year - 1), (body, year), (body, year + 1)})
+    resolver = Resolver()
+    bodies: dict[str, tuple[str, int]] = {}
+    for rid, body, year, _ in index:
+        if year is None or (body, year) not in wanted:
+            continue
+        rec = _read_record(cache_files[rid])
+        resolver.add(rid, body, year, rec["values"], rec.get("candidates", []))
+        bodies[rid] = (body, year)
+    return [x.row() for x in resolver.settle(bodies)]
+
+
 def _is_bundled(out: Path) -> bool:
     """Whether ``out`` is the package's own ``data/`` (the bundled panel)."""
     bundled = Path(__file__).resolve().parents[3] / "data"  # src/govstats/panel/ → repo
@@ -227,16 +253,14 @@ def _write_outputs(
 ) -> None:
     tmp = {name: out / f".{name}.tmp" for name in (PANEL_CSV, PANEL_PARQUET)}
     writers = PanelWriter(tmp[PANEL_CSV], tmp[PANEL_PARQUET])
-    reports: list[dict[str, Any]] = []
-    sources: list[dict[str, Any]] = []
-    findings: list[dict[str, Any]] = []
-    resolver = Resolver()
+    # reports, sources and findings are streamed to their files as each report is read:
+    # what stays in memory per report is its body, year and whether readings are open
+    tables = {name: CsvStream(out / f".{resource(name).path}.tmp", resource(name).columns)
+              for name in ("reports", "sources", "findings", "resolved")}
+    index: list[tuple[str, str, int | None, bool]] = []
     try:
         for s in found:
-            done = cache_files[s.report_id]
-            if not done.is_file():
-                done = transient_path(done)
-            rec = json.loads(done.read_text("utf-8"))
+            rec = _read_record(cache_files[s.report_id])
             sidecar = json.loads(s.meta_path.read_text("utf-8")) if s.meta_path else {}
             m = rec["meta"]
             year = m.get("year") or sidecar.get("year")
@@ -279,8 +303,8 @@ def _write_outputs(
                 "n_info": issues.get("info", 0),
                 "parse_error": rec["error"],
             }
-            reports.append(report)
-            sources.append(
+            tables["reports"].add(report)
+            tables["sources"].add(
                 {
                     "report_id": s.report_id,
                     **src,
@@ -290,25 +314,24 @@ def _write_outputs(
                     "kind": s.path.suffix.lower().lstrip("."),
                 }
             )
-            findings.extend(
-                {"report_id": s.report_id, "n": k, **f}
-                for k, f in enumerate(rec.get("findings", []), start=1)
-            )
+            for k, f in enumerate(rec.get("findings", []), start=1):
+                tables["findings"].add({"report_id": s.report_id, "n": k, **f})
             summary.with_table += int(bool(rec["values"]))
             summary.values += len(rec["values"])
             writers.add(_panel_rows(s.report_id, rec, report, src["source"], shas[s.report_id]))
-            resolver.add(s.report_id, jrec.id, year, rec["values"], rec.get("candidates", []))
+            index.append((s.report_id, jrec.id, year if isinstance(year, int) else None,
+                          bool(rec.get("candidates"))))
+        for row in _resolve(index, cache_files):
+            tables["resolved"].add(row)
+        summary.resolved = tables["resolved"].rows
     finally:
         writers.close()
+        for t in tables.values():
+            t.close()
     for name, path in tmp.items():
         os.replace(path, out / name)
-    bodies = {r["report_id"]: (r["jurisdiction_id"], r["year"]) for r in reports}
-    settled = [x.row() for x in resolver.settle(bodies)]
-    summary.resolved = len(settled)
-    for name, rows in (("reports", reports), ("sources", sources), ("findings", findings),
-                       ("resolved", settled)):
-        table = resource(name)
-        write_csv(out / table.path, table.columns, rows)
+    for t in tables.values():
+        os.replace(t.path, out / t.path.name.removeprefix(".").removesuffix(".tmp"))
     write_datapackage(out)
     summary.files = sorted([PANEL_PARQUET, *(r.path for r in resources().values()), DATAPACKAGE])
 

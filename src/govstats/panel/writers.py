@@ -14,7 +14,7 @@ from typing import Any
 
 from .fields import PANEL_COLUMNS, arrow_schema
 
-__all__ = ["PanelWriter", "format_value", "write_csv"]
+__all__ = ["CsvStream", "PanelWriter", "format_value", "write_csv"]
 
 _FLUSH_ROWS = 20_000
 
@@ -85,3 +85,22 @@ def write_csv(path: Path, columns: list[str], rows: Iterable[dict[str, Any]]) ->
         for r in rows:
             w.writerow([format_value(r.get(c)) for c in columns])
     os.replace(tmp, path)
+
+
+class CsvStream:
+    """Rows written to a CSV file as they come (constant memory), ``columns`` in order; the
+    file is written under ``path`` (a temporary name the caller renames when complete)."""
+
+    def __init__(self, path: Path, columns: list[str]) -> None:
+        self.path, self.columns = path, columns
+        self._f = path.open("w", encoding="utf-8", newline="")
+        self._w = csv.writer(self._f, lineterminator="\n")
+        self._w.writerow(columns)
+        self.rows = 0
+
+    def add(self, row: dict[str, Any]) -> None:
+        self._w.writerow([format_value(row.get(c)) for c in self.columns])
+        self.rows += 1
+
+    def close(self) -> None:
+        self._f.close()
