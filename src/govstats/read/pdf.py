@@ -405,7 +405,7 @@ def _pdfium_color(getter: Any, obj: Any) -> tuple[float, float, float] | None:
 def _pdfium_chars(textpage: Any, height: float, doctop: float) -> list[dict[str, Any]] | None:
     """The characters of a pdfium text page as pdfplumber describes pdfminer's characters,
     or ``None`` when a character needs pdfminer (an unmapped glyph, which pdfminer prints
-    as ``(cid:N)``; rotated or skewed text)."""
+    as ``(cid:N)``; rotated or skewed text; a glyph outside the box it would get)."""
     import ctypes
 
     import pypdfium2.raw as pdfium_c
@@ -421,7 +421,16 @@ def _pdfium_chars(textpage: Any, height: float, doctop: float) -> list[dict[str,
     get_box = pdfium_c.FPDFText_GetLooseCharBox
     get_size = pdfium_c.FPDFText_GetFontSize
     get_glyph = pdfium_c.FPDFText_GetCharBox
+    get_origin = pdfium_c.FPDFText_GetCharOrigin
     gl, gr, gb, gt = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    o_refs = (ctypes.byref(ox), ctypes.byref(oy))
+    get_object = pdfium_c.FPDFText_GetTextObject
+    get_font = pdfium_c.FPDFTextObj_GetFont
+    get_descent = pdfium_c.FPDFFont_GetDescent
+    d = ctypes.c_float()
+    d_ref = ctypes.byref(d)
+    descents: dict[tuple[int | None, float], float] = {}
     box_ref, m_ref = ctypes.byref(box), ctypes.byref(m)
     g_refs = (ctypes.byref(gl), ctypes.byref(gr), ctypes.byref(gb), ctypes.byref(gt))
     chars: list[dict[str, Any]] = []
@@ -437,21 +446,46 @@ def _pdfium_chars(textpage: Any, height: float, doctop: float) -> list[dict[str,
             return None
         if not get_glyph(raw, i, *g_refs):
             return None
-        y0 = box.bottom
-        size = get_size(raw, i) * m.d
+        if not get_origin(raw, i, *o_refs):
+            return None
+        # pdfminer's box: from the baseline + the font's descent (its descriptor's /Descent,
+        # not the font program's bounding box pdfium's loose box uses) up one font size
+        font_size = get_size(raw, i)
+        obj = get_object(raw, i)
+        key = (ctypes.cast(obj, ctypes.c_void_p).value, font_size)
+        descent = descents.get(key)
+        if descent is None:
+            font = get_font(obj)
+            if not font or not get_descent(font, ctypes.c_float(font_size), d_ref):
+                return None
+            descent = descents[key] = d.value
+        size = font_size * m.d
+        y0 = oy.value + descent * m.d
         y1 = y0 + size
         top = height - y1
         x0, x1 = box.left, box.right
-        # the glyph pdfium draws must lie in the box pdfminer would give the character (not
-        # so for a vertical font, whose boxes pdfminer sets up differently)
+        # the glyph pdfium draws must lie in the box pdfminer would give the character, and
+        # the box be no wider than a few ems; not so in a vertical font (pdfium's loose box is
+        # wrong there): pdfminer's box is then the em square over pdfium's origin, if the
+        # glyph lies in that
         slack = 0.25 * size + 1.0
         if u != 0x20 and (
-            gl.value < x0 - slack
+            x1 - x0 > 3 * size + 1.0
+            or gl.value < x0 - slack
             or gr.value > x1 + slack
             or gb.value < y0 - slack
             or gt.value > y1 + slack
         ):
-            return None
+            x0, x1 = ox.value, ox.value + font_size * m.a
+            y0, y1 = oy.value, oy.value + size
+            top = height - y1
+            if (
+                gl.value < x0 - slack
+                or gr.value > x1 + slack
+                or gb.value < y0 - slack
+                or gt.value > y1 + slack
+            ):
+                return None
         chars.append(
             {
                 "text": chr(u),
@@ -588,14 +622,20 @@ def _path_obj(
 
 def _pdfium_page(page: Any, number: int, doctop: float) -> _Page | None:
     """A page read by pdfium, or ``None`` when it needs pdfminer (see :func:`_pdfium_chars`
-    and :func:`_pdfium_paths`; also rotated pages and pages whose crop box is not their media
-    box at the origin)."""
+    and :func:`_pdfium_paths`; also rotated pages and pages whose box is not at the origin or
+    whose crop box is not their media box)."""
     if page.get_rotation() % 360:
         return None
-    mediabox = tuple(page.get_mediabox())
-    if mediabox[:2] != (0.0, 0.0) or tuple(page.get_cropbox()) != mediabox:
+    # the page's box as pdfium resolves it (inherited from the page tree too); a media or
+    # crop box the page sets itself must be that box (pdfplumber measures from the media box)
+    bbox = tuple(page.get_bbox())
+    if bbox[:2] != (0.0, 0.0):
         return None
-    width, height = float(mediabox[2]), float(mediabox[3])
+    for own in (page.get_mediabox(fallback_ok=False), page.get_cropbox(fallback_ok=False)):
+        if own is not None and tuple(own) != bbox:
+            return None
+    # pdfium's single-precision box back to the decimals written in the file
+    width, height = round(float(bbox[2]), 4), round(float(bbox[3]), 4)
     textpage = page.get_textpage()
     try:
         chars = _pdfium_chars(textpage, height, doctop)
