@@ -664,3 +664,61 @@ def test_corpus_table2_and_text(name: str) -> None:
     for grid in doc.grids:
         assert grid.n_cols >= 2
         assert all(len(c.text) < 80 for row in grid.rows for c in row)
+
+
+# --------------------------------------------------------------------------------------------
+# pdfium and pdfplumber describe a page alike
+
+
+def _both(data: bytes) -> list[tuple[object, object]]:
+    """(pdfplumber's page, pdfium's page or None) for every page of ``data``."""
+    import io
+
+    import pdfplumber
+    import pypdfium2 as pdfium
+
+    from govstats.read import pdf as reader
+
+    out = []
+    doc = pdfium.PdfDocument(data)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        doctop = 0.0
+        for i, page in enumerate(pdf.pages):
+            plumber = reader._load_page(page)
+            out.append((plumber, reader._pdfium_page(doc[i], i + 1, doctop)))
+            doctop += plumber.height
+    doc.close()
+    return out
+
+
+def _same_page(a: object, b: object) -> None:
+    assert b is not None, "pdfium could not describe the page"
+    assert a.text == b.text  # type: ignore[attr-defined]
+    words = [[(w.text, round(w.x0, 1), round(w.top, 1), w.size) for w in p.words] for p in (a, b)]  # type: ignore[attr-defined]
+    assert words[0] == words[1]
+    for ta, tb in zip(a.tables, b.tables, strict=True):  # type: ignore[attr-defined]
+        assert len(ta) == len(tb)
+        for ca, cb in zip(ta, tb, strict=True):
+            assert max(abs(x - y) for x, y in zip(ca, cb, strict=True)) < 0.01
+
+
+@pytest.mark.parametrize("variant", T4_VARIANTS)
+def test_pdfium_describes_a_page_as_pdfplumber_does(cjk_font: Path, variant: str) -> None:
+    for plumber, pdfium_page in _both(table4_pdf(cjk_font, variant)):
+        _same_page(plumber, pdfium_page)
+
+
+def test_pages_pdfium_cannot_describe_are_read_by_pdfplumber(cjk_font: Path) -> None:
+    ((_, described),) = _both(cid_pdf(cjk_font))
+    assert described is None  # unmapped glyphs: pdfminer prints (cid:N), read_pdf refuses
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("name", ["huaian-city-2024", "hongze-district-2023"])
+def test_corpus_pages_read_by_pdfium_as_by_pdfplumber(name: str) -> None:
+    path = CORPUS / name / "report.pdf"
+    if not path.is_file():
+        pytest.skip(f"corpus report {path} is not available (no ../shared)")
+    # every page of both reports (one prints a column of a vertical font) is pdfium's
+    for plumber, pdfium_page in _both(path.read_bytes()):
+        _same_page(plumber, pdfium_page)

@@ -3,13 +3,35 @@
 >>> import govstats
 >>> report = govstats.parse_report("report.txt")          # doctest: +SKIP
 >>> report.values                                          # doctest: +SKIP
+
+The names below are imported on first use: ``import govstats`` and a parse do not load pandas
+or pyarrow (the panel functions do).
 """
 
-from .check import validate_report, validate_reports
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .errors import GovstatsError, UnknownName, UnreadableInput, UnrecognisedInput
-from .panel import body_id, build_panel, load_panel, series, wide
-from .pipeline import parse_report
-from .report import Report
+
+if TYPE_CHECKING:
+    from .check import validate_report, validate_reports
+    from .panel import body_id, build_panel, load_panel, series, wide
+    from .pipeline import parse_report
+    from .report import Report
+
+_LAZY = {
+    "Report": ".report",
+    "body_id": ".panel",
+    "build_panel": ".panel",
+    "load_panel": ".panel",
+    "parse_report": ".pipeline",
+    "series": ".panel",
+    "validate_report": ".check",
+    "validate_reports": ".check",
+    "wide": ".panel",
+}
 
 __all__ = [
     "GovstatsError",
@@ -27,3 +49,16 @@ __all__ = [
     "wide",
 ]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'govstats' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -8,6 +8,7 @@ from zero and never guesses.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -80,6 +81,11 @@ def strip_ordinals(text: str) -> str:
     return text
 
 
+# Labels shorter than this are memoized (a report repeats its labels, a corpus its forms'
+# labels); longer texts (a whole document's text, searched for labels) are not kept.
+_MEMO_MAX_LEN = 200
+
+
 def normalize_label(text: str, *, keep_parens: bool = False) -> str:
     """The comparable form of a printed label.
 
@@ -87,7 +93,15 @@ def normalize_label(text: str, *, keep_parens: bool = False) -> str:
     '主动公开政府信息数'
     >>> normalize_label("3.危及“三安全一稳定”")
     '危及三安全一稳定'
+
+    A pure function of its arguments: short labels are memoized.
     """
+    if len(text) <= _MEMO_MAX_LEN:
+        return _normalize_label_memo(text, keep_parens)
+    return _normalize_label(text, keep_parens)
+
+
+def _normalize_label(text: str, keep_parens: bool) -> str:
     t = nfkc(text)
     t = SPACE_OR_ZERO_WIDTH_RUN.sub("", t)
     t = strip_ordinals(t)
@@ -99,6 +113,9 @@ def normalize_label(text: str, *, keep_parens: bool = False) -> str:
         t = t.replace("(", "").replace(")", "")
     t = t.translate(_QUOTES)
     return t.rstrip(":：、,，.。;；")
+
+
+_normalize_label_memo = functools.lru_cache(maxsize=1 << 16)(_normalize_label)
 
 
 # --------------------------------------------------------------------------- numbers

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from .errors import UnknownName
 from .model import Candidates, Finding, NarrativeFigure, UnreadCell, Value
+
+if TYPE_CHECKING:  # pandas is imported when a frame is asked for, not by a parse
+    import pandas as pd
 
 VALUE_COLUMNS = ["indicator", "applicant", "value", "unit", "derived", "raw", "location"]
 NARRATIVE_COLUMNS = ["indicator", "value", "unit", "raw", "context", "location"]
@@ -34,12 +35,16 @@ class Report:
 
     @property
     def values(self) -> pd.DataFrame:
+        import pandas as pd
+
         rows = [v.to_dict() for v in self.value_list]
         df = pd.DataFrame(rows, columns=VALUE_COLUMNS)
         return df.astype({"derived": bool}) if len(df) else df
 
     @property
     def narrative(self) -> pd.DataFrame:
+        import pandas as pd
+
         return pd.DataFrame([n.to_dict() for n in self.narrative_list], columns=NARRATIVE_COLUMNS)
 
     def value(

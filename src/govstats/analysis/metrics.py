@@ -32,11 +32,11 @@ from importlib import resources
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from ..catalogue.indicators import catalogue
 from ..catalogue.layouts import regimes as known_regimes
 from ..errors import ConfigError, GovstatsError, UnknownName
+from ..yamlio import load_yaml
 
 __all__ = [
     "CI_METHODS",
@@ -177,7 +177,7 @@ def _per_regime(raw: object, regimes: tuple[str, ...], named: Mapping[str, Mappi
 @lru_cache(maxsize=1)
 def _load() -> tuple[dict[str, dict[str, str]], dict[str, Metric]]:
     text = resources.files("govstats").joinpath("catalogue/metrics.yaml").read_text("utf-8")
-    data = yaml.safe_load(text) or {}
+    data = load_yaml(text) or {}
     cat = catalogue()
     known = known_regimes()
     named: dict[str, dict[str, str]] = {}
@@ -222,7 +222,7 @@ def _load() -> tuple[dict[str, dict[str, str]], dict[str, Metric]]:
 @lru_cache(maxsize=1)
 def _labels() -> dict[str, tuple[str, str]]:
     text = resources.files("govstats").joinpath("catalogue/metrics.yaml").read_text("utf-8")
-    data = yaml.safe_load(text) or {}
+    data = load_yaml(text) or {}
     taken = set(_load()[1]) | {m.family for m in _load()[1].values()} | set(catalogue())
     out: dict[str, tuple[str, str]] = {}
     for name, spec in (data.get("labels") or {}).items():

@@ -18,6 +18,7 @@ import yaml
 
 from ..errors import ConfigError
 from ..model import SEVERITIES, Finding
+from ..yamlio import load_yaml
 
 SOURCE = "catalogue/findings.yaml"
 _KEYS = frozenset({"severity", "about", "en", "zh"})
@@ -114,7 +115,7 @@ def parse_catalogue(text: str) -> dict[str, FindingSpec]:
     """The entries of a findings catalogue (YAML text); :class:`ConfigError` names the
     entry that is malformed."""
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{SOURCE}: not valid YAML: {exc}") from None
     if not isinstance(data, dict):

@@ -14,10 +14,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from ..errors import ConfigError
 from ..normalize import nfkc, normalize_label
+from ..yamlio import load_yaml
 from .indicators import APPLICANTS, catalogue
 
 __all__ = [
@@ -151,7 +150,7 @@ def _check_keys(d: dict[str, Any], allowed: set[str], where: str) -> None:
 
 
 def _load_layout(name: str, text: str) -> Layout:
-    data = yaml.safe_load(text)
+    data = load_yaml(text)
     cat = catalogue()
     tables: list[TableSpec] = []
     for t in data.get("tables", []):

@@ -25,6 +25,7 @@ import yaml
 
 from ..errors import ConfigError
 from ..parse.digits import Relation
+from ..yamlio import load_yaml
 from .indicators import APPLICANTS, catalogue
 from .layouts import TableSpec, regimes
 
@@ -142,7 +143,7 @@ def _entries(name: str, text: str | None = None) -> Iterator[tuple[str, dict[str
     if text is None:
         text = resources.files("govstats").joinpath(path).read_text("utf-8")
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as e:
         raise ConfigError(f"{path}: not valid YAML: {e}") from e
     if data is None:

@@ -5,8 +5,9 @@ year-over-year jumps (``xr_jump``) and identical tables of other bodies or years
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 from ..catalogue.rules import Rule, Term, each_pattern
@@ -160,42 +161,133 @@ def _table(r: Report) -> dict[tuple[str, str], float]:
     return {(v.indicator, v.applicant): float(v.value) for v in r.value_list if not v.derived}
 
 
-def xr_duplicate(chk: Rule, reports: list[Report]) -> list[Finding]:
-    """Pairs of reports of other bodies or years whose tables agree on every shared cell."""
+def _duplicate_finding(
+    chk: Rule,
+    a: Report,
+    b: Report,
+    ta: dict[tuple[str, str], float],
+    tb: dict[tuple[str, str], float],
+    min_nonzero: int,
+    min_shared: float,
+) -> Finding | None:
+    """The finding of one pair of reports whose tables agree on every shared cell, or None."""
+    if a.source.get("sha256") == b.source.get("sha256"):
+        return None  # the same file given twice
+    if body_key(a) == body_key(b) and a.meta.get("year") == b.meta.get("year"):
+        return None  # the same report in two formats
+    shared = ta.keys() & tb.keys()
+    if len(shared) < min_shared * min(len(ta), len(tb)):
+        return None
+    if any(ta[k] != tb[k] for k in shared):
+        return None
+    # a cumulative column repeats itself when nothing happened: count this year's cells
+    nonzero = sorted(k for k in shared if ta[k] and not k[0].endswith(".cumulative"))
+    if len(nonzero) < min_nonzero:
+        return None
+    found = f"{len(shared)} shared cells identical ({len(nonzero)} non-zero)"
+    by = {(v.indicator, v.applicant): v for v in a.value_list if not v.derived}
+    cells = [_rcell(a), _rcell(b)] + [_rcell(a, by[k]) for k in nonzero[:20]]
+    return _xr_finding(
+        chk,
+        cells,
+        tuple(dict.fromkeys(c for c, _ in nonzero)),
+        "tables of different bodies or years differ",
+        found,
+        f"{_name(a)} = {_name(b)}",
+        f"{_name(a)} = {_name(b)}",
+    )
+
+
+def _duplicate_tables(
+    chk: Rule, reports: list[Report]
+) -> tuple[list[tuple[Report, dict[tuple[str, str], float]]], int, float]:
     min_nonzero = int(chk.params.get("min_nonzero", 3))
     min_shared = float(chk.params.get("min_shared", 0.8))
     tables = [(r, _table(r)) for r in reports]
     tables = [(r, t) for r, t in tables if sum(1 for x in t.values() if x) >= min_nonzero]
+    return tables, min_nonzero, min_shared
+
+
+def xr_duplicate_pairwise(chk: Rule, reports: list[Report]) -> list[Finding]:
+    """:func:`xr_duplicate` comparing every pair of reports (O(N²); the reference the
+    candidate search of :func:`xr_duplicate` is tested against)."""
+    tables, min_nonzero, min_shared = _duplicate_tables(chk, reports)
     out = []
     for i, (a, ta) in enumerate(tables):
         for b, tb in tables[i + 1 :]:
-            if a.source.get("sha256") == b.source.get("sha256"):
-                continue  # the same file given twice
-            if body_key(a) == body_key(b) and a.meta.get("year") == b.meta.get("year"):
-                continue  # the same report in two formats
-            shared = ta.keys() & tb.keys()
-            if len(shared) < min_shared * min(len(ta), len(tb)):
-                continue
-            if any(ta[k] != tb[k] for k in shared):
-                continue
-            # a cumulative column repeats itself when nothing happened: count this year's cells
-            nonzero = sorted(k for k in shared if ta[k] and not k[0].endswith(".cumulative"))
-            if len(nonzero) < min_nonzero:
-                continue
-            found = f"{len(shared)} shared cells identical ({len(nonzero)} non-zero)"
-            by = {(v.indicator, v.applicant): v for v in a.value_list if not v.derived}
-            cells = [_rcell(a), _rcell(b)] + [_rcell(a, by[k]) for k in nonzero[:20]]
-            out.append(
-                _xr_finding(
-                    chk,
-                    cells,
-                    tuple(dict.fromkeys(c for c, _ in nonzero)),
-                    "tables of different bodies or years differ",
-                    found,
-                    f"{_name(a)} = {_name(b)}",
-                    f"{_name(a)} = {_name(b)}",
-                )
-            )
+            f = _duplicate_finding(chk, a, b, ta, tb, min_nonzero, min_shared)
+            if f is not None:
+                out.append(f)
+    return out
+
+
+def _index(sets: Sequence[Sequence[Hashable]]) -> dict[Hashable, list[int]]:
+    index: dict[Hashable, list[int]] = defaultdict(list)
+    for j, items in enumerate(sets):
+        for x in items:
+            index[x].append(j)
+    return index
+
+
+def _prefix(
+    items: Sequence[Hashable], need: int, index: dict[Hashable, list[int]]
+) -> tuple[list[Hashable], int]:
+    """The first ``len(items) - need + 1`` items, rarest first (a set sharing ``need`` items
+    with ``items`` holds one of them), and the number of postings they name."""
+    rare = sorted(items, key=lambda x: (len(index[x]), repr(x)))[: len(items) - need + 1]
+    return rare, sum(len(index[x]) for x in rare)
+
+
+def _duplicate_candidates(
+    tables: Sequence[dict[tuple[str, str], float]], min_nonzero: int, min_shared: float
+) -> set[tuple[int, int]]:
+    """Pairs (i, j), i < j, of tables that may agree on every shared cell with enough of them
+    shared: whatever else, they share at least ``ceil(min_shared × n)`` (cell, figure) items
+    (n: the smaller table's size) and at least ``min_nonzero`` non-zero ones of this year.
+    Each table probes an index of (cell, figure) → tables with the rarest items of whichever
+    bound names fewer tables (the ``shared`` bound finds the partners at least its size;
+    a pair is found from its smaller table)."""
+    full = [list(t.items()) for t in tables]
+    nonzero = [
+        [(k, x) for k, x in t.items() if x and not k[0].endswith(".cumulative")] for t in tables
+    ]
+    full_ix, nonzero_ix = _index(full), _index(nonzero)
+    out: set[tuple[int, int]] = set()
+    for i, items in enumerate(full):
+        if len(nonzero[i]) < min_nonzero:
+            continue  # shares fewer non-zero figures than that with any table
+        n = len(items)
+        need = max(math.ceil(min_shared * n), min_nonzero)
+        by_shared, cost_shared = _prefix(items, need, full_ix)
+        by_nonzero, cost_nonzero = _prefix(nonzero[i], min_nonzero, nonzero_ix)
+        if cost_shared < cost_nonzero:
+            found = {j for x in by_shared for j in full_ix[x] if len(full[j]) >= n}
+        else:
+            found = {j for x in by_nonzero for j in nonzero_ix[x]}
+        out.update((min(i, j), max(i, j)) for j in found if j != i)
+    return out
+
+
+def xr_duplicate(chk: Rule, reports: list[Report]) -> list[Finding]:
+    """Pairs of reports of other bodies or years whose tables agree on every shared cell
+    (sharing at least ``min_shared`` of the smaller table's cells and ``min_nonzero``
+    non-zero figures of this year).
+
+    Only pairs that can qualify are compared (:func:`_duplicate_candidates`: prefix
+    filtering over an index of (cell, figure) → reports).  The findings are those of
+    comparing every pair (:func:`xr_duplicate_pairwise`), in the same order; the work grows
+    with the number of reports printing the same rare figures in the same cells, not with
+    the number of pairs.
+    """
+    tables, min_nonzero, min_shared = _duplicate_tables(chk, reports)
+    if min_nonzero < 1:  # any pair may qualify: nothing narrows the search
+        return xr_duplicate_pairwise(chk, reports)
+    out = []
+    for i, j in sorted(_duplicate_candidates([t for _, t in tables], min_nonzero, min_shared)):
+        (a, ta), (b, tb) = tables[i], tables[j]
+        f = _duplicate_finding(chk, a, b, ta, tb, min_nonzero, min_shared)
+        if f is not None:
+            out.append(f)
     return out
 
 

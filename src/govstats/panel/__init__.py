@@ -26,25 +26,73 @@ of run-together text can carry the sentence before the table, so they are not ke
 
 from __future__ import annotations
 
-from .build import STATUSES, BuildSummary, build_panel, report_status
-from .cache import parser_fingerprint
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# light, and named like its module (which importing the module would bind here otherwise)
 from .discover import LOOSE_SUFFIXES, REPORT_FILES, ReportSource, discover
-from .fields import (
-    CATEGORICAL,
-    FINDING_COLUMNS,
-    PANEL_COLUMNS,
-    PANEL_CSV,
-    PANEL_PARQUET,
-    REPORT_COLUMNS,
-    RESOLVED_COLUMNS,
-    SOURCE_COLUMNS,
-    check_datapackage,
-    datapackage_json,
-    write_datapackage,
-)
-from .load import LAYERS, data_dir, load_panel, read_resolved, tidy, with_resolved
-from .views import body_id, copied_tables, series, wide
-from .worker import ParseTimeout
+
+if TYPE_CHECKING:
+    from .build import STATUSES, BuildSummary, build_panel, report_status
+    from .cache import parser_fingerprint
+    from .fields import (
+        CATEGORICAL,
+        FINDING_COLUMNS,
+        PANEL_COLUMNS,
+        PANEL_CSV,
+        PANEL_PARQUET,
+        REPORT_COLUMNS,
+        RESOLVED_COLUMNS,
+        SOURCE_COLUMNS,
+        check_datapackage,
+        datapackage_json,
+        write_datapackage,
+    )
+    from .load import LAYERS, data_dir, load_panel, read_resolved, tidy, with_resolved
+    from .views import body_id, copied_tables, series, wide
+    from .worker import ParseTimeout
+
+# Imported on first use, so that a module of this package (discover, used by ``govstats
+# parse`` on folders) does not load pandas and pyarrow with the others.
+_LAZY = {
+    **dict.fromkeys(("STATUSES", "BuildSummary", "build_panel", "report_status"), ".build"),
+    "parser_fingerprint": ".cache",
+    **dict.fromkeys(
+        (
+            "CATEGORICAL",
+            "FINDING_COLUMNS",
+            "PANEL_COLUMNS",
+            "PANEL_CSV",
+            "PANEL_PARQUET",
+            "REPORT_COLUMNS",
+            "RESOLVED_COLUMNS",
+            "SOURCE_COLUMNS",
+            "check_datapackage",
+            "datapackage_json",
+            "write_datapackage",
+        ),
+        ".fields",
+    ),
+    **dict.fromkeys(
+        ("LAYERS", "data_dir", "load_panel", "read_resolved", "tidy", "with_resolved"), ".load"
+    ),
+    **dict.fromkeys(("body_id", "copied_tables", "series", "wide"), ".views"),
+    "ParseTimeout": ".worker",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'govstats.panel' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "CATEGORICAL",

@@ -29,9 +29,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from ..errors import ConfigError, GovstatsError
+from ..yamlio import load_yaml
 
 if TYPE_CHECKING:
     import pandera.pandas as pa
@@ -288,7 +287,7 @@ def parse_catalogue(text: str) -> Catalogue:
     """Parse and check the text of a field catalogue (raises :class:`ConfigError` naming the
     field or resource at fault: an unknown key, type or named set, a bad pattern, a column that
     is not a field, a field in no file, a key that is not a column)."""
-    data = yaml.safe_load(text) or {}
+    data = load_yaml(text) or {}
     table = {name: _field(name, spec) for name, spec in (data.get("fields") or {}).items()}
     res: dict[str, Resource] = {}
     for spec in data.get("resources") or []:

@@ -4,11 +4,13 @@ as the field catalogue (:mod:`govstats.panel.fields`) declares."""
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from ..errors import GovstatsError
+from ..errors import GovstatsError, UnknownName
 from .fields import DATAPACKAGE, PANEL_COLUMNS, PANEL_CSV, PANEL_PARQUET, pandas_dtype, resource
 
 __all__ = ["LAYERS", "data_dir", "load_panel", "read_resolved", "tidy", "with_resolved"]
@@ -39,26 +41,85 @@ def data_dir(path: str | Path | None = None) -> Path:
     )
 
 
-def _read_panel(folder: Path, file: Path | None) -> pd.DataFrame:
+#: a row filter: pyarrow's disjunctive normal form (``[("year", ">=", 2020)]``: a conjunction;
+#: ``[[...], [...]]``: a disjunction of conjunctions) or a ``pyarrow.compute.Expression``
+Filters = Any
+
+
+def _filter_columns(filters: Filters) -> list[str]:
+    """The columns a DNF filter names (an Expression is checked by pyarrow)."""
+    if filters is None or not isinstance(filters, list | tuple):
+        return []
+    terms = [t for group in filters for t in group] if filters and isinstance(
+        filters[0], list
+    ) else list(filters)
+    names = []
+    for t in terms:
+        if not isinstance(t, tuple | list) or len(t) != 3:
+            raise GovstatsError(f"a filter is a (column, op, value) tuple, not {t!r}")
+        names.append(str(t[0]))
+    return names
+
+
+def _check_names(columns: Sequence[str] | None, filters: Filters) -> None:
+    for name in [*(columns or []), *_filter_columns(filters)]:
+        if name not in PANEL_COLUMNS:
+            raise UnknownName("panel column", name, PANEL_COLUMNS)
+
+
+def _filter_frame(df: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """The rows of a frame read from the CSV that pass ``filters``, evaluated by pyarrow as
+    on the Parquet file."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    expr = filters if isinstance(filters, pc.Expression) else pq.filters_to_expression(filters)
+    table = pa.Table.from_pandas(df, preserve_index=False).append_column(
+        "__row", pa.array(np.arange(len(df)))
+    )
+    rows = table.filter(expr).column("__row").to_numpy()
+    return df.iloc[rows]
+
+
+def _read_panel(
+    folder: Path,
+    file: Path | None,
+    columns: Sequence[str] | None = None,
+    filters: Filters = None,
+) -> pd.DataFrame:
     target = file
     if target is None:
         pq_path = folder / PANEL_PARQUET
         target = pq_path if pq_path.is_file() else folder / PANEL_CSV
     if target.suffix == ".parquet":
-        return pd.read_parquet(target)
-    return pd.read_csv(
+        if columns is None and filters is None:
+            return pd.read_parquet(target)
+        # pyarrow reads only the columns asked for, and skips row groups the filters rule out
+        return pd.read_parquet(
+            target, columns=list(columns) if columns is not None else None, filters=filters
+        )
+    df = pd.read_csv(
         target,
         dtype={f.name: "string" for f in resource("panel").fields if f.type == "string"},
         keep_default_na=False,
         na_values={c: [""] for c in PANEL_COLUMNS},
     )
+    if filters is not None:
+        df = _filter_frame(df, filters)
+    return df if columns is None else df[list(columns)]
 
 
-def tidy(df: pd.DataFrame) -> pd.DataFrame:
-    """Apply the panel's column order and dtypes (strings, categories, Int64, float64, bool)."""
-    df = df[PANEL_COLUMNS].copy()
+def tidy(df: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """Apply the panel's column order (or ``columns``, a selection of its columns) and dtypes
+    (strings, categories, Int64, float64, bool)."""
+    names = PANEL_COLUMNS if columns is None else list(columns)
+    df = df[names].copy()
     for f in resource("panel").fields:
         c = f.name
+        if c not in df.columns:
+            continue
         dtype = pandas_dtype(f)
         if dtype == "category":
             df[c] = df[c].astype("string").astype("category")
@@ -77,13 +138,17 @@ LAYERS = ("printed", "resolved")
 
 
 def load_panel(
-    path: str | Path | None = None, validate: bool = True, layer: str = "printed"
+    path: str | Path | None = None,
+    validate: bool = True,
+    layer: str = "printed",
+    *,
+    columns: Sequence[str] | None = None,
+    filters: Filters = None,
 ) -> pd.DataFrame:
     """The bundled panel as a tidy long DataFrame (one row per value).
 
     ``path`` may be a data folder or a ``panel.parquet`` / ``panel.csv.gz`` file; by default
-    ``$GOVSTATS_DATA``, else the repository's ``data/``.  With ``validate`` the frame is
-    checked against :data:`govstats.panel.schema.PANEL_SCHEMA`.
+    ``$GOVSTATS_DATA``, else the repository's ``data/``.
 
     ``layer`` chooses the values: ``"printed"`` (the default) are the figures as the reports
     print them (and sums derived from printed parts, marked ``derived``); ``"resolved"`` adds
@@ -91,18 +156,48 @@ def load_panel(
     identities between one body's consecutive reports (:mod:`govstats.panel.resolve`) — with
     ``layer == "resolved"`` and the rule and reports used in ``location``.  A printed value is
     never replaced.  The frame's ``attrs["govstats_layer"]`` says which layer it holds.
+
+    ``columns`` selects columns (in that order); ``filters`` selects rows, in pyarrow's form:
+    ``[("year", ">=", 2020), ("indicator", "in", ["requests.new"])]`` (all must hold) or a
+    list of such lists (any may hold), or a ``pyarrow.compute.Expression``.  On the Parquet
+    file only those columns are read and row groups the filters rule out are skipped; the
+    CSV is read whole, then filtered the same way (the resolved layer too: its rows are added
+    to the whole panel, then filtered).  An unknown column raises
+    :class:`~govstats.errors.UnknownName`.
+
+    With ``validate`` (the default) the frame is checked against
+    :data:`govstats.panel.schema.PANEL_SCHEMA` (its selected columns only);
+    ``validate=False`` skips the check, most of the time of a load.
     """
     if layer not in LAYERS:
         raise GovstatsError(f"unknown layer {layer!r}: use one of {', '.join(LAYERS)}")
+    _check_names(columns, filters)
+    if columns is not None and len(set(columns)) != len(columns):
+        raise GovstatsError(f"columns named twice: {list(columns)}")
     folder = data_dir(path)
     file = Path(path) if path is not None and Path(path).is_file() else None
-    df = tidy(_read_panel(folder, file))
     if layer == "resolved":
-        df = with_resolved(df, folder)
+        df = with_resolved(tidy(_read_panel(folder, file)), folder)
+        if filters is not None:
+            df = _filter_frame(df, filters).reset_index(drop=True)
+        if columns is not None:
+            df = df[[*columns, "layer"]]
+    else:
+        df = tidy(_read_panel(folder, file, columns, filters), columns)
     if validate:
         from .schema import PANEL_SCHEMA
 
-        PANEL_SCHEMA.validate(df[PANEL_COLUMNS])  # the settled rows too
+        schema = PANEL_SCHEMA
+        if columns is not None:
+            import pandera.pandas as pa
+
+            schema = pa.DataFrameSchema(
+                {c: PANEL_SCHEMA.columns[c] for c in columns},
+                strict=True,
+                ordered=True,
+                name=PANEL_SCHEMA.name,
+            )
+        schema.validate(df[[c for c in df.columns if c != "layer"]])  # settled rows too
     df.attrs["govstats_layer"] = layer
     return df
 

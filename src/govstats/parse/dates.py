@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import cn2an
-
 _CN_DIGITS = "〇○零一二三四五六七八九十"
 ARABIC_DATE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*[年\-/.]\s*(?P<m>\d{1,2})\s*[月\-/.]\s*(?P<d>\d{1,2})\s*日?"
@@ -22,7 +20,22 @@ def cn_year(s: str) -> int:
     return int("".join(table[c] for c in s))
 
 
+_CN_UNITS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
+# the common written forms of 1-99: 七, 十, 十二, 二十, 三十一
+_CN_CANONICAL = re.compile(r"([一二三四五六七八九])?(十)?([一二三四五六七八九])?")
+
+
 def _cn_small(s: str) -> int:
+    """A month or day in Chinese numerals.  The common forms (一 … 九十九) are read here;
+    anything else by cn2an, imported then (it is slow to import)."""
+    m = _CN_CANONICAL.fullmatch(s)
+    if m and s and (m[2] or not (m[1] and m[3])):
+        tens = (_CN_UNITS[m[1]] if m[1] else 1) if m[2] else 0
+        if m[1] and not m[2]:  # a single digit
+            return _CN_UNITS[m[1]]
+        return 10 * tens + (_CN_UNITS[m[3]] if m[3] else 0)
+    import cn2an
+
     return int(cn2an.cn2an(s.replace("〇", "零").replace("○", "零"), "smart"))
 
 

@@ -12,11 +12,10 @@ from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 
-import yaml
-
 from ..lexicon import SPACE_RUN
 from ..model import Document, NarrativeFigure
 from ..normalize import nfkc
+from ..yamlio import load_yaml
 
 # quotation marks around a term (“同意公开”88件) are not part of what the patterns read
 _QUOTES = str.maketrans("", "", "“”‘’\"'「」『』")
@@ -27,7 +26,7 @@ def _patterns() -> tuple[tuple[str, re.Pattern[str], int | None], ...]:
     """(indicator, pattern, fixed value): a pattern is a string with a group ``n``, or a
     mapping ``{pattern: ..., value: 0}`` for a statement of a fixed figure (未收到…申请)."""
     text = resources.files("govstats").joinpath("catalogue/narrative.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
+    data = load_yaml(text)
     out: list[tuple[str, re.Pattern[str], int | None]] = []
     for code, pats in data.items():
         for p in pats:

@@ -1,4 +1,11 @@
-"""PDF reader: bytes → :class:`~govstats.model.Document` with pdfplumber.
+"""PDF reader: bytes → :class:`~govstats.model.Document`.
+
+Pages are read by pdfium (pypdfium2): characters with their boxes and the painted paths, both
+described as pdfplumber describes pdfminer's (character boxes from the font's descent and size;
+paths split into lines, rectangles and curves one subpath each), so pdfplumber's word grouping,
+text and table finder work on them unchanged.  A page pdfium cannot describe that way (a glyph
+without a Unicode mapping, vertical or rotated text, a rotated or cropped page, drawing inside
+form XObjects) is read by pdfplumber itself, and so is a document pdfium cannot open.
 
 ``Document.text`` is the text of every page (``page.extract_text()``), pages separated by
 ``"\\f"``.  Tables are found in two ways:
@@ -26,6 +33,7 @@ the previous grid's title.  PDFs without a usable text layer raise
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import io
 import itertools
@@ -259,14 +267,24 @@ def _is_white(color: Any) -> bool:
 
 
 def _ruling_edges(page: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Vertical and horizontal edges of the visible ruling on a page."""
+    """Vertical and horizontal edges of the visible ruling on a pdfplumber page."""
+    return _ruling_edges_of(page.lines, page.curves, page.rects)
+
+
+def _ruling_edges_of(
+    lines: Iterable[dict[str, Any]],
+    curves: Iterable[dict[str, Any]],
+    rects: Iterable[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Vertical and horizontal edges of the visible ruling on a page (its line, curve and
+    rectangle objects as pdfplumber describes them)."""
     from pdfplumber.utils import obj_to_edges
 
     objs: list[dict[str, Any]] = []
-    for obj in list(page.lines) + list(page.curves):
+    for obj in itertools.chain(lines, curves):
         if obj.get("stroke", True) and not _is_white(obj.get("stroking_color")):
             objs.append(obj)
-    for r in page.rects:
+    for r in rects:
         thin = min(r["x1"] - r["x0"], r["bottom"] - r["top"]) <= 2.0
         if (r.get("stroke") and not _is_white(r.get("stroking_color"))) or (
             r.get("fill") and thin and not _is_white(r.get("non_stroking_color"))
@@ -309,26 +327,327 @@ def _closing_edges(v: list[dict[str, Any]], h: list[dict[str, Any]]) -> list[dic
     return out
 
 
-def _load_page(page: Any) -> _Page:
-    text = page.extract_text() or ""
-    chars = list(page.chars)
+def _build_page(
+    number: int,
+    width: float,
+    height: float,
+    chars: list[dict[str, Any]],
+    lines: Sequence[dict[str, Any]],
+    curves: Sequence[dict[str, Any]],
+    rects: Sequence[dict[str, Any]],
+) -> _Page:
+    """A page from its characters and path objects, described as pdfplumber describes them
+    (the same text, words and ruled tables whichever library read the page).  A word never
+    runs over a change of font size (``size``, rounded to 0.001 pt: pdfminer's sizes differ
+    in their last bits from one font to another)."""
+    from pdfplumber.table import TableFinder
+    from pdfplumber.utils import chars_to_textmap, extract_words
+
+    bbox = (0.0, 0.0, width, height)
+    text = (
+        chars_to_textmap(
+            chars, layout_bbox=bbox, layout_width=width, layout_height=height
+        ).as_string
+        if chars
+        else ""
+    )
     words = [
         _Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], float(w.get("size") or 0))
-        for w in page.extract_words(
-            x_tolerance=2, y_tolerance=3, keep_blank_chars=False, extra_attrs=["size"]
+        for w in extract_words(
+            chars,
+            x_tolerance=2,
+            y_tolerance=3,
+            keep_blank_chars=False,
+            extra_attrs=["size"],
         )
         if not _CID_RE.fullmatch(w["text"])
     ]
     tables: list[list[tuple[float, float, float, float]]] = []
     if words:
-        v, h = _ruling_edges(page)
+        v, h = _ruling_edges_of(lines, curves, rects)
         if len(v) >= 2 and len(h) >= 2:
             settings = dict(_TABLE_SETTINGS, explicit_vertical_lines=v, explicit_horizontal_lines=h)
-            for t in page.find_tables(settings):
+            # explicit edges only: the finder never looks at the page
+            for t in TableFinder(None, settings).tables:  # type: ignore[arg-type]
                 tables.append([tuple(map(float, c)) for c in t.cells])
-    return _Page(
-        page.page_number, float(page.width), float(page.height), text, chars, words, tables
+    return _Page(number, width, height, text, chars, words, tables)
+
+
+def _load_page(page: Any) -> _Page:
+    """A page read by pdfplumber (pdfminer): the fallback for pages pdfium does not describe
+    the way pdfminer would."""
+    chars = [{**c, "size": round(float(c.get("size") or 0), 3)} for c in page.chars]
+    return _build_page(
+        page.page_number,
+        float(page.width),
+        float(page.height),
+        chars,
+        page.lines,
+        page.curves,
+        page.rects,
     )
+
+
+# pdfium path segment types and page object types (fpdf_edit.h)
+_SEG_LINETO, _SEG_BEZIERTO, _SEG_MOVETO = 0, 1, 2
+_OBJ_PATH, _OBJ_FORM = 2, 5
+
+
+def _pdfium_color(getter: Any, obj: Any) -> tuple[float, float, float] | None:
+    import ctypes
+
+    r, g, b, a = (ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint())
+    if not getter(obj, r, g, b, a):
+        return None
+    return (r.value / 255, g.value / 255, b.value / 255)
+
+
+def _pdfium_chars(textpage: Any, height: float, doctop: float) -> list[dict[str, Any]] | None:
+    """The characters of a pdfium text page as pdfplumber describes pdfminer's characters,
+    or ``None`` when a character needs pdfminer (an unmapped glyph, which pdfminer prints
+    as ``(cid:N)``; rotated or skewed text; a glyph outside the box it would get)."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    raw = textpage.raw
+    n = pdfium_c.FPDFText_CountChars(raw)
+    box = pdfium_c.FS_RECTF()
+    m = pdfium_c.FS_MATRIX()
+    is_generated = pdfium_c.FPDFText_IsGenerated
+    map_error = pdfium_c.FPDFText_HasUnicodeMapError
+    get_unicode = pdfium_c.FPDFText_GetUnicode
+    get_matrix = pdfium_c.FPDFText_GetMatrix
+    get_box = pdfium_c.FPDFText_GetLooseCharBox
+    get_size = pdfium_c.FPDFText_GetFontSize
+    get_glyph = pdfium_c.FPDFText_GetCharBox
+    get_origin = pdfium_c.FPDFText_GetCharOrigin
+    gl, gr, gb, gt = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    o_refs = (ctypes.byref(ox), ctypes.byref(oy))
+    get_object = pdfium_c.FPDFText_GetTextObject
+    get_font = pdfium_c.FPDFTextObj_GetFont
+    get_descent = pdfium_c.FPDFFont_GetDescent
+    d = ctypes.c_float()
+    d_ref = ctypes.byref(d)
+    descents: dict[tuple[int | None, float], float] = {}
+    box_ref, m_ref = ctypes.byref(box), ctypes.byref(m)
+    g_refs = (ctypes.byref(gl), ctypes.byref(gr), ctypes.byref(gb), ctypes.byref(gt))
+    chars: list[dict[str, Any]] = []
+    for i in range(n):
+        if is_generated(raw, i):
+            continue
+        u = get_unicode(raw, i)
+        if map_error(raw, i) or u == 0 or 0xD800 <= u <= 0xDFFF or u in (0xFFFE, 0xFFFF):
+            return None
+        if not get_matrix(raw, i, m_ref) or not get_box(raw, i, box_ref):
+            return None
+        if m.b or m.c or m.a <= 0 or m.d <= 0:
+            return None
+        if not get_glyph(raw, i, *g_refs):
+            return None
+        if not get_origin(raw, i, *o_refs):
+            return None
+        # pdfminer's box: from the baseline + the font's descent (its descriptor's /Descent,
+        # not the font program's bounding box pdfium's loose box uses) up one font size
+        font_size = get_size(raw, i)
+        obj = get_object(raw, i)
+        key = (ctypes.cast(obj, ctypes.c_void_p).value, font_size)
+        descent = descents.get(key)
+        if descent is None:
+            font = get_font(obj)
+            if not font or not get_descent(font, ctypes.c_float(font_size), d_ref):
+                return None
+            descent = descents[key] = d.value
+        size = font_size * m.d
+        y0 = oy.value + descent * m.d
+        y1 = y0 + size
+        top = height - y1
+        x0, x1 = box.left, box.right
+        # the glyph pdfium draws must lie in the box pdfminer would give the character, and
+        # the box be no wider than a few ems; not so in a vertical font (pdfium's loose box is
+        # wrong there): pdfminer's box is then the em square over pdfium's origin, if the
+        # glyph lies in that
+        slack = 0.25 * size + 1.0
+        if u != 0x20 and (
+            x1 - x0 > 3 * size + 1.0
+            or gl.value < x0 - slack
+            or gr.value > x1 + slack
+            or gb.value < y0 - slack
+            or gt.value > y1 + slack
+        ):
+            x0, x1 = ox.value, ox.value + font_size * m.a
+            y0, y1 = oy.value, oy.value + size
+            top = height - y1
+            if (
+                gl.value < x0 - slack
+                or gr.value > x1 + slack
+                or gb.value < y0 - slack
+                or gt.value > y1 + slack
+            ):
+                return None
+        chars.append(
+            {
+                "text": chr(u),
+                "x0": x0,
+                "x1": x1,
+                "top": top,
+                "bottom": height - y0,
+                "doctop": doctop + top,
+                "y0": y0,
+                "y1": y1,
+                "width": x1 - x0,
+                "height": y1 - y0,
+                "size": round(y1 - y0, 3),
+                "upright": True,
+            }
+        )
+    return chars
+
+
+def _pdfium_paths(
+    page: Any, height: float, doctop: float
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]] | None:
+    """The painted paths of a pdfium page split into lines, rectangles and curves the way
+    pdfminer splits them (one object per subpath), or ``None`` when the page draws through
+    form XObjects (whose nested coordinates pdfium gives relative to the form)."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    lines: list[dict[str, Any]] = []
+    curves: list[dict[str, Any]] = []
+    rects: list[dict[str, Any]] = []
+    m = pdfium_c.FS_MATRIX()
+    fx, fy = ctypes.c_float(), ctypes.c_float()
+    fill_mode, stroke_flag = ctypes.c_int(), ctypes.c_int()
+    raw_page = page.raw
+    for k in range(pdfium_c.FPDFPage_CountObjects(raw_page)):
+        obj = pdfium_c.FPDFPage_GetObject(raw_page, k)
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == _OBJ_FORM:
+            return None
+        if kind != _OBJ_PATH:
+            continue
+        if not pdfium_c.FPDFPath_GetDrawMode(
+            obj, ctypes.byref(fill_mode), ctypes.byref(stroke_flag)
+        ):
+            return None
+        stroke, fill = bool(stroke_flag.value), fill_mode.value != 0
+        if not (stroke or fill):
+            continue
+        if not pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
+            return None
+        a, b, c, d, e, f = m.a, m.b, m.c, m.d, m.e, m.f
+        scolor = _pdfium_color(pdfium_c.FPDFPageObj_GetStrokeColor, obj)
+        ncolor = _pdfium_color(pdfium_c.FPDFPageObj_GetFillColor, obj)
+        # subpaths as pdfminer sees them: (operator, point) with "h" closing on the start
+        subpaths: list[list[tuple[str, tuple[float, float]]]] = []
+        n_seg = pdfium_c.FPDFPath_CountSegments(obj)
+        bezier = 0
+        for s in range(n_seg):
+            seg = pdfium_c.FPDFPath_GetPathSegment(obj, s)
+            if not pdfium_c.FPDFPathSegment_GetPoint(seg, ctypes.byref(fx), ctypes.byref(fy)):
+                return None
+            x, y = fx.value, fy.value
+            pt = (a * x + c * y + e, height - (b * x + d * y + f))
+            t = pdfium_c.FPDFPathSegment_GetType(seg)
+            if t == _SEG_MOVETO:
+                subpaths.append([("m", pt)])
+                bezier = 0
+            elif not subpaths:
+                return None
+            elif t == _SEG_LINETO:
+                subpaths[-1].append(("l", pt))
+                bezier = 0
+            elif t == _SEG_BEZIERTO:
+                bezier += 1
+                if bezier == 3:  # pdfminer keeps a curve's end point only
+                    subpaths[-1].append(("c", pt))
+                    bezier = 0
+            else:
+                return None
+            if pdfium_c.FPDFPathSegment_GetClose(seg):
+                subpaths[-1].append(("h", subpaths[-1][0][1]))
+        style = {
+            "stroke": stroke,
+            "fill": fill,
+            "stroking_color": scolor,
+            "non_stroking_color": ncolor,
+        }
+        for sub in subpaths:
+            shape = "".join(op for op, _ in sub)
+            pts = [pt for _, pt in sub]
+            if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
+                shape = shape[:-2] + "h"
+                pts.pop(-2)
+            if shape in {"mlh", "ml"}:
+                lines.append(_path_obj("line", pts[:2], style, height, doctop))
+            elif shape in {"mlllh", "mllll"}:
+                (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
+                square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (
+                    y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0
+                )
+                if pts[0] == pts[4] and square:
+                    rects.append(_path_obj("rect", [pts[0], pts[2]], style, height, doctop))
+                else:
+                    curves.append(_path_obj("curve", pts, style, height, doctop))
+            elif len(pts) > 1:
+                curves.append(_path_obj("curve", pts, style, height, doctop))
+    return lines, curves, rects
+
+
+def _path_obj(
+    kind: str, pts: list[tuple[float, float]], style: dict[str, Any], height: float, doctop: float
+) -> dict[str, Any]:
+    """A line, rectangle or curve dict in pdfplumber's form (points as ``(x, top)``)."""
+    xs = [p[0] for p in pts]
+    tops = [p[1] for p in pts]
+    x0, x1, top, bottom = min(xs), max(xs), min(tops), max(tops)
+    return {
+        "object_type": kind,
+        "x0": x0,
+        "x1": x1,
+        "top": top,
+        "bottom": bottom,
+        "doctop": doctop + top,
+        "y0": height - bottom,
+        "y1": height - top,
+        "width": x1 - x0,
+        "height": bottom - top,
+        "pts": pts,
+        **style,
+    }
+
+
+def _pdfium_page(page: Any, number: int, doctop: float) -> _Page | None:
+    """A page read by pdfium, or ``None`` when it needs pdfminer (see :func:`_pdfium_chars`
+    and :func:`_pdfium_paths`; also rotated pages and pages whose box is not at the origin or
+    whose crop box is not their media box)."""
+    if page.get_rotation() % 360:
+        return None
+    # the page's box as pdfium resolves it (inherited from the page tree too); a media or
+    # crop box the page sets itself must be that box (pdfplumber measures from the media box)
+    bbox = tuple(page.get_bbox())
+    if bbox[:2] != (0.0, 0.0):
+        return None
+    for own in (page.get_mediabox(fallback_ok=False), page.get_cropbox(fallback_ok=False)):
+        if own is not None and tuple(own) != bbox:
+            return None
+    # pdfium's single-precision box back to the decimals written in the file
+    width, height = round(float(bbox[2]), 4), round(float(bbox[3]), 4)
+    textpage = page.get_textpage()
+    try:
+        chars = _pdfium_chars(textpage, height, doctop)
+    finally:
+        textpage.close()
+    if chars is None:
+        return None
+    paths = _pdfium_paths(page, height, doctop)
+    if paths is None:
+        return None
+    lines, curves, rects = paths
+    return _build_page(number, width, height, chars, lines, curves, rects)
 
 
 # --------------------------------------------------------------------------------------------
@@ -345,12 +664,29 @@ class _Table:
     placed_rows: int = 0  # rows whose cells were placed by word x-positions
 
 
-def _cell_text(chars: Sequence[dict[str, Any]], bbox: tuple[float, float, float, float]) -> str:
+class _CharIndex:
+    """A page's characters ordered by their vertical centre, to find those inside a box
+    without scanning the page for every cell (in page order, as pdfplumber reads them)."""
+
+    def __init__(self, chars: Sequence[dict[str, Any]]) -> None:
+        centres = sorted(
+            ((c["top"] + c["bottom"]) / 2, (c["x0"] + c["x1"]) / 2, i) for i, c in enumerate(chars)
+        )
+        self.chars = chars
+        self.cy = [t[0] for t in centres]
+        self.rest = [(t[1], t[2]) for t in centres]
+
+    def inside(self, bbox: tuple[float, float, float, float]) -> list[dict[str, Any]]:
+        lo = bisect.bisect_left(self.cy, bbox[1])
+        hi = bisect.bisect_right(self.cy, bbox[3])
+        found = sorted(i for cx, i in self.rest[lo:hi] if bbox[0] <= cx <= bbox[2])
+        return [self.chars[i] for i in found]
+
+
+def _cell_text(chars: _CharIndex, bbox: tuple[float, float, float, float]) -> str:
     from pdfplumber.utils import extract_text
 
-    inside = [
-        c for c in chars if _inside((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2, bbox)
-    ]
+    inside = chars.inside(bbox)
     if not inside:
         return ""
     return clean_cell_text(extract_text(inside, x_tolerance=2, y_tolerance=3))
@@ -370,8 +706,9 @@ def _ruled_table(page: _Page, cell_boxes: list[tuple[float, float, float, float]
         raw.append((r0, c0, r1 - r0, c1 - c0, b))
     raw.sort(key=lambda t: (t[0], t[1]))
     cells: list[Cell] = []
+    index = _CharIndex(page.chars)
     for r0, c0, rs, cs, b in raw:
-        cells.append(Cell(_cell_text(page.chars, b), r0, c0, rs, cs, page=page.number))
+        cells.append(Cell(_cell_text(index, b), r0, c0, rs, cs, page=page.number))
     if not any(c.text for c in cells):
         return None
     cells, split_rows = _split_numeric_spans(cells, raw, page.words)
@@ -961,15 +1298,97 @@ def _grid_of(table: _Table, index: int, title: str | None) -> Grid:
     return Grid(index=index, rows=grid_rows, kind="table", page=table.page, title=title)
 
 
+class _Pdfminer:
+    """pdfplumber's view of a document, opened on first use (pages pdfium cannot describe
+    the way pdfminer would)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.pdf: Any = None
+
+    def pages(self) -> list[Any]:
+        if self.pdf is None:
+            import pdfplumber
+
+            try:
+                self.pdf = pdfplumber.open(io.BytesIO(self.data))
+                return list(self.pdf.pages)
+            except Exception as exc:
+                raise _unreadable(exc) from exc
+        return list(self.pdf.pages)
+
+    def page(self, i: int) -> _Page:
+        page = self.pages()[i]
+        try:
+            return _load_page(page)
+        except Exception as exc:
+            raise _unreadable(exc, f" (page {page.page_number})") from exc
+        finally:
+            page.close()
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            with contextlib.suppress(Exception):
+                self.pdf.close()
+
+
+def _pages(data: bytes, miner: _Pdfminer) -> Iterable[_Page]:
+    """The pages of a PDF: read by pdfium (characters with their boxes, painted paths), a page
+    pdfium cannot describe the way pdfminer would by pdfplumber; the whole document by
+    pdfplumber when pdfium cannot open it."""
+    try:
+        import pypdfium2 as pdfium
+    except ImportError:  # pragma: no cover - packaging problem
+        pdfium = None
+    doc: Any = None
+    if pdfium is not None:
+        try:
+            doc = pdfium.PdfDocument(data)
+        except Exception:
+            doc = None
+    if doc is None:
+        for i in range(len(miner.pages())):
+            yield miner.page(i)
+        return
+    try:
+        doctop = 0.0
+        for i in range(len(doc)):
+            try:
+                page = doc[i]
+            except Exception as exc:
+                raise _unreadable(exc, f" (page {i + 1})") from exc
+            try:
+                loaded = _pdfium_page(page, i + 1, doctop)
+            except UnreadableInput:
+                raise
+            except Exception as exc:
+                raise _unreadable(exc, f" (page {i + 1})") from exc
+            finally:
+                page.close()
+            if loaded is None:
+                if len(miner.pages()) != len(doc):
+                    raise UnreadableInput("corrupt PDF: pdfium and pdfminer disagree on its pages")
+                loaded = miner.page(i)
+            doctop += loaded.height
+            yield loaded
+    finally:
+        doc.close()
+
+
 def read_pdf(data: bytes) -> Document:
     """Read a PDF's text and tables.
 
+    Characters (with their boxes) and ruling come from pdfium (pypdfium2); a page pdfium
+    cannot describe the way pdfminer would (unmapped glyphs, rotated text or pages, form
+    XObjects) is read by pdfplumber, and so is a document pdfium cannot open.  Both are
+    described alike, so the table geometry below does not depend on which read a page.
+
     Raises :class:`UnreadableInput` for bytes that are not a readable PDF (corrupt,
     encrypted) and for PDFs whose text layer is missing (scans) or made of ``(cid:…)``
-    glyph codes; no pdfminer exception escapes.
+    glyph codes; no pdfium or pdfminer exception escapes.
     """
     try:
-        import pdfplumber
+        import pdfplumber  # noqa: F401  (the table finder and word grouping)
     except ImportError as exc:  # pragma: no cover - packaging problem
         raise ImportError("reading PDFs needs pdfplumber: pip install 'govstats[pdf]'") from exc
     if b"%PDF" not in data[:1024]:
@@ -979,19 +1398,9 @@ def read_pdf(data: bytes) -> Document:
     grids: list[Grid] = []
     notes: list[Finding] = []
     tail_clear = False  # only page numbers follow the last grid on its page
+    miner = _Pdfminer(data)
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-        pages = list(pdf.pages)
-    except Exception as exc:
-        raise _unreadable(exc) from exc
-    try:
-        for page in pages:
-            try:
-                loaded = _load_page(page)
-            except Exception as exc:
-                raise _unreadable(exc, f" (page {page.page_number})") from exc
-            finally:
-                page.close()
+        for loaded in _pages(data, miner):
             texts.append(loaded.text)
             tables, lines = _page_tables(loaded)
             for n, table in enumerate(tables):
@@ -1020,10 +1429,8 @@ def read_pdf(data: bytes) -> Document:
                 tail_clear = _only_page_numbers(below)
             else:
                 tail_clear = False
-            del loaded
     finally:
-        with contextlib.suppress(Exception):
-            pdf.close()
+        miner.close()
     problem = text_layer_problem(texts)
     if problem:
         raise UnreadableInput(problem)

@@ -22,7 +22,27 @@ class StreamHit:
     runs: list[Cell]
 
 
+# stream_candidates per layout (held, so its id stays its own), keyed on the label string
+_CANDIDATES: dict[int, tuple[Layout, dict[str, list[tuple[TableSpec, RowSpec, int]]]]] = {}
+_CANDIDATES_MAX = 1 << 15  # labels kept per layout
+
+
 def stream_candidates(label: str, layout: Layout) -> list[tuple[TableSpec, RowSpec, int]]:
+    """The rows of ``layout`` whose label the stream label ends with (the longest such
+    synonyms).  A pure function of the label and the layout: memoized per layout."""
+    held = _CANDIDATES.get(id(layout))
+    if held is None or held[0] is not layout:
+        held = _CANDIDATES[id(layout)] = (layout, {})
+    memo = held[1]
+    found = memo.get(label)
+    if found is None:
+        if len(memo) >= _CANDIDATES_MAX:
+            memo.clear()
+        found = memo[label] = _stream_candidates(label, layout)
+    return list(found)
+
+
+def _stream_candidates(label: str, layout: Layout) -> list[tuple[TableSpec, RowSpec, int]]:
     plain, exact = label_forms(label)
     variants = [(plain, exact)]
     for u in LABEL_TAIL_UNITS:
