@@ -49,6 +49,7 @@ import lxml.html
 from ..catalogue.findings import finding
 from ..errors import UnreadableInput
 from ..lexicon import DROP_ZERO_WIDTH, ZERO_WIDTH
+from ..limits import check
 from ..model import Cell, Document, Finding, Grid
 from ..normalize import TEMPLATE_PLACEHOLDER, TITLE_SEPARATORS
 from .decode import declared_charset, decode_bytes
@@ -105,6 +106,7 @@ def read_html(data: bytes) -> Document:
     are empty, cannot be decoded, are not text, or hold no visible text at all."""
     if not data or not data.strip():
         raise UnreadableInput("the HTML input is empty")
+    check("html_bytes", len(data), "the HTML page's size in bytes")
     text, encoding, decode_note = _decode(data)
     sample = text[:200_000]
     n_bad = len(_BAD_CHARS.findall(sample))

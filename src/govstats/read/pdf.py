@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import io
 import itertools
+import logging
 import re
 import statistics
 from collections.abc import Iterable, Sequence
@@ -38,8 +39,14 @@ from typing import Any
 from ..catalogue.findings import finding
 from ..errors import UnreadableInput
 from ..lexicon import DASH_MARKS, SPACE_RUN, char_class
+from ..limits import check, current_limits
 from ..model import Cell, Document, Finding, Grid
 from ..normalize import read_number
+
+# pdfminer logs every damaged object it steps over (dozens of lines for one broken file);
+# the reader says what is wrong in its one-line error.  A handler on its logger keeps the
+# lines off stderr unless the application configures logging itself.
+logging.getLogger("pdfminer").addHandler(logging.NullHandler())
 
 __all__ = ["clean_cell_text", "read_pdf", "text_layer_problem"]
 
@@ -982,12 +989,19 @@ def read_pdf(data: bytes) -> Document:
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
         pages = list(pdf.pages)
+    except (TimeoutError, MemoryError):
+        raise  # the build's time or memory bound, not a property of the file
     except Exception as exc:
         raise _unreadable(exc) from exc
+    if len(pages) > current_limits().pages:
+        pdf.close()
+        check("pages", len(pages), "the PDF's number of pages")
     try:
         for page in pages:
             try:
                 loaded = _load_page(page)
+            except (TimeoutError, MemoryError):
+                raise
             except Exception as exc:
                 raise _unreadable(exc, f" (page {page.page_number})") from exc
             finally:
