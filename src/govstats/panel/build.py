@@ -12,15 +12,16 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import GovstatsError
+from ..limits import Limits, current_limits
 from ..parse.meta import SCOPES
 from .bodies import identify
-from .cache import file_sha256, parser_fingerprint, transient_path
+from .cache import file_sha256, limits_key, parser_fingerprint, transient_path
 from .crosswalk import link
 from .discover import ReportSource, Skipped, discover
-from .fields import DATAPACKAGE, PANEL_CSV, PANEL_PARQUET, resource, resources, write_datapackage
+from .fields import DATAPACKAGE, PANEL_CSV, PANEL_PARQUET, datapackage_json, resource, resources
 from .registry import Registry, registry
 from .worker import run
-from .writers import PanelWriter, write_csv
+from .writers import PanelWriter, publish, remove_stale, write_csv
 
 __all__ = ["STATUSES", "BuildSummary", "build_panel", "report_status"]
 
@@ -51,14 +52,19 @@ class BuildSummary:
             f"{self.values} values → {self.out_dir}",
             f"parsed {self.parsed}, from cache {self.cached}",
         ]
-        lines += [f"failed: {rid}: {err}" for rid, err in self.failed]
-        lines += [f"skipped: {s.path}: {s.reason}" for s in self.skipped]
+        lines += [f"failed: {_line(rid)}: {_line(err)}" for rid, err in self.failed]
+        lines += [f"skipped: {_line(s.path)}: {_line(s.reason)}" for s in self.skipped]
         lines += [f"unresolved jurisdiction: {rid}: {names}" for rid, names in self.unresolved]
         lines += [
             f"printed name not resolved, meta.json used: {rid}: {name}"
             for rid, name in self.fallbacks
         ]
         return "\n".join(lines)
+
+
+def _line(obj: object) -> str:
+    """A name or message on one line (a file name may hold a newline)."""
+    return " ".join(str(obj).split("\n"))
 
 
 def _source_of(meta: dict[str, Any], kind: str, local: str) -> dict[str, Any]:
@@ -136,6 +142,7 @@ def build_panel(
     timeout: float | None = 300,
     registries: Sequence[str | Path] = (),
     bundled: bool = False,
+    limits: Limits | None = None,
 ) -> BuildSummary:
     """Parse every report under ``source_dir`` (one folder or several) and write the panel.
 
@@ -152,7 +159,13 @@ def build_panel(
     1 = in this process) and each parse is cached under ``out_dir/.cache/`` by file sha256
     and parser fingerprint, so an interrupted build resumes and a rebuild re-parses only what
     changed.  ``timeout`` bounds each parse (seconds; None for no limit): a report that
-    exceeds it is listed as failed and tried again by the next build.
+    exceeds it is listed as failed and tried again by the next build.  ``limits`` bound
+    each input and each worker's memory (:class:`govstats.limits.Limits`; default: those in
+    force); a worker that dies fails only its report, which the next build tries again.
+
+    The files are written beside their final names and renamed into place together at the
+    end, a marker file (``.publishing``) standing while they are renamed: :func:`load_panel`
+    refuses a folder whose publishing was interrupted, so no half-written set loads.
     """
     sources = (
         [source_dir] if isinstance(source_dir, str | Path) else list(source_dir)
@@ -164,12 +177,14 @@ def build_panel(
             "(--out DIR), or pass --bundled (make data) to rebuild the bundled one"
         )
     out.mkdir(parents=True, exist_ok=True)
+    remove_stale(out)
     skipped: list[Skipped] = []
     found = discover(sources, skipped)
     summary = BuildSummary(out_dir=out, reports=len(found), skipped=skipped)
     tmp_cache: tempfile.TemporaryDirectory[str] | None = None
+    limits = limits or current_limits()
     if use_cache:
-        cache = out / ".cache" / f"parse-{parser_fingerprint()}"
+        cache = out / ".cache" / f"parse-{parser_fingerprint()}-{limits_key(limits)}"
     else:
         tmp_cache = tempfile.TemporaryDirectory(prefix="govstats-build-")
         cache = Path(tmp_cache.name)
@@ -182,7 +197,7 @@ def build_panel(
         todo = [s for s in found if not cache_files[s.report_id].is_file()]
         summary.cached = len(found) - len(todo)
         summary.parsed = len(todo)
-        run(todo, cache_files, jobs, progress, timeout)
+        run(todo, cache_files, jobs, progress, timeout, limits)
         reg = registry(tuple(str(r) for r in registries))
         _write_outputs(found, shas, cache_files, out, summary, reg)
     finally:
@@ -208,8 +223,13 @@ def _write_outputs(
     summary: BuildSummary,
     reg: Registry,
 ) -> None:
-    tmp = {name: out / f".{name}.tmp" for name in (PANEL_CSV, PANEL_PARQUET)}
-    writers = PanelWriter(tmp[PANEL_CSV], tmp[PANEL_PARQUET])
+    staged: dict[str, Path] = {}  # final name → the temporary file beside it
+
+    def stage(name: str) -> Path:
+        staged[name] = out / f".{name}.{os.getpid()}.tmp"
+        return staged[name]
+
+    writers = PanelWriter(stage(PANEL_CSV), stage(PANEL_PARQUET))
     reports: list[dict[str, Any]] = []
     sources: list[dict[str, Any]] = []
     findings: list[dict[str, Any]] = []
@@ -281,11 +301,10 @@ def _write_outputs(
             writers.add(_panel_rows(s.report_id, rec, report, src["source"], shas[s.report_id]))
     finally:
         writers.close()
-    for name, path in tmp.items():
-        os.replace(path, out / name)
     for name, rows in (("reports", reports), ("sources", sources), ("findings", findings)):
         table = resource(name)
-        write_csv(out / table.path, table.columns, rows)
-    write_datapackage(out)
+        write_csv(stage(table.path), table.columns, rows)
+    stage(DATAPACKAGE).write_text(datapackage_json(), encoding="utf-8", newline="\n")
+    publish(out, staged)
     summary.files = sorted([PANEL_PARQUET, *(r.path for r in resources().values()), DATAPACKAGE])
 
