@@ -19,6 +19,7 @@ from .limits import Limits, check, use_limits
 from .model import Finding, NarrativeFigure
 from .parse.derive import derive_values, resolve_blanks
 from .parse.mapper import map_document
+from .parse.mapper.unmatched import unmatched_headers, unmatched_rows
 from .parse.meta import extract_meta
 from .parse.narrative import extract_narrative
 from .parse.regimes import detect_regime
@@ -81,6 +82,8 @@ def _parse_report(path_or_bytes: str | Path | bytes, filename: str | None) -> Re
         values = mapped.values
         unread = mapped.unread
         issues.extend(mapped.findings)
+        issues.extend(unmatched_rows(doc, decision.layout, values))
+        issues.extend(unmatched_headers(doc, decision.layout))
         values = values + resolve_blanks(values, unread, decision.layout)
         values = values + derive_values(values, decision.regime)
         if not mapped.values:
