@@ -117,6 +117,10 @@ def _read(data: bytes, kind: str) -> Document:
         return doc
     from .decode import decode_bytes
 
+    run = re.search(rb"[0-9]{%d,}" % (current_limits().run_digits + 1), data)
+    if run:  # ASCII digits read the same in every encoding a text input may come in
+        raise LimitExceeded("run_digits", current_limits().run_digits, len(run.group()),
+                            "the longest run of digits")
     if len(data) > 4 * current_limits().text_chars:  # no encoding takes more than 4 bytes a char
         raise LimitExceeded("text_chars", current_limits().text_chars, len(data) // 4,
                             "the text's length in characters (at least)")

@@ -204,7 +204,9 @@ def _int_val(el: etree._Element | None, default: int) -> int:
 def _layout(tbl: etree._Element) -> _Table:
     table = _Table()
     above: dict[int, Slot] = {}  # grid column → the cell covering it in the row above
-    for r, tr in enumerate(_children(tbl, _TR)):
+    trs = _children(tbl, _TR)
+    width = 0
+    for r, tr in enumerate(trs):
         tr_pr = tr.find(f"{{{_W}}}trPr")
         c = 0
         if tr_pr is not None:
@@ -243,6 +245,10 @@ def _layout(tbl: etree._Element) -> _Table:
                 here[c + j] = slot
             c += colspan
         above = here
+        width = max(width, c)
+        # a span bomb is refused as soon as its table is too large, before it is laid out
+        check("grid_cells", len(trs) * width, "the number of table cells after gridSpan "
+              "expansion (one table)")
         table.rows.append(out)
         table.tcs.append(tcs)
     return table

@@ -561,6 +561,7 @@ def _layout(raw_rows: list[list[_RawCell]], index: int) -> tuple[list[list[Cell]
     n_rows = len(raw_rows)
     taken_until: dict[int, int] = {}  # column → last row covered by a rowspan from above
     rows: list[list[Cell]] = []
+    width = 0
     repaired: list[str] = []
     shortened: list[str] = []
     for r, raw_row in enumerate(raw_rows):
@@ -586,6 +587,10 @@ def _layout(raw_rows: list[list[_RawCell]], index: int) -> tuple[list[list[Cell]
                 for j in range(colspan):
                     taken_until[c + j] = r + rowspan - 1
             c += colspan
+        width = max(width, c, max(taken_until, default=-1) + 1)
+        # a span bomb is refused as soon as its table is too large, before it is laid out
+        check("grid_cells", n_rows * width, "the number of table cells after rowspan/colspan "
+              "expansion (one table)")
         rows.append(out)
     notes: list[Finding] = []
     if repaired:
