@@ -248,7 +248,7 @@ def test_cli_build(source: Path, tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert "does not exist" in capsys.readouterr().err
 
 
-def test_discover_picks_the_original_and_refuses_clashing_ids(tmp_path: Path) -> None:
+def test_discover_picks_the_original_and_skips_clashing_ids(tmp_path: Path) -> None:
     a, b = tmp_path / "a", tmp_path / "b"
     for root in (a, b):
         (root / "x").mkdir(parents=True)
@@ -260,8 +260,12 @@ def test_discover_picks_the_original_and_refuses_clashing_ids(tmp_path: Path) ->
         ("x", "report.html", "a/x/report.html")
     ]
     assert found[0].meta_path == a / "x" / "meta.json"
-    with pytest.raises(GovstatsError, match="would get the id"):
-        discover([a, b])
+    skipped: list = []
+    both = discover([a, b], skipped)  # a clash of ids does not stop the build
+    assert [s.path for s in both] == [a / "x" / "report.html"]
+    assert [(s.path, "would get the id 'x'" in s.reason) for s in skipped[-1:]] == [
+        (b / "x" / "report.txt", True)
+    ]
 
 
 def test_check_datapackage_names_the_resource_that_differs(tmp_path: Path) -> None:

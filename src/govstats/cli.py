@@ -13,20 +13,27 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import GovstatsError
+from .errors import ConfigError, GovstatsError
+
+
+def _limits(args: argparse.Namespace):  # type: ignore[no-untyped-def]  # -> Limits
+    from .limits import DEFAULT_LIMITS
+
+    return DEFAULT_LIMITS.with_options(args.limit)
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
     from .pipeline import parse_report
 
     status = 0
+    limits = _limits(args)
     files = _inputs(args.paths)
     if not files:
         print("govstats: no report files found", file=sys.stderr)
         return 1
     for path in files:
         try:
-            report = parse_report(path)
+            report = parse_report(path, limits=limits)
         except (GovstatsError, OSError) as exc:
             print(f"govstats: {_one_line(path)}: {_one_line(exc)}", file=sys.stderr)
             status = 1
@@ -142,12 +149,13 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
     keep = set(SEVERITIES[: SEVERITIES.index(args.severity) + 1])
     status = 0
+    limits = _limits(args)
     reports = []
     files = _inputs(args.paths)
     for path in tqdm(files, desc="validate", unit="report", file=sys.stderr,
                      disable=len(files) < 10 or None):
         try:
-            reports.append(parse_report(path))
+            reports.append(parse_report(path, limits=limits))
         except (GovstatsError, OSError) as exc:
             print(f"govstats: {_one_line(path)}: {_one_line(exc)}", file=sys.stderr)
             status = 1
@@ -200,6 +208,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
             timeout=args.timeout or None,
             registries=args.registry,
             bundled=args.bundled,
+            limits=_limits(args),
             engine=args.engine,
             scheduler=args.scheduler,
         )
@@ -307,10 +316,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     lang = {"choices": ["en", "zh"], "default": "en",
             "help": "language of the findings' messages (default: en)"}
+    limit = {"action": "append", "default": [], "metavar": "NAME=VALUE",
+             "help": "change one of the limits on an input (input_bytes, unzipped_bytes, "
+             "xml_bytes, html_bytes, text_chars, grid_cells, run_digits, pages, memory_bytes; "
+             "a value may end in k, M, G); repeatable; see README, Limits"}
     pp = sub.add_parser("parse", help="parse reports (files or folders) and print their values")
     pp.add_argument("paths", nargs="+", metavar="PATH|DIR")
     pp.add_argument("--json", action="store_true", help="one JSON object per input, per line")
     pp.add_argument("--lang", **lang)  # type: ignore[arg-type]
+    pp.add_argument("--limit", **limit)  # type: ignore[arg-type]
     pp.set_defaults(func=_cmd_parse)
     pn = sub.add_parser(
         "panel", help="load the bundled (or another) panel, check its schema and summarise it"
@@ -329,6 +343,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="show findings of this severity or worse (default: all)",
     )
     pv.add_argument("--lang", **lang)  # type: ignore[arg-type]
+    pv.add_argument("--limit", **limit)  # type: ignore[arg-type]
     pv.set_defaults(func=_cmd_validate)
     pb = sub.add_parser(
         "build",
@@ -368,6 +383,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds one report may take (0: no limit; default 300); a report over it is "
         "listed as failed and tried again by the next build",
     )
+    pb.add_argument("--limit", **limit)  # type: ignore[arg-type]
     pb.set_defaults(func=_cmd_build)
     pd_ = sub.add_parser(
         "datapackage",
@@ -403,6 +419,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
+    except ConfigError as exc:  # a bad --limit
+        print(f"govstats: {_one_line(exc)}", file=sys.stderr)
+        return 2
     except BrokenPipeError:  # `govstats parse … | head`: the reader left, not an error of ours
         import os
 

@@ -15,9 +15,11 @@ from pathlib import Path
 from .catalogue.findings import finding
 from .check import validate_report
 from .errors import UnrecognisedInput
+from .limits import Limits, check, use_limits
 from .model import Finding, NarrativeFigure
 from .parse.derive import derive_values, resolve_blanks
 from .parse.mapper import map_document
+from .parse.mapper.unmatched import unmatched_headers, unmatched_rows
 from .parse.meta import extract_meta
 from .parse.narrative import extract_narrative
 from .parse.regimes import detect_regime
@@ -29,6 +31,7 @@ def _load(path_or_bytes: str | Path | bytes, filename: str | None) -> tuple[byte
     if isinstance(path_or_bytes, bytes | bytearray | memoryview):
         return bytes(path_or_bytes), filename
     p = Path(path_or_bytes)
+    check("input_bytes", p.stat().st_size, "the input's size in bytes")  # before reading it
     return p.read_bytes(), filename or str(p)
 
 
@@ -41,12 +44,21 @@ def _prose_figures(figures: list[NarrativeFigure]) -> dict[str, frozenset[int]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
-def parse_report(path_or_bytes: str | Path | bytes, filename: str | None = None) -> Report:
+def parse_report(
+    path_or_bytes: str | Path | bytes, filename: str | None = None, *, limits: Limits | None = None
+) -> Report:
     """Parse one report (a path, or bytes with an optional ``filename`` hint).
 
     Raises :class:`~govstats.errors.UnreadableInput` when the bytes cannot be read as text
-    and :class:`~govstats.errors.UnrecognisedInput` when the text is not a disclosure report.
+    (:class:`~govstats.limits.LimitExceeded`, a subclass, when the input breaches one of
+    ``limits``: by default those in force, see :mod:`govstats.limits`) and
+    :class:`~govstats.errors.UnrecognisedInput` when the text is not a disclosure report.
     """
+    with use_limits(limits):
+        return _parse_report(path_or_bytes, filename)
+
+
+def _parse_report(path_or_bytes: str | Path | bytes, filename: str | None) -> Report:
     data, name = _load(path_or_bytes, filename)
     source = {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
     doc = read_document(data, name)
@@ -72,6 +84,8 @@ def parse_report(path_or_bytes: str | Path | bytes, filename: str | None = None)
         unread = mapped.unread
         candidates = mapped.candidates
         issues.extend(mapped.findings)
+        issues.extend(unmatched_rows(doc, decision.layout, values))
+        issues.extend(unmatched_headers(doc, decision.layout))
         values = values + resolve_blanks(values, unread, decision.layout)
         values = values + derive_values(values, decision.regime)
         if not mapped.values:

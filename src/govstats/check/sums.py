@@ -14,8 +14,9 @@ from .common import Index, relation_finding
 
 
 def sum_relation(chk: Rule, report: Report, ix: Index) -> list[Finding]:
-    """sum(left) <op> sum(right) in each applicant column and column suffix; with
-    ``partial``, parts not printed are left out and "=" becomes "<="."""
+    """sum(left) <op> sum(right) in each applicant column and column suffix; where parts
+    are not printed they are left out and "=" becomes "<=" (the printed parts cannot exceed
+    the total)."""
     out: list[Finding] = []
     applicants = ix.applicants if chk.applicants == "each" else ["total"]
     for suffix in chk.suffixes:
@@ -26,7 +27,9 @@ def sum_relation(chk: Rule, report: Report, ix: Index) -> list[Finding]:
             if any(v is None for v in right):
                 continue  # the total (or the other side) is not printed
             if any(v is None for v in left):
-                if not chk.partial or all(v is None for v in left) or op == ">=":
+                # parts not printed: the printed ones still cannot exceed the total (every
+                # rule, partial or not: a lost row must not switch the check off)
+                if all(v is None for v in left) or op == ">=":
                     continue
                 op = "<=" if op == "=" else op
             f = relation_finding(

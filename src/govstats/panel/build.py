@@ -12,17 +12,18 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import GovstatsError
+from ..limits import Limits, current_limits
 from ..parse.meta import SCOPES
 from .bodies import identify
-from .cache import file_sha256, parser_fingerprint, transient_path
+from .cache import file_sha256, limits_key, parser_fingerprint, transient_path
 from .cluster import ENGINES, run_dask
 from .crosswalk import link
 from .discover import ReportSource, Skipped, discover
-from .fields import DATAPACKAGE, PANEL_CSV, PANEL_PARQUET, resource, resources, write_datapackage
+from .fields import DATAPACKAGE, PANEL_CSV, PANEL_PARQUET, datapackage_json, resource, resources
 from .registry import Registry, registry
 from .resolve import Resolver
 from .worker import run
-from .writers import CsvStream, PanelWriter
+from .writers import CsvStream, PanelWriter, publish, remove_stale
 
 __all__ = ["STATUSES", "BuildSummary", "build_panel", "report_status"]
 
@@ -55,14 +56,19 @@ class BuildSummary:
             f"{self.resolved} more settled by the identities between years (resolved.csv)",
             f"parsed {self.parsed}, from cache {self.cached}",
         ]
-        lines += [f"failed: {rid}: {err}" for rid, err in self.failed]
-        lines += [f"skipped: {s.path}: {s.reason}" for s in self.skipped]
+        lines += [f"failed: {_line(rid)}: {_line(err)}" for rid, err in self.failed]
+        lines += [f"skipped: {_line(s.path)}: {_line(s.reason)}" for s in self.skipped]
         lines += [f"unresolved jurisdiction: {rid}: {names}" for rid, names in self.unresolved]
         lines += [
             f"printed name not resolved, meta.json used: {rid}: {name}"
             for rid, name in self.fallbacks
         ]
         return "\n".join(lines)
+
+
+def _line(obj: object) -> str:
+    """A name or message on one line (a file name may hold a newline)."""
+    return " ".join(str(obj).split("\n"))
 
 
 def _source_of(meta: dict[str, Any], kind: str, local: str) -> dict[str, Any]:
@@ -140,6 +146,7 @@ def build_panel(
     timeout: float | None = 300,
     registries: Sequence[str | Path] = (),
     bundled: bool = False,
+    limits: Limits | None = None,
     engine: str = "local",
     scheduler: str | None = None,
 ) -> BuildSummary:
@@ -158,12 +165,18 @@ def build_panel(
     1 = in this process) and each parse is cached under ``out_dir/.cache/`` by file sha256
     and parser fingerprint, so an interrupted build resumes and a rebuild re-parses only what
     changed.  ``timeout`` bounds each parse (seconds; None for no limit): a report that
-    exceeds it is listed as failed and tried again by the next build.
+    exceeds it is listed as failed and tried again by the next build.  ``limits`` bound
+    each input and each worker's memory (:class:`govstats.limits.Limits`; default: those in
+    force); a worker that dies fails only its report, which the next build tries again.
 
     ``engine="dask"`` parses on a Dask cluster instead of local processes
     (:mod:`govstats.panel.cluster`; the ``dask`` extra): the scheduler at ``scheduler``
     (``tcp://host:8786``), or a local cluster of ``jobs`` workers when None.  The outputs are
     byte-identical to the local engine's.
+
+    The files are written beside their final names and renamed into place together at the
+    end, a marker file (``.publishing``) standing while they are renamed: :func:`load_panel`
+    refuses a folder whose publishing was interrupted, so no half-written set loads.
     """
     if engine not in ENGINES:
         raise GovstatsError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
@@ -177,12 +190,14 @@ def build_panel(
             "(--out DIR), or pass --bundled (make data) to rebuild the bundled one"
         )
     out.mkdir(parents=True, exist_ok=True)
+    remove_stale(out)
     skipped: list[Skipped] = []
     found = discover(sources, skipped)
     summary = BuildSummary(out_dir=out, reports=len(found), skipped=skipped)
     tmp_cache: tempfile.TemporaryDirectory[str] | None = None
+    limits = limits or current_limits()
     if use_cache:
-        cache = out / ".cache" / f"parse-{parser_fingerprint()}"
+        cache = out / ".cache" / f"parse-{parser_fingerprint()}-{limits_key(limits)}"
     else:
         tmp_cache = tempfile.TemporaryDirectory(prefix="govstats-build-")
         cache = Path(tmp_cache.name)
@@ -197,9 +212,9 @@ def build_panel(
         summary.parsed = len(todo)
         if engine == "dask":
             run_dask(todo, cache_files, scheduler=scheduler, jobs=jobs, progress=progress,
-                     timeout=timeout)
+                     timeout=timeout, limits=limits)
         else:
-            run(todo, cache_files, jobs, progress, timeout)
+            run(todo, cache_files, jobs, progress, timeout, limits)
         reg = registry(tuple(str(r) for r in registries))
         _write_outputs(found, shas, cache_files, out, summary, reg)
     finally:
@@ -251,11 +266,16 @@ def _write_outputs(
     summary: BuildSummary,
     reg: Registry,
 ) -> None:
-    tmp = {name: out / f".{name}.tmp" for name in (PANEL_CSV, PANEL_PARQUET)}
-    writers = PanelWriter(tmp[PANEL_CSV], tmp[PANEL_PARQUET])
+    staged: dict[str, Path] = {}  # final name → the temporary file beside it
+
+    def stage(name: str) -> Path:
+        staged[name] = out / f".{name}.{os.getpid()}.tmp"
+        return staged[name]
+
+    writers = PanelWriter(stage(PANEL_CSV), stage(PANEL_PARQUET))
     # reports, sources and findings are streamed to their files as each report is read:
     # what stays in memory per report is its body, year and whether readings are open
-    tables = {name: CsvStream(out / f".{resource(name).path}.tmp", resource(name).columns)
+    tables = {name: CsvStream(stage(resource(name).path), resource(name).columns)
               for name in ("reports", "sources", "findings", "resolved")}
     index: list[tuple[str, str, int | None, bool]] = []
     try:
@@ -328,10 +348,7 @@ def _write_outputs(
         writers.close()
         for t in tables.values():
             t.close()
-    for name, path in tmp.items():
-        os.replace(path, out / name)
-    for t in tables.values():
-        os.replace(t.path, out / t.path.name.removeprefix(".").removesuffix(".tmp"))
-    write_datapackage(out)
+    stage(DATAPACKAGE).write_text(datapackage_json(), encoding="utf-8", newline="\n")
+    publish(out, staged)
     summary.files = sorted([PANEL_PARQUET, *(r.path for r in resources().values()), DATAPACKAGE])
 

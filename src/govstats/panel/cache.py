@@ -6,7 +6,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-__all__ = ["RECORD_VERSION", "file_sha256", "parser_fingerprint", "transient_path"]
+from ..limits import Limits
+
+__all__ = ["RECORD_VERSION", "file_sha256", "limits_key", "parser_fingerprint", "transient_path"]
 
 RECORD_VERSION = 5  # bump when worker.parse_to_record's output changes (invalidates the cache)
 # files of the package that do not change what a parse gives (the panel and analysis stages,
@@ -36,6 +38,12 @@ def parser_fingerprint() -> str:
         ):
             h.update(rel.encode() + b"\0" + p.read_bytes())
     return h.hexdigest()[:16]
+
+
+def limits_key(limits: Limits) -> str:
+    """A short hash of the input limits: records parsed under other limits are not reused
+    (a file refused under a lower limit is parsed again under a higher one)."""
+    return hashlib.sha256(limits.key().encode()).hexdigest()[:8]
 
 
 def file_sha256(path: Path) -> str:

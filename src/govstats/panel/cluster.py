@@ -21,11 +21,13 @@ import select
 import signal
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from ..errors import GovstatsError
+from ..limits import Limits
 from .discover import ReportSource
-from .worker import parse_to_record, store_record
+from .worker import parse_to_record, write_record
 
 __all__ = ["ENGINES", "parse_task", "run_dask"]
 
@@ -70,14 +72,15 @@ def warm_up() -> None:
             importlib.import_module(name)
 
 
-def parse_task(data: bytes, filename: str, timeout: float | None) -> dict[str, Any]:
-    """One report's record from its bytes (runs on a Dask worker).  With ``timeout`` and
-    ``os.fork`` the parse runs in a child process that is killed after ``timeout`` seconds
-    (a transient failure: never cached)."""
+def parse_task(data: bytes, filename: str, timeout: float | None,
+               limits: Limits | None = None) -> dict[str, Any]:
+    """One report's record from its bytes (runs on a Dask worker), under the build's input
+    ``limits``.  With ``timeout`` and ``os.fork`` the parse runs in a child process that is
+    killed after ``timeout`` seconds (a transient failure: never cached)."""
     if not timeout or not hasattr(os, "fork"):
-        return parse_to_record(filename, None, data=data)
+        return parse_to_record(filename, None, limits, data=data)
     warm_up()
-    return _in_child(lambda: parse_to_record(filename, None, data=data), timeout)
+    return _in_child(lambda: parse_to_record(filename, None, limits, data=data), timeout)
 
 
 def _in_child(job: Callable[[], dict[str, Any]], timeout: float) -> dict[str, Any]:
@@ -136,10 +139,11 @@ def run_dask(
     jobs: int | None,
     progress: bool,
     timeout: float | None,
+    limits: Limits | None = None,
 ) -> None:
-    """Parse ``todo`` on a Dask cluster into their cache files.  ``scheduler``: the address
-    of a running scheduler (``tcp://host:8786``); None starts a local cluster of ``jobs``
-    worker processes (default 2) for this build."""
+    """Parse ``todo`` on a Dask cluster into their cache files, under the input ``limits``.
+    ``scheduler``: the address of a running scheduler (``tcp://host:8786``); None starts a
+    local cluster of ``jobs`` worker processes (default 2) for this build."""
     try:
         from dask.distributed import Client, LocalCluster, as_completed
     except ImportError as exc:
@@ -170,7 +174,7 @@ def run_dask(
         owner: dict[str, ReportSource] = {}
 
         def submit(s: ReportSource) -> Any:
-            fut = client.submit(parse_task, s.path.read_bytes(), str(s.path), timeout,
+            fut = client.submit(parse_task, s.path.read_bytes(), str(s.path), timeout, limits,
                                 pure=False, retries=0)
             owner[fut.key] = s
             return fut
@@ -184,7 +188,7 @@ def run_dask(
             except Exception as exc:  # a lost worker, a task the cluster could not run
                 rec = _failure(f"{type(exc).__name__}: {exc}")
             fut.release()
-            store_record(rec, cache_files[s.report_id])
+            write_record(Path(cache_files[s.report_id]), rec)
             bar.update()
             nxt = next(queue, None)
             if nxt is not None:

@@ -65,8 +65,9 @@ def discover(
     """Every report under ``source_dirs``, sorted by report id; the files passed over are
     appended to ``skipped`` with their reason.
 
-    Raises :class:`GovstatsError` when a folder is missing or two folders would give reports
-    the same id.
+    Raises :class:`GovstatsError` when a folder is missing.  Of two reports that would get
+    the same id (a loose ``a.txt`` beside a folder ``a/``, or the same name in two source
+    folders) the first found is read and the other listed in ``skipped``.
     """
     found: dict[str, ReportSource] = {}
     passed = skipped if skipped is not None else []
@@ -114,11 +115,11 @@ def discover(
                         for q in order[1:]
                     )
             for rid, path, meta in items:
-                if rid in found:
-                    raise GovstatsError(
-                        f"two reports would get the id {rid!r}: {found[rid].path} and {path}; "
-                        "rename one folder"
-                    )
+                if rid in found:  # passed over, not fatal: the rest of the batch is built
+                    passed.append(Skipped(path, (
+                        f"two reports would get the id {rid!r}: {found[rid].path} is read; "
+                        "rename one file or folder to read both")))
+                    continue
                 local = f"{root.name}/{path.relative_to(root).as_posix()}"
                 found[rid] = ReportSource(rid, path, local, meta)
     return [found[k] for k in sorted(found)]

@@ -12,13 +12,15 @@ import pandas as pd
 
 from ..errors import GovstatsError, UnknownName
 from .fields import DATAPACKAGE, PANEL_COLUMNS, PANEL_CSV, PANEL_PARQUET, pandas_dtype, resource
+from .writers import check_published
 
 __all__ = ["LAYERS", "data_dir", "load_panel", "read_resolved", "tidy", "with_resolved"]
 
 
 def data_dir(path: str | Path | None = None) -> Path:
     """The folder of the bundled panel: ``path`` > ``$GOVSTATS_DATA`` > the repository's
-    ``data/`` next to ``src/``.  Raises :class:`GovstatsError` when none holds a panel."""
+    ``data/`` next to ``src/``.  Raises :class:`GovstatsError` when none holds a panel, or
+    when a build was interrupted while it renamed its files into place there."""
     candidates: list[Path] = []
     if path is not None:
         candidates.append(Path(path))
@@ -28,13 +30,13 @@ def data_dir(path: str | Path | None = None) -> Path:
         candidates.append(Path(__file__).resolve().parents[3] / "data")  # src/govstats/panel/
     for c in candidates:
         if c.is_file():
-            return c.parent
+            return check_published(c.parent)
         if c.is_dir() and (
             (c / PANEL_PARQUET).is_file()
             or (c / PANEL_CSV).is_file()
             or (c / DATAPACKAGE).is_file()
         ):
-            return c
+            return check_published(c)
     raise GovstatsError(
         f"no panel found at {candidates[0]} (pass a path, set GOVSTATS_DATA, or run "
         "`govstats build SOURCE_DIR --out data`)"

@@ -1,5 +1,6 @@
 """Parsing the reports of a build: one compact record per file, written to the cache by a
-worker process, each parse bounded by a time limit."""
+worker process of its own, each parse bounded in time and memory; a worker that dies fails
+only its file, and workers die with the build."""
 
 from __future__ import annotations
 
@@ -9,26 +10,36 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import GovstatsError
+from ..limits import Limits, current_limits
 from .cache import transient_path
 from .discover import ReportSource
 
 __all__ = [
-    "ParseTimeout", "clean_location", "parse_to_record", "run", "store_record", "time_limit",
+    "ParseTimeout",
+    "clean_location",
+    "failure_record",
+    "parse_to_record",
+    "run",
+    "time_limit",
     "work",
+    "write_record",
 ]
 
 # location keys kept in data/ (labels are dropped: in run-together text they carry prose)
 _LOCATION_KEYS = ("table", "table_id", "page", "line", "path", "run", "split", "rule")
 
 
-class ParseTimeout(GovstatsError):
-    """A report took longer than the build's per-report limit (recorded, never cached)."""
+class ParseTimeout(GovstatsError, TimeoutError):
+    """A report took longer than the build's per-report limit (recorded, never cached).  A
+    :class:`TimeoutError`, so readers that turn the errors of their libraries into their own
+    let it through."""
 
 
 def clean_location(loc: dict[str, Any]) -> str:
@@ -37,26 +48,33 @@ def clean_location(loc: dict[str, Any]) -> str:
     return json.dumps(kept, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def parse_to_record(path: str, timeout: float | None = None,
-                    data: bytes | None = None) -> dict[str, Any]:
+def parse_to_record(
+    path: str, timeout: float | None = None, limits: Limits | None = None,
+    data: bytes | None = None,
+) -> dict[str, Any]:
     """Parse one file into the compact record the panel needs (runs in a worker).
 
     ``timeout`` (seconds) bounds one parse where the platform has ``SIGALRM`` and this runs
     in a process's main thread (the build's workers do): a hostile file that would hang the
-    PDF library is recorded as a failure instead of stalling the build.  ``data``: the file's
-    bytes, when they were sent here (a cluster's worker); ``path`` then only names the file.
+    PDF library is recorded as a failure instead of stalling the build.  A record marked
+    ``transient`` (the time ran out, memory ran out) says nothing about the file itself: the
+    build never caches it.  ``limits`` are the input limits (:mod:`govstats.limits`).
+    ``data``: the file's bytes, when they were sent here (a cluster's worker); ``path`` then
+    only names the file.
     """
-    from ..pipeline import parse_report
+    from .. import pipeline
 
+    clock = _Clock()
     try:
-        with time_limit(timeout):
-            rep = parse_report(data, path) if data is not None else parse_report(path)
-    except ParseTimeout as exc:
-        return {"error": f"ParseTimeout: {exc}", "transient": True, "values": [], "meta": {},
-                "issues": {}, "findings": []}  # fmt: skip
+        with time_limit(timeout, clock):
+            rep = (pipeline.parse_report(data, path, limits=limits) if data is not None
+                   else pipeline.parse_report(path, limits=limits))
     except Exception as exc:  # a bad input is recorded, never a crash of the whole build
-        return {"error": f"{type(exc).__name__}: {exc}", "values": [], "meta": {}, "issues": {},
-                "findings": []}  # fmt: skip
+        if clock.expired and not isinstance(exc, ParseTimeout):
+            # a reader turned the timeout into its own error: it is still the timeout
+            exc = ParseTimeout(f"parsing took longer than {timeout:g} s")
+        return failure_record(f"{type(exc).__name__}: {exc}",
+                              transient=isinstance(exc, ParseTimeout | MemoryError))
     from ..check.coverage import failed_checks, join_checks
 
     sev: dict[str, int] = {}
@@ -106,10 +124,26 @@ def parse_to_record(path: str, timeout: float | None = None,
     }
 
 
+def failure_record(error: str, *, transient: bool = False) -> dict[str, Any]:
+    """The record of a file that gave no report: ``error`` on one line; a ``transient``
+    failure (time, memory, a dead worker) is never cached."""
+    rec: dict[str, Any] = {"error": " ".join(error.split("\n")), "values": [], "meta": {},
+                           "issues": {}, "findings": []}  # fmt: skip
+    if transient:
+        rec["transient"] = True
+    return rec
+
+
+class _Clock:
+    """Whether the time limit of a parse ran out (even where a reader caught the error)."""
+
+    expired = False
+
+
 @contextlib.contextmanager
-def time_limit(seconds: float | None) -> Iterator[None]:
+def time_limit(seconds: float | None, clock: _Clock | None = None) -> Iterator[None]:
     """Raise :class:`ParseTimeout` in the block after ``seconds`` (where ``SIGALRM`` exists and
-    this is the main thread; otherwise no limit)."""
+    this is the main thread; otherwise no limit); ``clock.expired`` is set when it fires."""
     usable = (
         seconds
         and hasattr(signal, "setitimer")
@@ -120,6 +154,8 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         return
 
     def _expired(signum: int, frame: Any) -> None:
+        if clock is not None:
+            clock.expired = True
         raise ParseTimeout(f"parsing took longer than {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, _expired)
@@ -131,24 +167,133 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def work(path: str, cache_file: str, timeout: float | None = None) -> str:
-    """Worker: parse ``path`` and write its record to ``cache_file`` (atomically); a timed-out
-    parse goes to a side file, so the next build tries again (and output never depends on
-    how fast the machine was)."""
-    return store_record(parse_to_record(path, timeout), cache_file)
+def work(
+    path: str, cache_file: str, timeout: float | None = None, limits: Limits | None = None
+) -> str:
+    """Parse ``path`` and write its record to ``cache_file`` (atomically); a transient
+    failure (a timeout, memory) goes to a side file, so the next build tries again (and
+    output never depends on how fast the machine was)."""
+    rec = parse_to_record(path, timeout, limits)
+    return write_record(Path(cache_file), rec)
 
 
-def store_record(rec: dict[str, Any], cache_file: str | Path) -> str:
-    """Write a parse record to its cache file (atomically); a transient failure (a timeout)
-    goes to a side file, so the next build tries again."""
-    cache_file = str(cache_file)
-    if rec.get("transient"):
-        cache_file = str(transient_path(Path(cache_file)))
-    tmp = f"{cache_file}.{os.getpid()}.tmp"
+def write_record(cache_file: Path, rec: dict[str, Any]) -> str:
+    """Write a record: to ``cache_file``, or to its transient side file for a transient one
+    (a stale side file is removed once the file has a real record)."""
+    target = transient_path(cache_file) if rec.get("transient") else cache_file
+    tmp = f"{target}.{os.getpid()}.tmp"
     with open(tmp, "w", encoding="utf-8") as f:
         json.dump(rec, f, ensure_ascii=False, sort_keys=True)
-    os.replace(tmp, cache_file)
-    return cache_file
+    os.replace(tmp, target)
+    if target == cache_file:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(transient_path(cache_file))
+    return str(target)
+
+
+# ------------------------------------------------------------------------ worker processes
+
+#: seconds a worker is given past the parse's own time limit before it is killed (the
+#: limit is a signal, which code stuck inside a C library does not see)
+GRACE_SECONDS = 10.0
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this worker when the build process ends: ``PR_SET_PDEATHSIG`` on Linux, and on
+    every platform a thread that polls the parent's pid."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(Exception):
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="govstats-parent-watch", daemon=True).start()
+
+
+def _bound_resources(memory_bytes: int, cpu_seconds: float | None) -> None:
+    """Cap this worker's address space and CPU time (where the platform has them)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return
+    with contextlib.suppress(ValueError, OSError):
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        cap = _address_space() + memory_bytes
+        if hard != resource.RLIM_INFINITY:
+            cap = min(cap, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    if cpu_seconds:
+        with contextlib.suppress(ValueError, OSError):
+            used = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
+            _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+            soft = int(used + cpu_seconds) + 1
+            if hard != resource.RLIM_INFINITY:
+                soft = min(soft, hard)
+            resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
+def _address_space() -> int:
+    """This process's address space in bytes now (0 where /proc is missing)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _warm() -> None:
+    """Import the parser and its readers' libraries in the build process once, so that each
+    forked worker starts with them."""
+    import importlib
+
+    for name in ("govstats.pipeline", "govstats.read.pdf", "govstats.read.docx",
+                 "govstats.read.doc", "govstats.read.html", "govstats.read.text",
+                 "govstats.read.markdown", "govstats.read.decode", "pdfplumber", "docx",
+                 "charset_normalizer"):  # fmt: skip
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+
+
+def _child(parent: int, path: str, cache_file: str, timeout: float | None,
+           limits: Limits) -> None:  # fmt: skip
+    """The worker process of one file."""
+    _die_with_parent(parent)
+    _bound_resources(limits.memory_bytes, timeout + GRACE_SECONDS if timeout else None)
+    work(path, cache_file, timeout, limits)
+
+
+def _death(exitcode: int | None, limits: Limits) -> str:
+    """Why a worker ended without writing its record, on one line."""
+    if exitcode is not None and exitcode < 0:
+        sig = -exitcode
+        try:
+            name = signal.Signals(sig).name
+        except ValueError:
+            name = f"signal {sig}"
+        if sig == getattr(signal, "SIGXCPU", None):
+            return f"WorkerDied: the worker ran out of CPU time ({name})"
+        hint = " (killed from outside: out of memory?)" if name == "SIGKILL" else ""
+        return f"WorkerDied: the worker parsing this file was ended by {name}{hint}"
+    return (f"WorkerDied: the worker parsing this file exited with status {exitcode} "
+            f"(memory limit memory_bytes={limits.memory_bytes:,}?)")  # fmt: skip
+
+
+@dataclass
+class _Running:
+    proc: Any  # multiprocessing.Process
+    source: ReportSource
+    cache_file: Path
+    started: float
 
 
 def run(
@@ -157,25 +302,66 @@ def run(
     jobs: int | None,
     progress: bool,
     timeout: float | None = None,
+    limits: Limits | None = None,
 ) -> None:
-    """Parse ``todo`` into their cache files: in ``jobs`` processes (1 = in this process)."""
+    """Parse ``todo`` into their cache files, each in a worker process of its own, ``jobs``
+    at a time (default: the CPUs).
+
+    A worker is bounded in memory (``limits.memory_bytes``, its address space) and time
+    (``timeout`` as a signal inside it, then ``GRACE_SECONDS`` more before it is killed; its
+    CPU time likewise).  A worker that dies or is killed fails only its file: a transient
+    record says why, so the file is listed as failed and parsed again by the next build.
+    Workers end with the build: they watch their parent and die with it.
+    """
+    import multiprocessing
+    from multiprocessing.connection import wait
+
     from tqdm import tqdm
 
+    limits = limits or current_limits()
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    parent = os.getpid()
+    if ctx.get_start_method() == "fork" and todo:
+        _warm()
+    pending = list(reversed(todo))
+    running: dict[int, _Running] = {}  # sentinel → worker
     bar = tqdm(total=len(todo), desc="parsing", unit="report", file=sys.stderr,
                disable=not progress or not todo)  # fmt: skip
     try:
-        if jobs == 1 or len(todo) <= 1:
-            for s in todo:
-                work(str(s.path), str(cache_files[s.report_id]), timeout)
+        while pending or running:
+            while pending and len(running) < jobs:
+                s = pending.pop()
+                cache_file = cache_files[s.report_id]
+                proc = ctx.Process(
+                    target=_child, name=f"govstats-parse-{s.report_id}",
+                    args=(parent, str(s.path), str(cache_file), timeout, limits), daemon=True,
+                )  # fmt: skip
+                proc.start()
+                running[proc.sentinel] = _Running(proc, s, cache_file, time.monotonic())
+            for sentinel in wait(list(running), timeout=0.5):
+                w = running.pop(sentinel)  # type: ignore[call-overload]
+                w.proc.join()
+                if w.proc.exitcode != 0 or not (
+                    w.cache_file.is_file() or transient_path(w.cache_file).is_file()
+                ):
+                    write_record(w.cache_file, failure_record(
+                        _death(w.proc.exitcode, limits), transient=True))  # fmt: skip
                 bar.update()
-            return
-        with ProcessPoolExecutor(max_workers=jobs) as ex:
-            futures = [
-                ex.submit(work, str(s.path), str(cache_files[s.report_id]), timeout)
-                for s in todo
-            ]
-            for fut in as_completed(futures):
-                fut.result()
-                bar.update()
+            if timeout:
+                now = time.monotonic()
+                for sentinel, w in list(running.items()):
+                    if now - w.started > timeout + GRACE_SECONDS:
+                        w.proc.kill()
+                        w.proc.join()
+                        del running[sentinel]
+                        write_record(w.cache_file, failure_record(
+                            f"ParseTimeout: parsing took longer than {timeout:g} s "
+                            "(the worker was killed)", transient=True))  # fmt: skip
+                        bar.update()
     finally:
+        for w in running.values():  # interrupted: leave no worker behind
+            w.proc.kill()
+            w.proc.join()
         bar.close()

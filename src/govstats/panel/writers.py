@@ -14,7 +14,13 @@ from typing import Any
 
 from .fields import PANEL_COLUMNS, arrow_schema
 
-__all__ = ["CsvStream", "PanelWriter", "format_value", "write_csv"]
+__all__ = [
+    "PUBLISHING", "CsvStream", "PanelWriter", "check_published", "format_value", "publish",
+    "remove_stale", "write_csv",
+]
+
+#: the marker file that stands in a panel folder while a build renames its files into place
+PUBLISHING = ".publishing"
 
 _FLUSH_ROWS = 20_000
 
@@ -104,3 +110,36 @@ class CsvStream:
 
     def close(self) -> None:
         self._f.close()
+
+
+def publish(out: Path, staged: dict[str, Path]) -> None:
+    """Rename the staged files (final name → temporary file in ``out``) into place together:
+    the marker :data:`PUBLISHING` stands while they are renamed, so a build killed among
+    the renames leaves a folder :func:`check_published` refuses (the next build completes
+    it), never a mix of two builds that loads."""
+    marker = out / PUBLISHING
+    tmp = out / f"{PUBLISHING}.{os.getpid()}.tmp"
+    tmp.write_text("\n".join(sorted(staged)) + "\n", encoding="utf-8")
+    os.replace(tmp, marker)
+    for name in sorted(staged):
+        os.replace(staged[name], out / name)
+    marker.unlink()
+
+
+def check_published(folder: Path) -> Path:
+    """``folder``, unless a build was interrupted while it renamed its files into place
+    there (raises :class:`~govstats.errors.GovstatsError`)."""
+    if (folder / PUBLISHING).exists():
+        from ..errors import GovstatsError
+
+        raise GovstatsError(
+            f"the panel in {folder} is incomplete: a build was stopped while writing its "
+            "files; run the build again"
+        )
+    return folder
+
+
+def remove_stale(out: Path) -> None:
+    """Remove the temporary files a killed build left in ``out``."""
+    for p in out.glob(".*.tmp"):
+        p.unlink(missing_ok=True)

@@ -6,7 +6,10 @@ bytes' signature.  Readers know nothing of indicators: they only find tables and
 
 from __future__ import annotations
 
+import re
+
 from ..errors import UnreadableInput
+from ..limits import LimitExceeded, check, current_limits
 from ..model import Document
 
 KINDS = ("pdf", "docx", "doc", "html", "mhtml", "markdown", "text")
@@ -53,10 +56,43 @@ def sniff_kind(data: bytes, filename: str | None = None) -> str:
 
 
 def read_document(data: bytes, filename: str | None = None, kind: str | None = None) -> Document:
-    """Read ``data`` into a :class:`Document`.  ``kind`` overrides detection."""
+    """Read ``data`` into a :class:`Document`.  ``kind`` overrides detection.
+
+    The :class:`~govstats.limits.Limits` in force bound the input's bytes, the text read
+    from it, the cells of its tables after span expansion and the digits of a run: a breach
+    raises :class:`~govstats.limits.LimitExceeded`."""
+    check("input_bytes", len(data), "the input's size in bytes")
     kind = kind or sniff_kind(data, filename)
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+    doc = _read(data, kind)
+    check_document(doc)
+    return doc
+
+
+_LONG_RUN: dict[int, re.Pattern[str]] = {}
+
+
+def check_document(doc: Document) -> None:
+    """Apply the limits on a read document: its text, its grids' slots after span
+    expansion (rows × columns per grid, summed) and its longest run of digits."""
+    limits = current_limits()
+    check("text_chars", len(doc.text), "the length of the text read in characters")
+    slots = 0
+    for grid in doc.grids:
+        cols = max((c.col + c.colspan for row in grid.rows for c in row), default=0)
+        slots += len(grid.rows) * cols
+    check("grid_cells", slots, "the number of table cells after rowspan/colspan expansion")
+    n = limits.run_digits
+    run = _LONG_RUN.get(n) or _LONG_RUN.setdefault(n, re.compile(rf"\d{{{n + 1}}}"))
+    texts = [doc.text, *(c.text for grid in doc.grids for row in grid.rows for c in row)]
+    for text in texts:
+        if run.search(text):
+            longest = max(len(m) for m in re.findall(rf"\d{{{n + 1},}}", text))
+            raise LimitExceeded("run_digits", n, longest, "the longest run of digits")
+
+
+def _read(data: bytes, kind: str) -> Document:
     if kind == "pdf":
         from .pdf import read_pdf
 
@@ -81,7 +117,17 @@ def read_document(data: bytes, filename: str | None = None, kind: str | None = N
         return doc
     from .decode import decode_bytes
 
+    run = re.search(rb"[0-9]{%d,}" % (current_limits().run_digits + 1), data)
+    if run:  # ASCII digits read the same in every encoding a text input may come in
+        raise LimitExceeded("run_digits", current_limits().run_digits, len(run.group()),
+                            "the longest run of digits")
+    if len(data) > 4 * current_limits().text_chars:  # no encoding takes more than 4 bytes a char
+        raise LimitExceeded("text_chars", current_limits().text_chars, len(data) // 4,
+                            "the text's length in characters (at least)")
+    if not data.strip():
+        raise UnreadableInput("the input is empty" if not data else "the input is only spaces")
     text, encoding = decode_bytes(data)
+    check("text_chars", len(text), "the text's length in characters")
     if kind == "markdown" or _looks_like_markdown_tables(text):
         from .markdown import read_markdown
 

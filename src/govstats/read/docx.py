@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 import lxml.etree as etree
 
 from ..errors import UnreadableInput
+from ..limits import LimitExceeded, check, current_limits, inflated_size
 from ..model import Document
 from .html import MAX_SPAN, TITLE_CHARS, clean_text
 from .wordbody import Slot, WordBody
@@ -47,8 +48,6 @@ _WRAPPERS = frozenset({f"{{{_W}}}sdt", f"{{{_W}}}sdtContent", f"{{{_W}}}customXm
                        f"{{{_W}}}smartTag"})
 _FALLBACK = f"{{{_MC}}}Fallback"
 _TABS = re.compile(r"[ \t]*\t[ \t]*")
-#: Total uncompressed size beyond which a DOCX is refused (a zip bomb, not a report).
-MAX_UNZIPPED_BYTES = 512 * 1024 * 1024
 
 
 def read_docx(data: bytes) -> Document:
@@ -74,13 +73,10 @@ def _open_body(data: bytes) -> etree._Element:
         raise UnreadableInput("this is HTML or XML text, not DOCX: read it as HTML")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            size = sum(info.file_size for info in zf.infolist())
+            infos = zf.infolist()
     except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
         raise UnreadableInput(f"not a DOCX file (not a readable zip package): {exc}") from exc
-    if size > MAX_UNZIPPED_BYTES:
-        raise UnreadableInput(
-            f"the DOCX package unzips to {size} bytes, more than a report can hold: refused"
-        )
+    _check_inflated(data, infos)
     try:
         import docx
     except ImportError as exc:  # pragma: no cover - optional dependency
@@ -88,12 +84,37 @@ def _open_body(data: bytes) -> etree._Element:
     try:
         document = docx.Document(io.BytesIO(data))
         body = document.element.body
+    except (TimeoutError, MemoryError):
+        raise  # the build's time or memory bound, not a property of the file
     except Exception as exc:  # python-docx raises many kinds for corrupt packages
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise UnreadableInput(f"cannot open the DOCX package: {reason}") from exc
     if body is None:
         raise UnreadableInput("the DOCX package has no document body")
     return body
+
+
+def _check_inflated(data: bytes, infos: list[zipfile.ZipInfo]) -> None:
+    """Inflate every entry in chunks, counting the bytes (the sizes the zip headers state
+    are not trusted): refuse a package past ``unzipped_bytes`` in all or ``xml_bytes`` in
+    its XML parts (:class:`~govstats.limits.LimitExceeded`)."""
+    limits = current_limits()
+    total = xml = 0
+    for info in infos:
+        start = info.header_offset
+        head = data[start : start + 30]
+        if len(head) < 30 or not head.startswith(b"PK\x03\x04"):
+            continue  # zipfile reports the broken entry when python-docx opens it
+        skip = 30 + int.from_bytes(head[26:28], "little") + int.from_bytes(head[28:30], "little")
+        raw = data[start + skip : start + skip + info.compress_size]
+        size = inflated_size(raw, info.compress_type, limits.unzipped_bytes - total)
+        total += size
+        if total > limits.unzipped_bytes:
+            raise LimitExceeded("unzipped_bytes", limits.unzipped_bytes, None,
+                                "the inflated size of the DOCX package's entries")
+        if info.filename.lower().endswith((".xml", ".rels")):
+            xml += size
+            check("xml_bytes", xml, "the inflated size of the DOCX package's XML parts")
 
 
 # --------------------------------------------------------------------------- text
@@ -183,7 +204,9 @@ def _int_val(el: etree._Element | None, default: int) -> int:
 def _layout(tbl: etree._Element) -> _Table:
     table = _Table()
     above: dict[int, Slot] = {}  # grid column → the cell covering it in the row above
-    for r, tr in enumerate(_children(tbl, _TR)):
+    trs = _children(tbl, _TR)
+    width = 0
+    for r, tr in enumerate(trs):
         tr_pr = tr.find(f"{{{_W}}}trPr")
         c = 0
         if tr_pr is not None:
@@ -222,6 +245,10 @@ def _layout(tbl: etree._Element) -> _Table:
                 here[c + j] = slot
             c += colspan
         above = here
+        width = max(width, c)
+        # a span bomb is refused as soon as its table is too large, before it is laid out
+        check("grid_cells", len(trs) * width, "the number of table cells after gridSpan "
+              "expansion (one table)")
         table.rows.append(out)
         table.tcs.append(tcs)
     return table

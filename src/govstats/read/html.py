@@ -49,6 +49,7 @@ import lxml.html
 from ..catalogue.findings import finding
 from ..errors import UnreadableInput
 from ..lexicon import DROP_ZERO_WIDTH, ZERO_WIDTH
+from ..limits import check
 from ..model import Cell, Document, Finding, Grid
 from ..normalize import TEMPLATE_PLACEHOLDER, TITLE_SEPARATORS
 from .decode import declared_charset, decode_bytes
@@ -105,6 +106,7 @@ def read_html(data: bytes) -> Document:
     are empty, cannot be decoded, are not text, or hold no visible text at all."""
     if not data or not data.strip():
         raise UnreadableInput("the HTML input is empty")
+    check("html_bytes", len(data), "the HTML page's size in bytes")
     text, encoding, decode_note = _decode(data)
     sample = text[:200_000]
     n_bad = len(_BAD_CHARS.findall(sample))
@@ -559,6 +561,7 @@ def _layout(raw_rows: list[list[_RawCell]], index: int) -> tuple[list[list[Cell]
     n_rows = len(raw_rows)
     taken_until: dict[int, int] = {}  # column → last row covered by a rowspan from above
     rows: list[list[Cell]] = []
+    width = 0
     repaired: list[str] = []
     shortened: list[str] = []
     for r, raw_row in enumerate(raw_rows):
@@ -584,6 +587,10 @@ def _layout(raw_rows: list[list[_RawCell]], index: int) -> tuple[list[list[Cell]
                 for j in range(colspan):
                     taken_until[c + j] = r + rowspan - 1
             c += colspan
+        width = max(width, c, max(taken_until, default=-1) + 1)
+        # a span bomb is refused as soon as its table is too large, before it is laid out
+        check("grid_cells", n_rows * width, "the number of table cells after rowspan/colspan "
+              "expansion (one table)")
         rows.append(out)
     notes: list[Finding] = []
     if repaired:

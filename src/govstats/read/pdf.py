@@ -37,6 +37,7 @@ import bisect
 import contextlib
 import io
 import itertools
+import logging
 import re
 import statistics
 from collections.abc import Iterable, Sequence
@@ -46,8 +47,14 @@ from typing import Any
 from ..catalogue.findings import finding
 from ..errors import UnreadableInput
 from ..lexicon import DASH_MARKS, SPACE_RUN, char_class
+from ..limits import check, current_limits
 from ..model import Cell, Document, Finding, Grid
 from ..normalize import read_number
+
+# pdfminer logs every damaged object it steps over (dozens of lines for one broken file);
+# the reader says what is wrong in its one-line error.  A handler on its logger keeps the
+# lines off stderr unless the application configures logging itself.
+logging.getLogger("pdfminer").addHandler(logging.NullHandler())
 
 __all__ = ["clean_cell_text", "read_pdf", "text_layer_problem"]
 
@@ -1313,6 +1320,8 @@ class _Pdfminer:
             try:
                 self.pdf = pdfplumber.open(io.BytesIO(self.data))
                 return list(self.pdf.pages)
+            except (TimeoutError, MemoryError):
+                raise  # the build's time or memory bound, not a property of the file
             except Exception as exc:
                 raise _unreadable(exc) from exc
         return list(self.pdf.pages)
@@ -1321,6 +1330,8 @@ class _Pdfminer:
         page = self.pages()[i]
         try:
             return _load_page(page)
+        except (TimeoutError, MemoryError):
+            raise
         except Exception as exc:
             raise _unreadable(exc, f" (page {page.page_number})") from exc
         finally:
@@ -1344,22 +1355,31 @@ def _pages(data: bytes, miner: _Pdfminer) -> Iterable[_Page]:
     if pdfium is not None:
         try:
             doc = pdfium.PdfDocument(data)
+        except (TimeoutError, MemoryError):
+            raise  # the build's time or memory bound, not a property of the file
         except Exception:
             doc = None
     if doc is None:
-        for i in range(len(miner.pages())):
+        n = len(miner.pages())
+        if n > current_limits().pages:
+            check("pages", n, "the PDF's number of pages")
+        for i in range(n):
             yield miner.page(i)
         return
     try:
+        if len(doc) > current_limits().pages:
+            check("pages", len(doc), "the PDF's number of pages")
         doctop = 0.0
         for i in range(len(doc)):
             try:
                 page = doc[i]
+            except (TimeoutError, MemoryError):
+                raise
             except Exception as exc:
                 raise _unreadable(exc, f" (page {i + 1})") from exc
             try:
                 loaded = _pdfium_page(page, i + 1, doctop)
-            except UnreadableInput:
+            except (UnreadableInput, TimeoutError, MemoryError):
                 raise
             except Exception as exc:
                 raise _unreadable(exc, f" (page {i + 1})") from exc

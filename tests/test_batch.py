@@ -1,0 +1,203 @@
+"""A build survives its workers and its own death: a killed worker fails only its report
+(recorded with the reason, not cached, parsed again by the next build), a worker over its
+memory bound likewise, the workers die with the build, an interrupted publishing never
+loads, and every rebuild gives the bytes of an uninterrupted build."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+import govstats.pipeline as pipeline_module
+from govstats.errors import GovstatsError
+from govstats.limits import Limits
+from govstats.panel import build_panel, load_panel
+from govstats.panel import writers as writers_module
+from govstats.panel.worker import parse_to_record
+
+from .own_reports import write_own_reports
+
+REPO = Path(__file__).resolve().parents[1]
+OUT_FILES = (
+    "panel.parquet", "panel.csv.gz", "reports.csv", "sources.csv", "findings.csv",
+    "datapackage.json",
+)  # fmt: skip
+VICTIM = "huzhou-hbj-2017"
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_own_reports(tmp_path_factory.mktemp("batch") / "reports")
+
+
+@pytest.fixture(scope="module")
+def clean(source: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An uninterrupted build: the bytes every other build must give."""
+    out = tmp_path_factory.mktemp("clean") / "out"
+    summary = build_panel(source, out, jobs=2, progress=False, use_cache=False)
+    assert not summary.failed, summary
+    return out
+
+
+def _same_outputs(a: Path, b: Path) -> None:
+    for name in OUT_FILES:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def _reports(out: Path) -> dict[str, dict[str, str]]:
+    import csv
+
+    with (out / "reports.csv").open(encoding="utf-8") as f:
+        return {r["report_id"]: r for r in csv.DictReader(f)}
+
+
+def _cache_records(out: Path) -> list[Path]:
+    return sorted(out.glob(".cache/parse-*/*.json"))
+
+
+def test_a_killed_worker_fails_only_its_report(
+    source: Path, clean: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = pipeline_module.parse_report
+
+    def killed(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if VICTIM in str(path):
+            os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer would
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline_module, "parse_report", killed)
+    out = tmp_path / "out"
+    summary = build_panel(source, out, jobs=2, progress=False)
+    assert [rid for rid, _ in summary.failed] == [VICTIM]
+    assert "WorkerDied" in summary.failed[0][1] and "SIGKILL" in summary.failed[0][1]
+    reports = _reports(out)
+    assert reports[VICTIM]["status"] == "error"
+    assert reports[VICTIM]["parse_error"].startswith("WorkerDied")
+    assert all(r["parse_error"] == "" for k, r in reports.items() if k != VICTIM)
+    assert len(_cache_records(out)) == 4  # the dead worker's report is not cached
+    monkeypatch.setattr(pipeline_module, "parse_report", real)
+    again = build_panel(source, out, jobs=2, progress=False)
+    assert (again.parsed, again.cached, again.failed) == (1, 4, [])
+    _same_outputs(out, clean)
+
+
+def test_a_worker_over_its_memory_bound_fails_only_its_report(
+    source: Path, clean: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = pipeline_module.parse_report
+
+    def greedy(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if VICTIM in str(path):
+            hog = bytearray(600 << 20)  # more than the bound below
+            hog[-1] = 1
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline_module, "parse_report", greedy)
+    out = tmp_path / "out"
+    limits = Limits(memory_bytes=300 << 20)
+    summary = build_panel(source, out, jobs=1, progress=False, limits=limits)
+    assert [rid for rid, _ in summary.failed] == [VICTIM]
+    assert summary.failed[0][1].startswith(("MemoryError", "WorkerDied"))
+    monkeypatch.setattr(pipeline_module, "parse_report", real)
+    again = build_panel(source, out, jobs=1, progress=False, limits=limits)
+    assert (again.parsed, again.failed) == (1, [])
+    _same_outputs(out, clean)
+
+
+def test_a_timeout_a_reader_swallows_is_still_a_timeout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """python-docx's errors are turned into UnreadableInput by a broad except: the timeout
+    must not become "cannot open the DOCX package" (which would be cached)."""
+    import docx
+
+    from .hostile_files import build
+
+    name, data = build("billion_laughs")
+    path = tmp_path / name
+    path.write_bytes(data)
+
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        try:
+            time.sleep(5)
+        except BaseException as exc:  # a library that wraps whatever it meets
+            raise ValueError("broken package") from exc
+
+    monkeypatch.setattr(docx, "Document", slow)
+    rec = parse_to_record(str(path), timeout=0.3)
+    assert rec["transient"] is True
+    assert rec["error"].startswith("ParseTimeout")
+
+
+def test_an_interrupted_publishing_never_loads(
+    source: Path, clean: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    build_panel(source, out, jobs=2, progress=False)
+    calls = {"n": 0}
+    real_replace = os.replace
+
+    def dies_midway(a, b):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if str(b).endswith("reports.csv") and calls["n"] > 1:
+            raise KeyboardInterrupt  # the build is stopped among its renames
+        return real_replace(a, b)
+
+    monkeypatch.setattr(writers_module.os, "replace", dies_midway)
+    with pytest.raises(KeyboardInterrupt):
+        build_panel(source, out, jobs=2, progress=False)
+    monkeypatch.setattr(writers_module.os, "replace", real_replace)
+    with pytest.raises(GovstatsError, match="incomplete"):
+        load_panel(out)
+    build_panel(source, out, jobs=2, progress=False)
+    assert len(load_panel(out)) == len(load_panel(clean))
+    _same_outputs(out, clean)
+    assert not list(out.glob(".*.tmp"))
+
+
+_PARENT = textwrap.dedent("""
+    import sys, time
+    import govstats.pipeline as p
+    from govstats.panel import build_panel
+    real = p.parse_report
+    def slow(path, *a, **k):
+        time.sleep(60)  # every worker is busy when the build is killed
+        return real(path, *a, **k)
+    p.parse_report = slow
+    build_panel(sys.argv[1], sys.argv[2], jobs=2, progress=False)
+""")
+
+
+def test_killing_the_build_ends_its_workers_and_a_rebuild_is_identical(
+    source: Path, clean: Path, tmp_path: Path
+) -> None:
+    psutil = pytest.importorskip("psutil")
+    out = tmp_path / "out"
+    parent = subprocess.Popen([sys.executable, "-c", _PARENT, str(source), str(out)],
+                              cwd=REPO)  # fmt: skip
+    proc = psutil.Process(parent.pid)
+    workers: list = []
+    for _ in range(600):  # until both workers run (at most a minute)
+        workers = proc.children(recursive=True)
+        if len(workers) >= 2:
+            break
+        time.sleep(0.1)
+    assert len(workers) >= 2, "the build started no workers"
+    parent.kill()
+    parent.wait()
+    _, alive = psutil.wait_procs(workers, timeout=30)
+    assert not alive, f"workers left behind: {[p.pid for p in alive]}"
+    assert not (out / "reports.csv").exists()  # nothing was published
+    summary = build_panel(source, out, jobs=2, progress=False)
+    assert not summary.failed
+    _same_outputs(out, clean)
+    cached = _cache_records(out)
+    assert cached and all(json.loads(p.read_text("utf-8"))["error"] is None for p in cached)
