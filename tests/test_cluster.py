@@ -76,7 +76,8 @@ def test_a_parse_over_its_limit_on_a_worker_is_a_transient_failure(
     """The forked child is killed at the limit; the record says so and is marked transient
     (stored beside the cache, so the next build parses the file again)."""
 
-    def slow(path: str, timeout: float | None = None, data: bytes | None = None) -> dict:
+    def slow(path: str, timeout: float | None = None, limits: object = None,
+             data: bytes | None = None) -> dict:
         time.sleep(30)
         return {}
 
