@@ -58,21 +58,27 @@ class PanelWriter:
             use_dictionary=True,
             write_statistics=True,
         )
-        self._buf: list[dict[str, Any]] = []
+        # the rows of the next row group, column by column (no dict kept per row)
+        self._cols: dict[str, list[Any]] = {c: [] for c in PANEL_COLUMNS}
+        self._n = 0
 
     def add(self, rows: Iterable[dict[str, Any]]) -> None:
+        cols = self._cols
         for r in rows:
-            self._csv.writerow([format_value(r[c]) for c in PANEL_COLUMNS])
-            self._buf.append(r)
-        if len(self._buf) >= _FLUSH_ROWS:
+            values = [r[c] for c in PANEL_COLUMNS]
+            self._csv.writerow([format_value(v) for v in values])
+            for c, v in zip(PANEL_COLUMNS, values, strict=True):
+                cols[c].append(v)
+            self._n += 1
+        if self._n >= _FLUSH_ROWS:
             self.flush()
 
     def flush(self) -> None:
-        if not self._buf:
+        if not self._n:
             return
-        cols = {c: [r[c] for r in self._buf] for c in PANEL_COLUMNS}
-        self._pq.write_table(self._pa.table(cols, schema=self.schema))
-        self._buf = []
+        self._pq.write_table(self._pa.table(self._cols, schema=self.schema))
+        self._cols = {c: [] for c in PANEL_COLUMNS}
+        self._n = 0
 
     def close(self) -> None:
         self.flush()
