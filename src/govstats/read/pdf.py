@@ -541,6 +541,8 @@ def _pdfium_paths(
         a, b, c, d, e, f = m.a, m.b, m.c, m.d, m.e, m.f
         scolor = _pdfium_color(pdfium_c.FPDFPageObj_GetStrokeColor, obj)
         ncolor = _pdfium_color(pdfium_c.FPDFPageObj_GetFillColor, obj)
+        if not (stroke and not _is_white(scolor)) and not (fill and not _is_white(ncolor)):
+            continue  # no visible ruling (a white cell background): see _ruling_edges_of
         # subpaths as pdfminer sees them: (operator, point) with "h" closing on the start
         subpaths: list[list[tuple[str, tuple[float, float]]]] = []
         n_seg = pdfium_c.FPDFPath_CountSegments(obj)
