@@ -3,9 +3,11 @@
 Pages are read by pdfium (pypdfium2): characters with their boxes and the painted paths, both
 described as pdfplumber describes pdfminer's (character boxes from the font's descent and size;
 paths split into lines, rectangles and curves one subpath each), so pdfplumber's word grouping,
-text and table finder work on them unchanged.  A page pdfium cannot describe that way (a glyph
-without a Unicode mapping, vertical or rotated text, a rotated or cropped page, drawing inside
-form XObjects) is read by pdfplumber itself, and so is a document pdfium cannot open.
+text and table finder work on them unchanged (a vertical font's characters get the em square
+pdfminer gives them).  A page pdfium cannot describe that way (a glyph without a Unicode
+mapping, rotated or skewed text, a glyph outside the box it would get, a rotated page or one
+whose crop box is not its media box, drawing inside form XObjects) is read by pdfplumber
+itself, and so is a document pdfium cannot open.
 
 ``Document.text`` is the text of every page (``page.extract_text()``), pages separated by
 ``"\\f"``.  Tables are found in two ways:
@@ -548,6 +550,8 @@ def _pdfium_paths(
         a, b, c, d, e, f = m.a, m.b, m.c, m.d, m.e, m.f
         scolor = _pdfium_color(pdfium_c.FPDFPageObj_GetStrokeColor, obj)
         ncolor = _pdfium_color(pdfium_c.FPDFPageObj_GetFillColor, obj)
+        if not (stroke and not _is_white(scolor)) and not (fill and not _is_white(ncolor)):
+            continue  # no visible ruling (a white cell background): see _ruling_edges_of
         # subpaths as pdfminer sees them: (operator, point) with "h" closing on the start
         subpaths: list[list[tuple[str, tuple[float, float]]]] = []
         n_seg = pdfium_c.FPDFPath_CountSegments(obj)
@@ -1400,7 +1404,8 @@ def read_pdf(data: bytes) -> Document:
 
     Characters (with their boxes) and ruling come from pdfium (pypdfium2); a page pdfium
     cannot describe the way pdfminer would (unmapped glyphs, rotated text or pages, form
-    XObjects) is read by pdfplumber, and so is a document pdfium cannot open.  Both are
+    XObjects: see the module's docstring) is read by pdfplumber, and so is a document pdfium
+    cannot open.  Both are
     described alike, so the table geometry below does not depend on which read a page.
 
     Raises :class:`UnreadableInput` for bytes that are not a readable PDF (corrupt,

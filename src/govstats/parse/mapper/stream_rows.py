@@ -25,6 +25,7 @@ class StreamHit:
 # stream_candidates per layout (held, so its id stays its own), keyed on the label string
 _CANDIDATES: dict[int, tuple[Layout, dict[str, list[tuple[TableSpec, RowSpec, int]]]]] = {}
 _CANDIDATES_MAX = 1 << 15  # labels kept per layout
+_LAYOUTS_MAX = 32
 
 
 def stream_candidates(label: str, layout: Layout) -> list[tuple[TableSpec, RowSpec, int]]:
@@ -32,6 +33,8 @@ def stream_candidates(label: str, layout: Layout) -> list[tuple[TableSpec, RowSp
     synonyms).  A pure function of the label and the layout: memoized per layout."""
     held = _CANDIDATES.get(id(layout))
     if held is None or held[0] is not layout:
+        if len(_CANDIDATES) >= _LAYOUTS_MAX:  # layouts made on the fly (tests): keep a few
+            _CANDIDATES.clear()
         held = _CANDIDATES[id(layout)] = (layout, {})
     memo = held[1]
     found = memo.get(label)
