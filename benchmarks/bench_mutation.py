@@ -6,12 +6,19 @@ finding (silent), changed values covered by the checks and silent, uncovered cha
 and silent, silent row drops; ``--show N`` lists N silent mutations.
 
     .venv/bin/python benchmarks/bench_mutation.py [--reports 4] [--mutations 30] [--seed 0]
+    .venv/bin/python benchmarks/bench_mutation.py --before f906cfd   # that commit, then now
+
+``--before COMMIT`` first measures the parser of that commit (its ``src/`` taken with ``git
+archive`` into a temporary folder, the same mutations), then the working tree's.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
 import sys
+import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -27,7 +34,18 @@ def main() -> None:
     ap.add_argument("--mutations", type=int, default=30, help="value-changing mutations each")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--show", type=int, default=0, help="list this many silent mutations")
+    ap.add_argument("--before", metavar="COMMIT", help="measure this commit's parser first")
     args = ap.parse_args()
+    if args.before:
+        with tempfile.TemporaryDirectory(prefix="govstats-before-") as tmp:
+            archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.before, "src"],
+                                     check=True, capture_output=True).stdout  # fmt: skip
+            subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+            rest = [a for a in sys.argv[1:] if a not in ("--before", args.before)]
+            print(f"== before: {args.before}", flush=True)
+            env = {**os.environ, "PYTHONPATH": str(Path(tmp) / "src")}
+            subprocess.run([sys.executable, __file__, *rest], env=env, check=True)
+        print("== after: the working tree", flush=True)
     stats: dict[str, Counter[str]] = {}
     shown = 0
     for o in run(args.reports, args.mutations, args.seed):

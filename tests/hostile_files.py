@@ -160,6 +160,18 @@ def pdf_pages(pages: int) -> tuple[str, bytes]:
     return "pages.pdf", bytes(out)
 
 
+def damaged_pdf(pages: int) -> tuple[str, bytes]:
+    """A PDF whose font dictionary is broken (pdfminer logs a warning per page)."""
+    _, data = pdf_pages(pages)
+    return "damaged.pdf", data.replace(b"<< /Type /Font", b"<< /Type /Font /Widths [1 2 <<")
+
+
+def deep_nesting(depth: int) -> tuple[str, bytes]:
+    """A page of ``depth`` unclosed ``<div>`` elements around a report's tables."""
+    page = form_html(form_report("R3", 2021, 6))
+    return "deep.html", page.replace(b"<body>", b"<body>" + b"<div>" * depth)
+
+
 def mhtml_big(mb: int) -> tuple[str, bytes]:
     """A saved page (MHTML) whose base64 HTML part decodes to ``mb`` megabytes."""
     page = form_html(form_report("R3", 2021, 3))
@@ -225,6 +237,8 @@ CASES: dict[str, Case] = {
         random_bytes, 80_000_000, 20_000, "input_bytes", (("input_bytes", 10_000),)
     ),
     "empty_txt": Case(empty_text, 0, 0, "error"),
+    "damaged_pdf": Case(damaged_pdf, 40, 3, "error"),
+    "deep_nesting": Case(deep_nesting, 100_000, 3000, "any"),
     "billion_laughs": Case(billion_laughs, 0, 0, "error"),
     "clean_html": Case(clean_html, 0, 0, "result"),
 }

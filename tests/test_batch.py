@@ -201,3 +201,45 @@ def test_killing_the_build_ends_its_workers_and_a_rebuild_is_identical(
     _same_outputs(out, clean)
     cached = _cache_records(out)
     assert cached and all(json.loads(p.read_text("utf-8"))["error"] is None for p in cached)
+
+
+_VICTIM_SLOW = textwrap.dedent("""
+    import json, sys, time
+    import govstats.pipeline as p
+    from govstats.panel import build_panel
+    real = p.parse_report
+    def slow(path, *a, **k):
+        if sys.argv[3] in str(path):
+            time.sleep(120)  # killed from outside long before
+        return real(path, *a, **k)
+    p.parse_report = slow
+    s = build_panel(sys.argv[1], sys.argv[2], jobs=2, progress=False)
+    print(json.dumps(s.failed))
+""")
+
+
+def test_a_worker_killed_from_outside_fails_only_its_report(
+    source: Path, clean: Path, tmp_path: Path
+) -> None:
+    psutil = pytest.importorskip("psutil")
+    out = tmp_path / "out"
+    build = subprocess.Popen(
+        [sys.executable, "-c", _VICTIM_SLOW, str(source), str(out), VICTIM], cwd=REPO,
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    proc = psutil.Process(build.pid)
+    victim = None
+    for _ in range(1200):  # until only the slow report's worker is left (at most two minutes)
+        kids = proc.children()
+        if len(kids) == 1 and len(_cache_records(out)) == 4:
+            victim = kids[0]
+            break
+        time.sleep(0.1)
+    assert victim is not None, "the other reports were not parsed"
+    victim.kill()  # as the OOM killer would
+    stdout, _ = build.communicate(timeout=120)
+    failed = json.loads(stdout.strip().splitlines()[-1])
+    assert [rid for rid, _ in failed] == [VICTIM] and "SIGKILL" in failed[0][1]
+    again = build_panel(source, out, jobs=2, progress=False)
+    assert (again.parsed, again.failed) == (1, [])
+    _same_outputs(out, clean)

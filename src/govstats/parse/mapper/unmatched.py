@@ -24,7 +24,11 @@ _BEFORE_NUMBER = re.compile(r"[\s|:：]*\d")
 _LEAD = re.compile(r"^[\s.．、)）]+")
 # prose, not a row label: sentence punctuation, a unit or a date word right after a number
 _PROSE = re.compile(r"[，,。；;%％！？]")
-_AFTER_NUMBER = re.compile(r"^[年月日]|^[件条个次项人家元万][、，]|[。；;]$")
+_AFTER_NUMBER = re.compile(r"^[年月日]|^[件条个次项人家元万][、，]")
+_SENTENCE_END = re.compile(r"[。；;]$")
+# two numbers that fill cells of a table row (each followed by a tab, a bar or a line end)
+_CELL_NUMBERS = re.compile(r"(?:[ \t|:：]*\d+(?:\.\d+)?[ ]*[\t|\n]){2}")
+_UNIT_COMMA = re.compile(r"^[件条个次项人家元万][、，]")
 _MAX_FINDINGS = 10
 
 
@@ -66,12 +70,16 @@ def unmatched_rows(doc: Document, layout: Layout, values: list[Value]) -> list[F
             continue  # not a label printed before a number
         printed = _LEAD.sub("", m.group()).strip()
         plain = normalize_label(printed)  # without notes in brackets, quotes, ordinals
-        if _PROSE.search(plain) or _AFTER_NUMBER.search(printed):
+        after_digit = m.start() > 0 and doc.text[m.start() - 1].isdigit()
+        if (_PROSE.search(plain) or _SENTENCE_END.search(printed)
+                or (after_digit and _AFTER_NUMBER.search(printed))):
             continue
-        if not 3 <= len(plain) <= 40 or plain in known or plain in seen:
+        if not 1 <= len(plain) <= 40 or plain in known or plain in seen:
             continue
+        if len(plain) < 3 and not _CELL_NUMBERS.match(doc.text, m.end()):
+            continue  # a short label only where a table row's numbers follow it
         seen.add(plain)
-        close = get_close_matches(plain, labels, n=1, cutoff=CUTOFF)
+        close = _closest(plain, labels)
         if not close:
             continue
         rows = by_label[close[0]]
@@ -93,6 +101,20 @@ def unmatched_rows(doc: Document, layout: Layout, values: list[Value]) -> list[F
         if len(out) >= _MAX_FINDINGS:
             break
     return out
+
+
+def _closest(plain: str, labels: list[str]) -> list[str]:
+    """The label of the form closest to ``plain`` (difflib ratio ≥ :data:`CUTOFF`); a label
+    of one or two characters only from a label it is one character short of (``计`` for
+    ``总计``, ``他`` for ``其他``)."""
+    if len(plain) >= 3:
+        return get_close_matches(plain, labels, n=1, cutoff=CUTOFF)
+    return [lab for lab in labels if len(lab) == len(plain) + 1 and _one_short(plain, lab)][:1]
+
+
+def _one_short(short: str, full: str) -> bool:
+    """Whether ``short`` is ``full`` without one of its characters."""
+    return any(full[:k] + full[k + 1 :] == short for k in range(len(full)))
 
 
 def _plain(syn: object) -> tuple[str, ...]:
@@ -119,26 +141,35 @@ def unmatched_headers(doc: Document, layout: Layout) -> list[Finding]:
     rows = list(known - set(columns))
     seen: set[str] = set()
     out: list[Finding] = []
-    for grid in doc.grids:
-        for cell in (c for row in grid.rows for c in row):
-            plain = normalize_label(cell.text)
-            if (not 3 <= len(plain) <= 40 or plain in known or plain in seen
-                    or any(ch.isdigit() for ch in plain) or _PROSE.search(cell.text)
-                    or _AFTER_NUMBER.search(plain)):
-                continue
-            seen.add(plain)
-            close = get_close_matches(plain, headings, n=1, cutoff=CUTOFF)
-            if not close:
-                continue
-            ratio = SequenceMatcher(None, plain, close[0]).ratio()
-            if any(SequenceMatcher(None, plain, r).ratio() >= ratio
-                   for r in get_close_matches(plain, rows, n=3, cutoff=ratio)):
-                continue  # as close to a row label: a row, which unmatched_rows checks
-            out.append(finding(
-                "map.unmatched_header", label=cell.text, closest=close[0], table=grid.index,
-                table_id=columns[close[0]], layout=layout.source,
-                cells=({"table": grid.index, "path": cell.path, "label": cell.text},),
-            ))  # fmt: skip
-            if len(out) >= _MAX_FINDINGS:
-                return out
+    for grid_index, path, text in _heading_candidates(doc):
+        plain = normalize_label(text)
+        if (not 3 <= len(plain) <= 40 or plain in known or plain in seen
+                or any(ch.isdigit() for ch in plain) or _PROSE.search(text)
+                or _UNIT_COMMA.search(plain)):
+            continue
+        seen.add(plain)
+        close = get_close_matches(plain, headings, n=1, cutoff=CUTOFF)
+        if not close:
+            continue
+        ratio = SequenceMatcher(None, plain, close[0]).ratio()
+        if any(SequenceMatcher(None, plain, r).ratio() >= ratio
+               for r in get_close_matches(plain, rows, n=3, cutoff=ratio)):
+            continue  # as close to a row label: a row, which unmatched_rows checks
+        out.append(finding(
+            "map.unmatched_header", label=text, closest=close[0],
+            table=grid_index if grid_index is not None else "text",
+            table_id=columns[close[0]], layout=layout.source,
+            cells=({"table": grid_index, "path": path, "label": text},),
+        ))  # fmt: skip
+        if len(out) >= _MAX_FINDINGS:
+            return out
     return out
+
+
+def _heading_candidates(doc: Document) -> list[tuple[int | None, str | None, str]]:
+    """(table, cell path, text) of every table cell; for a document without grids, every
+    tab-, bar- or line-separated piece of its text without a digit."""
+    if doc.grids:
+        return [(g.index, c.path, c.text) for g in doc.grids for row in g.rows for c in row]
+    return [(None, None, p.strip()) for p in re.split(r"[\t|\n]+", doc.text)
+            if p.strip() and not any(ch.isdigit() for ch in p)]  # fmt: skip
