@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher, get_close_matches
+from functools import lru_cache
 
 from ...catalogue.findings import finding
 from ...catalogue.layouts import Layout
@@ -61,7 +62,7 @@ def unmatched_rows(doc: Document, layout: Layout, values: list[Value]) -> list[F
             continue
         for lab in row.labels.plain:
             by_label.setdefault(lab, []).append((spec.id, row.code, row_read[key]))
-    labels = list(by_label)
+    labels = tuple(by_label)
     known = set(labels)
     seen: set[str] = set()
     out: list[Finding] = []
@@ -103,13 +104,16 @@ def unmatched_rows(doc: Document, layout: Layout, values: list[Value]) -> list[F
     return out
 
 
-def _closest(plain: str, labels: list[str]) -> list[str]:
+@lru_cache(maxsize=65536)
+def _closest(plain: str, labels: tuple[str, ...]) -> tuple[str, ...]:
     """The label of the form closest to ``plain`` (difflib ratio ≥ :data:`CUTOFF`); a label
     of one or two characters only from a label it is one character short of (``计`` for
-    ``总计``, ``他`` for ``其他``)."""
+    ``总计``, ``他`` for ``其他``).  Memoized: the same printed labels recur in every report
+    of a form."""
     if len(plain) >= 3:
-        return get_close_matches(plain, labels, n=1, cutoff=CUTOFF)
-    return [lab for lab in labels if len(lab) == len(plain) + 1 and _one_short(plain, lab)][:1]
+        return tuple(get_close_matches(plain, labels, n=1, cutoff=CUTOFF))
+    return tuple(lab for lab in labels if len(lab) == len(plain) + 1
+                 and _one_short(plain, lab))[:1]
 
 
 def _one_short(short: str, full: str) -> bool:
