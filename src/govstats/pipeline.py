@@ -20,6 +20,7 @@ from .parse.derive import derive_values, resolve_blanks
 from .parse.mapper import map_document
 from .parse.meta import extract_meta
 from .parse.narrative import extract_narrative
+from .parse.ocr_evidence import confirm_ocr
 from .parse.regimes import detect_regime
 from .read import read_document
 from .report import Report
@@ -51,6 +52,8 @@ def parse_report(path_or_bytes: str | Path | bytes, filename: str | None = None)
     source = {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
     doc = read_document(data, name)
     source.update({"kind": doc.kind, "encoding": doc.encoding})
+    if doc.reader:
+        source["reader"] = doc.reader
     meta = extract_meta(doc)
     decision = detect_regime(doc, year=meta.get("year"))
     figures = extract_narrative(doc)  # once: hints for the digits, then the report's narrative
@@ -70,6 +73,10 @@ def parse_report(path_or_bytes: str | Path | bytes, filename: str | None = None)
         values = mapped.values
         unread = mapped.unread
         issues.extend(mapped.findings)
+        if doc.reader == "ocr":  # OCR readings are evidence: identities confirm doubtful ones
+            values, doubtful, notes = confirm_ocr(values, decision.layout)
+            unread = unread + doubtful
+            issues.extend(notes)
         values = values + resolve_blanks(values, unread, decision.layout)
         values = values + derive_values(values, decision.regime)
         if not mapped.values:
@@ -80,6 +87,7 @@ def parse_report(path_or_bytes: str | Path | bytes, filename: str | None = None)
             "regime_evidence": list(decision.evidence),
             "regime_scores": decision.scores,
             "layout": decision.layout.source if decision.layout else None,
+            "reader": doc.reader or doc.kind,
         }
     )
     table_lines = {

@@ -1025,8 +1025,15 @@ def read_pdf(data: bytes) -> Document:
         with contextlib.suppress(Exception):
             pdf.close()
     problem = text_layer_problem(texts)
-    if problem:
-        raise UnreadableInput(problem)
+    if problem:  # a scan, or glyph codes: read by OCR (the ocr extra), else say what to install
+        from .ocr import OCR_EXTRA, available, read_scanned_pdf
+
+        if not available():
+            raise UnreadableInput(f"{problem}: {OCR_EXTRA}")
+        try:
+            return read_scanned_pdf(data)
+        except UnreadableInput as exc:
+            raise UnreadableInput(f"{problem}; {exc}") from None
     cids = sum(len(_CID_RE.findall(t)) for t in texts)
     if cids:
         notes.append(finding("pdf.cid_glyphs", n=cids))
