@@ -111,6 +111,18 @@ def test_an_equality_the_readings_break_leaves_none_of_its_cells_sure() -> None:
     assert {n.rule for n in notes} == {"ocr.unconfirmed"}
 
 
+def test_an_equality_with_a_cell_without_value_cannot_vouch_for_its_readings() -> None:
+    from govstats.model import UnreadCell
+
+    (layout,) = layout_for("R3")
+    # 64 read as 4 where the total was not seen: 72 + 4 + 8 + 37 = ? cannot be checked
+    seen = {"review.upheld": 72, "review.corrected": 4, "review.other": 8, "review.pending": 37}
+    blank = UnreadCell("review.total", "total", "blank", "", {"table": 1, "table_id": "t4"})
+    kept, unread, notes = confirm_ocr(_t4(seen, {}), layout, [blank])
+    assert kept == [] and sorted(u.indicator for u in unread) == sorted(seen)
+    assert len(notes) == 4
+
+
 def test_sure_readings_pass_untouched() -> None:
     (layout,) = layout_for("R3")
     values = _t4(REVIEW, {})
@@ -273,3 +285,46 @@ def test_corpus_pdfs_made_image_only(
         pytest.skip(f"{path} is absent")
     monkeypatch.setenv("GOVSTATS_OCR_CACHE", str(tmp_path))
     _same_or_flagged(path.read_bytes(), "report.pdf", tmp_path)
+
+
+def _mixed_pdf(cjk_font_for: Callable[[str], Path]) -> bytes:
+    """Page 1 text; page 2 the picture of a table 四 (a table pasted as an image)."""
+    import io
+
+    import fpdf
+
+    intro = "某某区人民政府2023年政府信息公开工作年度报告"
+    pdf = fpdf.FPDF(unit="pt", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.add_font("cjk", "", str(cjk_font_for(intro)))
+    pdf.set_font("cjk", size=12)
+    pdf.add_page()
+    pdf.text(60, 80, intro)
+    pdf.add_page()
+    picture = page_images(_t4_pdf(cjk_font_for), dpi=200)[0]
+    pdf.image(io.BytesIO(png_bytes(picture)), x=40, y=60, w=470)
+    return bytes(pdf.output())
+
+
+def test_a_picture_page_among_text_pages_without_the_extra(
+    cjk_font_for: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("fpdf", reason="fpdf2 (govstats[dev]) is not installed")
+    monkeypatch.setattr(ocr_mod, "available", lambda: False)
+    doc = read_document(_mixed_pdf(cjk_font_for), "mixed.pdf")
+    assert doc.reader is None and "年度报告" in doc.text
+    (note,) = [n for n in doc.notes if n.rule == "pdf.image_pages"]
+    assert "page(s) 2 " in note.message and "pip install 'govstats[ocr]'" in note.message
+
+
+@needs_ocr
+def test_a_picture_page_among_text_pages_is_read_by_ocr(
+    cjk_font_for: Callable[[str], Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("fpdf", reason="fpdf2 (govstats[dev]) is not installed")
+    monkeypatch.setenv("GOVSTATS_OCR_CACHE", str(tmp_path))
+    doc = read_document(_mixed_pdf(cjk_font_for), "mixed.pdf")
+    assert doc.reader == "ocr" and "年度报告" in doc.text.split("\f")[0]
+    assert _value_row(doc) == [str(v) for v in T4]
+    (note,) = [n for n in doc.notes if n.rule == "read.ocr"]
+    assert "page(s) 2 " in note.message

@@ -74,7 +74,7 @@ def parse_report(path_or_bytes: str | Path | bytes, filename: str | None = None)
         unread = mapped.unread
         issues.extend(mapped.findings)
         if doc.reader == "ocr":  # OCR readings are evidence: identities confirm doubtful ones
-            values, doubtful, notes = confirm_ocr(values, decision.layout)
+            values, doubtful, notes = confirm_ocr(values, decision.layout, unread)
             unread = unread + doubtful
             issues.extend(notes)
         values = values + resolve_blanks(values, unread, decision.layout)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 __all__ = ["RECORD_VERSION", "file_sha256", "parser_fingerprint", "transient_path"]
 
-RECORD_VERSION = 4  # bump when worker.parse_to_record's output changes (invalidates the cache)
+RECORD_VERSION = 5  # bump when worker.parse_to_record's output changes (invalidates the cache)
 # files of the package that do not change what a parse gives (the panel and analysis stages,
 # the command line, the crosswalk and registry applied after the cache)
 _PANEL_STAGE = (

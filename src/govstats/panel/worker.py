@@ -66,7 +66,7 @@ def parse_to_record(path: str, timeout: float | None = None) -> dict[str, Any]:
             k: m.get(k)
             for k in (
                 "jurisdiction", "jurisdiction_normalized", "parent", "year", "regime", "level",
-                "province", "admin_code", "scope",
+                "province", "admin_code", "scope", "reader",
             )
         },
         "issues": sev,

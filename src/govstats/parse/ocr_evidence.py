@@ -15,6 +15,8 @@ engine read as ``raw``) with the finding ``ocr.unconfirmed``.  Pure: no I/O.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..catalogue.findings import finding
 from ..catalogue.layouts import Layout
 from ..model import Finding, UnreadCell, Value
@@ -36,16 +38,20 @@ def doubtful(v: Value, low: float | None = None) -> bool:
 
 
 def confirm_ocr(
-    values: list[Value], layout: Layout | None, low: float | None = None
+    values: list[Value],
+    layout: Layout | None,
+    unread: Sequence[UnreadCell] = (),
+    low: float | None = None,
 ) -> tuple[list[Value], list[UnreadCell], list[Finding]]:
     """The values kept (sure or confirmed, each confirmed one says by which identity in
     ``location.confirmed_by``), the doubtful cells dropped as unread cells, and their
-    findings."""
+    findings.  ``unread``: the cells of the form printed without a value (blank, …)."""
     doubt = {(v.indicator, v.applicant) for v in values if doubtful(v, low)}
     confirmed: dict[tuple[str, str], str] = {}
     tables: list[tuple[list[tuple[str, str]], list[Relation]]] = []
-    read = {(v.indicator, v.applicant): v.value for v in values if "ocr_confidence" in v.location}
-    if layout is not None and read:
+    ocr = {(v.indicator, v.applicant) for v in values if "ocr_confidence" in v.location}
+    read = {(v.indicator, v.applicant): v.value for v in values}
+    if layout is not None and ocr:
         from ..catalogue.rules import split_relations  # rules imports digits; keep this light
 
         table_of = {(v.indicator, v.applicant): v.location.get("table_id") for v in values}
@@ -54,14 +60,29 @@ def confirm_ocr(
             index = {k: i for i, k in enumerate(keys)}
             rels = [r for r in split_relations(layout.regime, spec, index) if r.op == "="]
             tables.append((keys, rels))
-            # an equality the readings break: none of its cells is sure (one was misread, or
-            # the report prints inconsistent figures; either way no reading of it is certain)
+            # an equality the readings break: none of its OCR readings is sure (one was
+            # misread, or the report prints inconsistent figures; either way no reading of it
+            # is certain); cells of pages with a text layer are as printed
             for rel in rels:
                 cells = [keys[i] for i, _ in rel.terms]
-                if all(k in read for k in cells) and (
-                    sum(c * read[keys[i]] for i, c in rel.terms) != rel.constant
+                if sum(c * read[keys[i]] for i, c in rel.terms) != rel.constant:
+                    doubt.update(k for k in cells if k in ocr)
+            # an equality with a cell of the form that has no value cannot check its OCR
+            # readings (a digit the engine dropped, 64 read as 4, goes unseen when the
+            # total is missing too): they too need an identity that holds
+            empty = {
+                (u.indicator, u.applicant)
+                for u in unread
+                if u.location.get("table_id") == spec.id and (u.indicator, u.applicant) not in read
+            }
+            if empty:
+                every = sorted(set(keys) | empty)
+                for rel in split_relations(
+                    layout.regime, spec, {k: i for i, k in enumerate(every)}
                 ):
-                    doubt.update(cells)
+                    cells = [every[i] for i, _ in rel.terms]
+                    if rel.op == "=" and any(k in empty for k in cells):
+                        doubt.update(k for k in cells if k in ocr)
     if not doubt:
         return values, [], []
     known = {k: v for k, v in read.items() if k not in doubt}

@@ -58,14 +58,14 @@ __all__ = [
 #: what to install for this reader
 OCR_EXTRA = "pip install 'govstats[ocr]'"
 #: pixels per PDF point when a page is rendered (measured: benchmarks/bench_ocr.py)
-DEFAULT_SCALE = 2.0
+DEFAULT_SCALE = 3.0
 #: a reading below this confidence keeps its value only where an identity confirms it
 LOW_CONFIDENCE = 0.9
 #: the engine drops text lines read with less confidence than this
 _TEXT_SCORE = 0.3
 #: the detector drops text boxes scored below this (the engine's default: 0.5)
 _BOX_THRESH = 0.5
-_CACHE_VERSION = 4
+_CACHE_VERSION = 5
 
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 
@@ -266,7 +266,7 @@ def _ruling(image: Any, min_len: float) -> list[tuple[str, float, float, float, 
     import numpy as np
 
     grey = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
-    ink = (grey < 160).astype(np.uint8) * 255
+    ink = (grey < 192).astype(np.uint8) * 255  # thin rules render grey
     n = max(int(min_len), 8)
     out: list[tuple[str, float, float, float, float]] = []
     for orient, size in (("h", (n, 1)), ("v", (1, n))):
@@ -547,7 +547,7 @@ def _with_evidence(
 
 
 def _document(
-    pages: Sequence[tuple[_pdf._Page, list[_Evidence]]], kind: str, notes: list[Finding]
+    pages: Sequence[tuple[_pdf._Page, list[_Evidence] | None]], kind: str, notes: list[Finding]
 ) -> Document:
     """The PDF reader's page loop over OCR pages: tables, titles, tables continued."""
     texts: list[str] = []
@@ -567,7 +567,8 @@ def _document(
             )
             title = grids[-1].title if continued else _pdf._title_above(table, lines)
             grid = _pdf._grid_of(table, len(grids) + 1, title)
-            grid = _with_evidence(grid, table, loaded, evidence)
+            if evidence is not None:  # a page read by OCR (not from its text layer)
+                grid = _with_evidence(grid, table, loaded, evidence)
             grids.append(grid)
             if table.placed_rows:
                 notes.append(
@@ -598,10 +599,17 @@ def _ocr_note(kind: str, pages: Sequence[int], scale: float | None) -> Finding:
 
 
 def read_scanned_pdf(
-    data: bytes, *, scale: float | None = None, pages: Sequence[int] | None = None
+    data: bytes,
+    *,
+    scale: float | None = None,
+    pages: Sequence[int] | None = None,
+    text_pages: bool = False,
 ) -> Document:
     """Read a PDF by OCR: each page (1-based ``pages``, default all) rendered at ``scale``
-    pixels per point.  Raises :class:`UnreadableInput` naming the extra when it is absent."""
+    pixels per point.  With ``text_pages``, the other pages are read from their text layer (a
+    PDF with some pages printed as pictures), all of them laid out together (a table may run
+    on from one kind of page to the other).  Raises :class:`UnreadableInput` naming the
+    extra when it is absent."""
     if not available():
         raise _need_extra("a PDF without a usable text layer (a scan)")
     import pypdfium2
@@ -611,8 +619,7 @@ def read_scanned_pdf(
         pdf = pypdfium2.PdfDocument(data)
     except Exception as exc:
         raise UnreadableInput(f"corrupt PDF: {type(exc).__name__}: {exc}") from exc
-    out: list[tuple[_pdf._Page, list[_Evidence]]] = []
-    done: list[int] = []
+    read: dict[int, tuple[_pdf._Page, list[_Evidence] | None]] = {}
     try:
         numbers = list(pages) if pages else list(range(1, len(pdf) + 1))
         for number in numbers:
@@ -624,14 +631,39 @@ def read_scanned_pdf(
                 return _scan(bitmap.to_numpy(), scale)
 
             scan = _cached_scan(_key(data, f"p{number}-s{scale:g}"), compute)
-            out.append(_page_of(number, scan, scale, float(width), float(height)))
-            done.append(number)
+            read[number] = _page_of(number, scan, scale, float(width), float(height))
             page.close()
     finally:
         pdf.close()
-    if not any(page.words for page, _ in out):
-        raise UnreadableInput(f"OCR found no text on {len(out)} page(s)")
-    return _document(out, "pdf", [_ocr_note("pdf", done, scale)])
+    if not any(page.words for page, _ in read.values()):
+        raise UnreadableInput(f"OCR found no text on {len(read)} page(s)")
+    out: list[tuple[_pdf._Page, list[_Evidence] | None]] = [read[n] for n in sorted(read)]
+    if text_pages:
+        out = _with_text_pages(data, read)
+    return _document(out, "pdf", [_ocr_note("pdf", sorted(read), scale)])
+
+
+def _with_text_pages(
+    data: bytes, read: dict[int, tuple[_pdf._Page, list[_Evidence] | None]]
+) -> list[tuple[_pdf._Page, list[_Evidence] | None]]:
+    """Every page in order: those of ``read`` as read by OCR, the others from their text
+    layer as the PDF reader loads them."""
+    import io
+
+    import pdfplumber
+
+    out: list[tuple[_pdf._Page, list[_Evidence] | None]] = []
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for page in pdf.pages:
+                if page.page_number in read:
+                    out.append(read[page.page_number])
+                else:
+                    out.append((_pdf._load_page(page), None))
+                page.close()
+    except Exception as exc:
+        raise _pdf._unreadable(exc) from exc
+    return out
 
 
 def _per_point(words: Sequence[OcrWord]) -> float:

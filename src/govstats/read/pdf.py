@@ -20,8 +20,10 @@
 
 Every table is a :class:`Grid` (``kind="table"``, 1-based ``index`` in the document, ``page``
 and ``title`` = nearest text line above it).  A table continued from the previous page keeps
-the previous grid's title.  PDFs without a usable text layer raise
-:class:`~govstats.errors.UnreadableInput`; pdfminer errors never escape.
+the previous grid's title.  PDFs without a usable text layer, and pages printed as pictures
+among pages of text, are read by OCR (:mod:`govstats.read.ocr`, the ``ocr`` extra), else raise
+:class:`~govstats.errors.UnreadableInput` naming the extra (the pictures: a finding);
+pdfminer errors never escape.
 """
 
 from __future__ import annotations
@@ -961,6 +963,10 @@ def _grid_of(table: _Table, index: int, title: str | None) -> Grid:
     return Grid(index=index, rows=grid_rows, kind="table", page=table.page, title=title)
 
 
+def _page_list(pages: Sequence[int]) -> str:
+    return ", ".join(str(p) for p in pages)
+
+
 def read_pdf(data: bytes) -> Document:
     """Read a PDF's text and tables.
 
@@ -979,6 +985,7 @@ def read_pdf(data: bytes) -> Document:
     grids: list[Grid] = []
     notes: list[Finding] = []
     tail_clear = False  # only page numbers follow the last grid on its page
+    image_pages: list[int] = []
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
         pages = list(pdf.pages)
@@ -988,6 +995,8 @@ def read_pdf(data: bytes) -> Document:
         for page in pages:
             try:
                 loaded = _load_page(page)
+                if not loaded.words and page.images:  # a page printed as a picture
+                    image_pages.append(loaded.number)
             except Exception as exc:
                 raise _unreadable(exc, f" (page {page.page_number})") from exc
             finally:
@@ -1034,6 +1043,12 @@ def read_pdf(data: bytes) -> Document:
             return read_scanned_pdf(data)
         except UnreadableInput as exc:
             raise UnreadableInput(f"{problem}; {exc}") from None
+    if image_pages:  # pictures of pages among pages of text: OCR them (the ocr extra)
+        from .ocr import OCR_EXTRA, available, read_scanned_pdf
+
+        if available():
+            return read_scanned_pdf(data, pages=image_pages, text_pages=True)
+        notes.append(finding("pdf.image_pages", pages=_page_list(image_pages), hint=OCR_EXTRA))
     cids = sum(len(_CID_RE.findall(t)) for t in texts)
     if cids:
         notes.append(finding("pdf.cid_glyphs", n=cids))
