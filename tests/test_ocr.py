@@ -1,9 +1,11 @@
 """The OCR reader (the ``ocr`` extra): scans and table images.
 
 Without the extra, image-only inputs get a one-line error naming it; with it, small generated
-table images are read cell by cell (the CI lane installs the extra), readings of characters
-that resemble digits and low-confidence readings are kept only where the table's identities
-confirm them, and the seed's table made image-only gives the numbers of its text version.
+table images are read cell by cell (``make setup`` installs the extra, so CI runs them),
+readings of characters that resemble digits and low-confidence readings are kept only where
+the table's identities confirm them, and the seed's table and the corpus PDFs made image-only
+give the numbers of their text versions.  Tests that run the engine take seconds each: they
+are in the slow lane (``make test``), not in ``make test-fast``.
 """
 
 from __future__ import annotations
@@ -123,6 +125,14 @@ def test_an_equality_with_a_cell_without_value_cannot_vouch_for_its_readings() -
     assert len(notes) == 4
 
 
+def test_a_cell_of_a_read_row_that_was_not_seen_leaves_the_row_unchecked() -> None:
+    (layout,) = layout_for("R3")
+    # table 四 has one row: its total was not seen at all (no cell for it in the grid)
+    seen = {"review.upheld": 72, "review.corrected": 4, "review.other": 8, "review.pending": 37}
+    kept, unread, _ = confirm_ocr(_t4(seen, {}), layout)
+    assert kept == [] and sorted(u.indicator for u in unread) == sorted(seen)
+
+
 def test_sure_readings_pass_untouched() -> None:
     (layout,) = layout_for("R3")
     values = _t4(REVIEW, {})
@@ -207,6 +217,7 @@ def _value_row(doc: Document) -> list[str]:
     return []
 
 
+@pytest.mark.slow
 @needs_ocr
 def test_a_table_image_is_read_cell_by_cell(cjk_font_for: Callable[[str], Path]) -> None:
     pytest.importorskip("fpdf", reason="fpdf2 (govstats[dev]) is not installed")
@@ -219,6 +230,7 @@ def test_a_table_image_is_read_cell_by_cell(cjk_font_for: Callable[[str], Path])
     assert any(n.rule == "read.ocr" for n in doc.notes)
 
 
+@pytest.mark.slow
 @needs_ocr
 def test_an_image_only_pdf_is_read_through_the_pdf_geometry(
     cjk_font_for: Callable[[str], Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -317,6 +329,7 @@ def test_a_picture_page_among_text_pages_without_the_extra(
     assert "page(s) 2 " in note.message and "pip install 'govstats[ocr]'" in note.message
 
 
+@pytest.mark.slow
 @needs_ocr
 def test_a_picture_page_among_text_pages_is_read_by_ocr(
     cjk_font_for: Callable[[str], Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch

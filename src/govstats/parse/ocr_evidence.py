@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..catalogue.findings import finding
-from ..catalogue.layouts import Layout
+from ..catalogue.layouts import Layout, TableSpec
 from ..model import Finding, UnreadCell, Value
 from .digits import Relation
 
@@ -35,6 +35,21 @@ def doubtful(v: Value, low: float | None = None) -> bool:
     if "ocr_confidence" not in loc:
         return False
     return "ocr_read" in loc or float(loc["ocr_confidence"]) < low
+
+
+def _row_cells(spec: TableSpec, printed: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Every cell of the form's rows of which a cell was read (a table without row labels:
+    its one row): a cell of them the reading lacks was not seen."""
+    if not printed:
+        return set()
+    if not spec.rows:
+        return {spec.indicator(None, c) for c in spec.value_columns}
+    out: set[tuple[str, str]] = set()
+    for row in spec.rows:
+        cells = {spec.indicator(row, c) for c in spec.value_columns}
+        if cells & printed:
+            out |= cells
+    return out
 
 
 def confirm_ocr(
@@ -74,7 +89,7 @@ def confirm_ocr(
                 (u.indicator, u.applicant)
                 for u in unread
                 if u.location.get("table_id") == spec.id and (u.indicator, u.applicant) not in read
-            }
+            } | (_row_cells(spec, set(keys)) - set(read))
             if empty:
                 every = sorted(set(keys) | empty)
                 for rel in split_relations(
