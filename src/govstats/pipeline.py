@@ -87,7 +87,7 @@ def parse_report(path_or_bytes: str | Path | bytes, filename: str | None = None)
             "regime_evidence": list(decision.evidence),
             "regime_scores": decision.scores,
             "layout": decision.layout.source if decision.layout else None,
-            "reader": doc.reader or doc.kind,
+            "reader": doc.reader,  # "ocr" when the text was read by OCR
         }
     )
     table_lines = {

@@ -65,7 +65,7 @@ LOW_CONFIDENCE = 0.9
 _TEXT_SCORE = 0.3
 #: the detector drops text boxes scored below this (the engine's default: 0.5)
 _BOX_THRESH = 0.5
-_CACHE_VERSION = 5
+_CACHE_VERSION = 6
 
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 
@@ -192,9 +192,13 @@ def _engine_id() -> str:
         return "rapidocr_onnxruntime"
 
 
-def _words_of_line(item: Sequence[Any]) -> list[OcrWord]:
+_Cut = tuple[float, float, float]  # a vertical rule: x, top, bottom (pixels)
+
+
+def _words_of_line(item: Sequence[Any], cuts: Sequence[_Cut] = ()) -> list[OcrWord]:
     """The words of one text line: its character boxes, next to each other (gap under a third
-    of the line's height) and not across a space, joined."""
+    of the line's height), not across a space and not across a vertical rule (``cuts``: the
+    engine may read the labels of two cells as one line), joined."""
     text = str(item[1])
     score = float(item[2])
     boxes = item[3] if len(item) > 3 else None
@@ -218,7 +222,11 @@ def _words_of_line(item: Sequence[Any]) -> list[OcrWord]:
         piece = (str(ch), min(xs), min(ys), max(xs), max(ys), float(conf))
         if cur:
             h = max(piece[4] - piece[2], cur[-1][4] - cur[-1][2], 1.0)
-            if piece[1] - cur[-1][3] > h / 3 or not piece[0].strip():
+            left = (cur[-1][1] + cur[-1][3]) / 2
+            right = (piece[1] + piece[3]) / 2
+            cy = (piece[2] + piece[4]) / 2
+            ruled = any(left < x < right and top <= cy <= bottom for x, top, bottom in cuts)
+            if piece[1] - cur[-1][3] > h / 3 or not piece[0].strip() or ruled:
                 out.append(_word(cur))
                 cur = []
         if piece[0].strip():
@@ -239,15 +247,17 @@ def _word(pieces: list[tuple[str, float, float, float, float, float]]) -> OcrWor
     )
 
 
-def ocr_image(image: Any) -> list[OcrWord]:
-    """The words the engine reads on an image (a numpy array, RGB or grey), in pixels."""
+def _read_lines(image: Any) -> list[Any]:
+    """The text lines the engine reads on an image (a numpy array, RGB or grey)."""
     result, _ = _engine()(
         image, return_word_box=True, text_score=_TEXT_SCORE, box_thresh=_BOX_THRESH
     )
-    words: list[OcrWord] = []
-    for item in result or []:
-        words.extend(_words_of_line(item))
-    return words
+    return list(result or [])
+
+
+def ocr_image(image: Any) -> list[OcrWord]:
+    """The words the engine reads on an image (a numpy array, RGB or grey), in pixels."""
+    return [w for item in _read_lines(image) for w in _words_of_line(item)]
 
 
 @dataclass(frozen=True)
@@ -285,11 +295,16 @@ def _ruling(image: Any, min_len: float) -> list[tuple[str, float, float, float, 
     return out
 
 
-def _scan(image: Any, per_point: float) -> _Scan:
-    """Words and ruling of an image whose pixels are ``per_point`` per PDF point: lines at
-    least 20 points long that are not strokes of a word's characters."""
-    words = ocr_image(image)
-    return _Scan(words, _not_in_words(_ruling(image, 20 * per_point), words))
+def _scan(image: Any, per_point: float | None) -> _Scan:
+    """Words and ruling of an image whose pixels are ``per_point`` per PDF point (None: as
+    :func:`_per_point` tells from its words): lines at least 20 points long that are not
+    strokes of a word's characters; a word never runs across a vertical rule."""
+    lines = _read_lines(image)
+    words = [w for item in lines for w in _words_of_line(item)]
+    per_point = per_point or _per_point(words)
+    rules = _not_in_words(_ruling(image, 20 * per_point), words)
+    cuts = [(r[1], r[2], r[4]) for r in rules if r[0] == "v"]
+    return _Scan([w for item in lines for w in _words_of_line(item, cuts)], rules)
 
 
 def _not_in_words(
@@ -686,8 +701,7 @@ def read_image(data: bytes) -> Document:
     image = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
 
     def compute() -> _Scan:
-        found = ocr_image(image)
-        return _Scan(found, _not_in_words(_ruling(image, 20 * _per_point(found)), found))
+        return _scan(image, None)
 
     scan = _cached_scan(_key(data, "image"), compute)
     if not scan.words:
