@@ -170,7 +170,7 @@ def test_every_file_passed_over_is_listed_with_its_reason(
     lines = {line.split(": ", 1)[1] for line in err.splitlines() if line.startswith("skipped:")}
     assert lines == {
         f"{src / 'notes.xlsx'}: .xlsx is not a report format govstats reads "
-        "(.pdf, .html, .htm, .mhtml, .mht, .docx, .doc, .wps, .md, .txt)",
+        "(.pdf, .html, .htm, .mhtml, .mht, .docx, .doc, .wps, .md, .txt, .png, .jpg, .jpeg)",
         f"{src / 'huzhou-2022.txt'}: another copy of the report: huzhou-2022.pdf is read",
         f"{src / 'anji-wjw-2022' / 'old.txt'}: not a report file of the folder",
     }

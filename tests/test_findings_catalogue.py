@@ -15,7 +15,12 @@ from govstats.errors import ConfigError
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "govstats"
 EMITTERS = sorted(
-    [*(SRC / "read").rglob("*.py"), *(SRC / "parse" / "mapper").glob("*.py"), SRC / "pipeline.py"]
+    [
+        *(SRC / "read").rglob("*.py"),
+        *(SRC / "parse" / "mapper").glob("*.py"),
+        SRC / "parse" / "ocr_evidence.py",
+        SRC / "pipeline.py",
+    ]
 )
 RESERVED = {"case", "indicators", "cells", "expected", "found"}
 

@@ -454,11 +454,14 @@ def test_table_continued_on_next_page_keeps_title(cjk_font: Path) -> None:
 # Unreadable PDFs
 
 
-def test_no_text_layer_is_unreadable(cjk_font: Path) -> None:
+def test_no_text_layer_is_unreadable(cjk_font: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from govstats.read import ocr
+
+    monkeypatch.setattr(ocr, "available", lambda: False)  # without the ocr extra
     sheet = Sheet(cjk_font).page()
     for k in range(5):
         sheet.rect(60, 60 + 30 * k, 400, 25)
-    with pytest.raises(UnreadableInput, match="no text layer"):
+    with pytest.raises(UnreadableInput, match=r"no text layer .*pip install 'govstats\[ocr\]'"):
         read_pdf(sheet.bytes())
 
 
@@ -474,11 +477,14 @@ def cid_pdf(font: Path) -> bytes:
     return raw.replace(b"/ToUnicode", b"/ToUnicodX").replace(b"/FontFile2", b"/FontFileX")
 
 
-def test_cid_glyph_codes_are_unreadable(cjk_font: Path) -> None:
+def test_cid_glyph_codes_are_unreadable(cjk_font: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 
     import pdfplumber
 
+    from govstats.read import ocr
+
+    monkeypatch.setattr(ocr, "available", lambda: False)  # without the ocr extra
     data = cid_pdf(cjk_font)
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         assert "(cid:" in pdf.pages[0].extract_text()

@@ -36,6 +36,10 @@ class Cell:
     page: int | None = None
     path: str | None = None
     own_line: bool = False  # text inputs: the cell is the only thing printed on its line
+    # read by OCR: the engine's confidence (0-1, its least sure character) and, when a
+    # character was read as the digit it resembles (``o`` → 0), what the engine read
+    confidence: float | None = None
+    ocr_read: str | None = None
 
 
 @dataclass
@@ -101,6 +105,8 @@ class Document:
     # the title the container itself declares (a web page's <meta name="ArticleTitle"> or
     # <title>, a DOCX/PDF title property), as printed; None when it declares none
     title: str | None = None
+    # how the text was obtained when not from the file's own text: "ocr"
+    reader: str | None = None
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from .parse.mapper import map_document
 from .parse.mapper.unmatched import unmatched_headers, unmatched_rows
 from .parse.meta import extract_meta
 from .parse.narrative import extract_narrative
+from .parse.ocr_evidence import confirm_ocr
 from .parse.regimes import detect_regime
 from .read import read_document
 from .report import Report
@@ -63,6 +64,8 @@ def _parse_report(path_or_bytes: str | Path | bytes, filename: str | None) -> Re
     source = {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
     doc = read_document(data, name)
     source.update({"kind": doc.kind, "encoding": doc.encoding})
+    if doc.reader:
+        source["reader"] = doc.reader
     meta = extract_meta(doc)
     decision = detect_regime(doc, year=meta.get("year"))
     figures = extract_narrative(doc)  # once: hints for the digits, then the report's narrative
@@ -84,6 +87,10 @@ def _parse_report(path_or_bytes: str | Path | bytes, filename: str | None) -> Re
         unread = mapped.unread
         candidates = mapped.candidates
         issues.extend(mapped.findings)
+        if doc.reader == "ocr":  # OCR readings are evidence: identities confirm doubtful ones
+            values, doubtful, notes = confirm_ocr(values, decision.layout, unread)
+            unread = unread + doubtful
+            issues.extend(notes)
         issues.extend(unmatched_rows(doc, decision.layout, values))
         issues.extend(unmatched_headers(doc, decision.layout))
         values = values + resolve_blanks(values, unread, decision.layout)
@@ -96,6 +103,7 @@ def _parse_report(path_or_bytes: str | Path | bytes, filename: str | None) -> Re
             "regime_evidence": list(decision.evidence),
             "regime_scores": decision.scores,
             "layout": decision.layout.source if decision.layout else None,
+            "reader": doc.reader,  # "ocr" when the text was read by OCR
         }
     )
     table_lines = {

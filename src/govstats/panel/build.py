@@ -315,6 +315,7 @@ def _write_outputs(
                 "year": year,
                 "year_from": year_from,
                 "regime": m.get("regime"),
+                "reader": m.get("reader"),
                 "has_table": bool(rec["values"]),
                 "n_values": len(rec["values"]),
                 "status": report_status(issues, rec["error"]),

@@ -10,7 +10,7 @@ from ..limits import Limits
 
 __all__ = ["RECORD_VERSION", "file_sha256", "limits_key", "parser_fingerprint", "transient_path"]
 
-RECORD_VERSION = 5  # bump when worker.parse_to_record's output changes (invalidates the cache)
+RECORD_VERSION = 6  # bump when worker.parse_to_record's output changes (invalidates the cache)
 # files of the package that do not change what a parse gives (the panel and analysis stages,
 # the command line, the crosswalk and registry applied after the cache)
 _PANEL_STAGE = (

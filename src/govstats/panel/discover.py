@@ -24,6 +24,8 @@ __all__ = ["LOOSE_SUFFIXES", "REPORT_FILES", "ReportSource", "Skipped", "discove
 REPORT_FILES = (
     "report.pdf", "report.html", "report.htm", "report.mhtml", "report.mht", "report.docx",
     "report.doc", "report.wps", "report.md", "report.txt",
+    # a scan or a table published as a picture: read by OCR (the ocr extra), the last resort
+    "report.png", "report.jpg", "report.jpeg",
 )  # fmt: skip
 LOOSE_SUFFIXES = tuple(Path(n).suffix for n in REPORT_FILES)
 _SKIP_LOOSE = ("readme", "license", "licence", "changelog")

@@ -89,7 +89,7 @@ def parse_to_record(
             k: m.get(k)
             for k in (
                 "jurisdiction", "jurisdiction_normalized", "parent", "year", "regime", "level",
-                "province", "admin_code", "scope",
+                "province", "admin_code", "scope", "reader",
             )
         },
         "issues": sev,

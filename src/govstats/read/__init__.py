@@ -12,7 +12,8 @@ from ..errors import UnreadableInput
 from ..limits import LimitExceeded, check, current_limits
 from ..model import Document
 
-KINDS = ("pdf", "docx", "doc", "html", "mhtml", "markdown", "text")
+KINDS = ("pdf", "docx", "doc", "html", "mhtml", "markdown", "text", "image")
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound files: legacy .doc, .wps, .xls
@@ -33,6 +34,8 @@ def sniff_kind(data: bytes, filename: str | None = None) -> str:
         return "mhtml"
     if data.startswith(b"%PDF"):
         return "pdf"
+    if data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
+        return "image"  # a table published as a picture (PNG, JPEG): read by OCR
     if data.startswith(b"PK\x03\x04") and b"word/" in data[:65536]:
         return "docx"
     low = head.lower()
@@ -52,6 +55,8 @@ def sniff_kind(data: bytes, filename: str | None = None) -> str:
         return "docx"
     if name.endswith((".doc", ".wps")):
         return "doc"  # not an OLE file: the .doc reader says what it is
+    if name.endswith(_IMAGE_SUFFIXES):
+        raise UnreadableInput(f"not a PNG or JPEG image, though named {name.rsplit('/', 1)[-1]}")
     return "text"
 
 
@@ -97,6 +102,10 @@ def _read(data: bytes, kind: str) -> Document:
         from .pdf import read_pdf
 
         return read_pdf(data)
+    if kind == "image":
+        from .ocr import read_image
+
+        return read_image(data)
     if kind == "docx":
         from .docx import read_docx
 

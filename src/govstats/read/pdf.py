@@ -29,8 +29,10 @@ itself, and so is a document pdfium cannot open.
 
 Every table is a :class:`Grid` (``kind="table"``, 1-based ``index`` in the document, ``page``
 and ``title`` = nearest text line above it).  A table continued from the previous page keeps
-the previous grid's title.  PDFs without a usable text layer raise
-:class:`~govstats.errors.UnreadableInput`; pdfminer errors never escape.
+the previous grid's title.  PDFs without a usable text layer, and pages printed as pictures
+among pages of text, are read by OCR (:mod:`govstats.read.ocr`, the ``ocr`` extra), else raise
+:class:`~govstats.errors.UnreadableInput` naming the extra (the pictures: a finding);
+pdfminer errors never escape.
 """
 
 from __future__ import annotations
@@ -249,6 +251,7 @@ class _Page:
     chars: list[dict[str, Any]]
     words: list[_Word]
     tables: list[list[tuple[float, float, float, float]]]  # cell bboxes of each ruled table
+    images: int = 0  # pictures drawn on the page (a scan: pictures and no words)
 
 
 _TABLE_SETTINGS = {
@@ -344,6 +347,7 @@ def _build_page(
     lines: Sequence[dict[str, Any]],
     curves: Sequence[dict[str, Any]],
     rects: Sequence[dict[str, Any]],
+    images: int = 0,
 ) -> _Page:
     """A page from its characters and path objects, described as pdfplumber describes them
     (the same text, words and ruled tables whichever library read the page).  A word never
@@ -379,7 +383,7 @@ def _build_page(
             # explicit edges only: the finder never looks at the page
             for t in TableFinder(None, settings).tables:  # type: ignore[arg-type]
                 tables.append([tuple(map(float, c)) for c in t.cells])
-    return _Page(number, width, height, text, chars, words, tables)
+    return _Page(number, width, height, text, chars, words, tables, images)
 
 
 def _load_page(page: Any) -> _Page:
@@ -394,12 +398,13 @@ def _load_page(page: Any) -> _Page:
         page.lines,
         page.curves,
         page.rects,
+        len(page.images),
     )
 
 
 # pdfium path segment types and page object types (fpdf_edit.h)
 _SEG_LINETO, _SEG_BEZIERTO, _SEG_MOVETO = 0, 1, 2
-_OBJ_PATH, _OBJ_FORM = 2, 5
+_OBJ_PATH, _OBJ_IMAGE, _OBJ_FORM = 2, 3, 5
 
 
 def _pdfium_color(getter: Any, obj: Any) -> tuple[float, float, float] | None:
@@ -658,7 +663,18 @@ def _pdfium_page(page: Any, number: int, doctop: float) -> _Page | None:
     if paths is None:
         return None
     lines, curves, rects = paths
-    return _build_page(number, width, height, chars, lines, curves, rects)
+    return _build_page(number, width, height, chars, lines, curves, rects, _pdfium_images(page))
+
+
+def _pdfium_images(page: Any) -> int:
+    """How many image objects a pdfium page draws (at its top level)."""
+    import pypdfium2.raw as pdfium_c
+
+    raw = page.raw
+    return sum(
+        pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFPage_GetObject(raw, k)) == _OBJ_IMAGE
+        for k in range(pdfium_c.FPDFPage_CountObjects(raw))
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -1399,6 +1415,10 @@ def _pages(data: bytes, miner: _Pdfminer) -> Iterable[_Page]:
         doc.close()
 
 
+def _page_list(pages: Sequence[int]) -> str:
+    return ", ".join(str(p) for p in pages)
+
+
 def read_pdf(data: bytes) -> Document:
     """Read a PDF's text and tables.
 
@@ -1423,9 +1443,12 @@ def read_pdf(data: bytes) -> Document:
     grids: list[Grid] = []
     notes: list[Finding] = []
     tail_clear = False  # only page numbers follow the last grid on its page
+    image_pages: list[int] = []
     miner = _Pdfminer(data)
     try:
         for loaded in _pages(data, miner):
+            if not loaded.words and loaded.images:  # a page printed as a picture
+                image_pages.append(loaded.number)
             texts.append(loaded.text)
             tables, lines = _page_tables(loaded)
             for n, table in enumerate(tables):
@@ -1457,8 +1480,21 @@ def read_pdf(data: bytes) -> Document:
     finally:
         miner.close()
     problem = text_layer_problem(texts)
-    if problem:
-        raise UnreadableInput(problem)
+    if problem:  # a scan, or glyph codes: read by OCR (the ocr extra), else say what to install
+        from .ocr import OCR_EXTRA, available, read_scanned_pdf
+
+        if not available():
+            raise UnreadableInput(f"{problem}: {OCR_EXTRA}")
+        try:
+            return read_scanned_pdf(data)
+        except UnreadableInput as exc:
+            raise UnreadableInput(f"{problem}; {exc}") from None
+    if image_pages:  # pictures of pages among pages of text: OCR them (the ocr extra)
+        from .ocr import OCR_EXTRA, available, read_scanned_pdf
+
+        if available():
+            return read_scanned_pdf(data, pages=image_pages, text_pages=True)
+        notes.append(finding("pdf.image_pages", pages=_page_list(image_pages), hint=OCR_EXTRA))
     cids = sum(len(_CID_RE.findall(t)) for t in texts)
     if cids:
         notes.append(finding("pdf.cid_glyphs", n=cids))

@@ -61,6 +61,10 @@ def cell_location(
             loc["page"] = cell.page
         if cell.path is not None:
             loc["path"] = cell.path
+        if cell.confidence is not None:
+            loc["ocr_confidence"] = cell.confidence
+        if cell.ocr_read is not None:
+            loc["ocr_read"] = cell.ocr_read
     elif grid.page is not None:
         loc["page"] = grid.page
     loc.update(extra)

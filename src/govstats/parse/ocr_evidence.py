@@ -1,0 +1,161 @@
+"""OCR readings as evidence: keep a doubtful reading only where the table's identities confirm
+it.
+
+A value read by OCR is *doubtful* when the engine read a character that resembles a digit in
+its place (``location.ocr_read``: ``o`` for 0) or when the engine's confidence is below
+:data:`govstats.read.ocr.LOW_CONFIDENCE`.  A doubtful value is *confirmed* when an equality of
+the form (the identities :func:`govstats.catalogue.rules.split_relations` gives, the ones
+:func:`govstats.parse.derive.resolve_blanks` uses) determines it from the cells read for sure
+or confirmed before, and it equals what was read: the only doubtful cell of the equality, or
+one of several on one side of an equality that leaves 0 for them (counts are never negative,
+so each is 0); repeated until nothing changes.  A doubtful
+value no identity confirms has no value: it becomes an unread cell (``unreadable``, what the
+engine read as ``raw``) with the finding ``ocr.unconfirmed``.  Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..catalogue.findings import finding
+from ..catalogue.layouts import Layout, TableSpec
+from ..model import Finding, UnreadCell, Value
+from .digits import Relation
+
+__all__ = ["confirm_ocr", "doubtful"]
+
+
+def doubtful(v: Value, low: float | None = None) -> bool:
+    """Whether an OCR value needs an identity to confirm it."""
+    if low is None:
+        from ..read.ocr import LOW_CONFIDENCE
+
+        low = LOW_CONFIDENCE
+    loc = v.location
+    if "ocr_confidence" not in loc:
+        return False
+    return "ocr_read" in loc or float(loc["ocr_confidence"]) < low
+
+
+def _row_cells(spec: TableSpec, printed: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Every cell of the form's rows of which a cell was read (a table without row labels:
+    its one row): a cell of them the reading lacks was not seen."""
+    if not printed:
+        return set()
+    if not spec.rows:
+        return {spec.indicator(None, c) for c in spec.value_columns}
+    out: set[tuple[str, str]] = set()
+    for row in spec.rows:
+        cells = {spec.indicator(row, c) for c in spec.value_columns}
+        if cells & printed:
+            out |= cells
+    return out
+
+
+def confirm_ocr(
+    values: list[Value],
+    layout: Layout | None,
+    unread: Sequence[UnreadCell] = (),
+    low: float | None = None,
+) -> tuple[list[Value], list[UnreadCell], list[Finding]]:
+    """The values kept (sure or confirmed, each confirmed one says by which identity in
+    ``location.confirmed_by``), the doubtful cells dropped as unread cells, and their
+    findings.  ``unread``: the cells of the form printed without a value (blank, …)."""
+    doubt = {(v.indicator, v.applicant) for v in values if doubtful(v, low)}
+    confirmed: dict[tuple[str, str], str] = {}
+    tables: list[tuple[list[tuple[str, str]], list[Relation]]] = []
+    ocr = {(v.indicator, v.applicant) for v in values if "ocr_confidence" in v.location}
+    read = {(v.indicator, v.applicant): v.value for v in values}
+    if layout is not None and ocr:
+        from ..catalogue.rules import split_relations  # rules imports digits; keep this light
+
+        table_of = {(v.indicator, v.applicant): v.location.get("table_id") for v in values}
+        for spec in layout.tables:
+            keys = sorted(k for k, t in table_of.items() if t == spec.id)
+            index = {k: i for i, k in enumerate(keys)}
+            rels = [r for r in split_relations(layout.regime, spec, index) if r.op == "="]
+            tables.append((keys, rels))
+            # an equality the readings break: none of its OCR readings is sure (one was
+            # misread, or the report prints inconsistent figures; either way no reading of it
+            # is certain); cells of pages with a text layer are as printed
+            for rel in rels:
+                cells = [keys[i] for i, _ in rel.terms]
+                if sum(c * read[keys[i]] for i, c in rel.terms) != rel.constant:
+                    doubt.update(k for k in cells if k in ocr)
+            # an equality with a cell of the form that has no value cannot check its OCR
+            # readings (a digit the engine dropped, 64 read as 4, goes unseen when the
+            # total is missing too): they too need an identity that holds
+            empty = {
+                (u.indicator, u.applicant)
+                for u in unread
+                if u.location.get("table_id") == spec.id and (u.indicator, u.applicant) not in read
+            } | (_row_cells(spec, set(keys)) - set(read))
+            if empty:
+                every = sorted(set(keys) | empty)
+                for rel in split_relations(
+                    layout.regime, spec, {k: i for i, k in enumerate(every)}
+                ):
+                    cells = [every[i] for i, _ in rel.terms]
+                    if rel.op == "=" and any(k in empty for k in cells):
+                        doubt.update(k for k in cells if k in ocr)
+    if not doubt:
+        return values, [], []
+    known = {k: v for k, v in read.items() if k not in doubt}
+    reading = {k: v for k, v in read.items() if k in doubt}
+    for keys, rels in tables:
+        if any(k in doubt for k in keys):
+            changed = True
+            while changed:
+                changed = False
+                for rel in rels:
+                    unknown = [(keys[i], c) for i, c in rel.terms if keys[i] not in known]
+                    if not unknown or len({c > 0 for _, c in unknown}) != 1:
+                        continue
+                    rest = sum(c * known[keys[i]] for i, c in rel.terms if keys[i] in known)
+                    need = (rel.constant - rest) / unknown[0][1]
+                    if len(unknown) == 1:
+                        solved = {unknown[0][0]: need}
+                    elif need == 0:  # counts are never negative: each of them is 0
+                        solved = {k: 0 for k, _ in unknown}
+                    else:
+                        continue
+                    for key, val in solved.items():
+                        if key in reading and reading[key] == val:
+                            confirmed[key] = rel.name
+                            known[key] = reading[key]
+                            changed = True
+    kept: list[Value] = []
+    unread: list[UnreadCell] = []
+    notes: list[Finding] = []
+    for v in values:
+        key = (v.indicator, v.applicant)
+        if key not in doubt:
+            kept.append(v)
+        elif key in confirmed:
+            kept.append(
+                Value(
+                    v.indicator,
+                    v.applicant,
+                    v.value,
+                    v.unit,
+                    v.derived,
+                    v.raw,
+                    {**v.location, "confirmed_by": confirmed[key]},
+                )
+            )
+        else:
+            read = str(v.location.get("ocr_read", v.raw))
+            conf = v.location.get("ocr_confidence")
+            unread.append(UnreadCell(v.indicator, v.applicant, "unreadable", read, v.location))
+            notes.append(
+                finding(
+                    "ocr.unconfirmed",
+                    code=v.indicator,
+                    applicant=v.applicant,
+                    read=read,
+                    confidence=conf,
+                    indicators=(v.indicator,),
+                    cells=({**v.location, "applicant": v.applicant, "raw": read},),
+                )
+            )
+    return kept, unread, notes
