@@ -27,7 +27,7 @@ from typing import Any
 from ..errors import GovstatsError
 from ..limits import Limits
 from .discover import ReportSource
-from .worker import parse_to_record, write_record
+from .worker import parse_to_record, warm_up, write_record
 
 __all__ = ["ENGINES", "parse_task", "run_dask"]
 
@@ -41,35 +41,6 @@ _IN_FLIGHT = 4
 def _failure(error: str) -> dict[str, Any]:
     return {"error": error, "transient": True, "values": [], "meta": {}, "issues": {},
             "findings": []}
-
-
-# A table in the 2021 form's layout (labels and zeros only), parsed once by each worker before
-# its first task so that the catalogues, layouts and readers are loaded in the worker itself
-# and every forked child starts with them (else each child would load them again)
-_WARM_UP = """某市人民政府2021年政府信息公开工作年度报告
-四、政府信息公开行政复议、行政诉讼情况
-行政复议 行政诉讼
-结果维持 结果纠正 其他结果 尚未审结 总计 未经复议直接起诉 复议后起诉
-0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
-"""
-_warm = False
-
-
-def warm_up() -> None:
-    """Load what a parse needs into this process (once): the catalogues, the layouts and the
-    readers' libraries."""
-    global _warm
-    if _warm:
-        return
-    _warm = True
-    import contextlib
-    import importlib
-
-    parse_to_record("warm-up.txt", None, data=_WARM_UP.encode("utf-8"))
-    for name in ("govstats.read.pdf", "govstats.read.docx", "govstats.read.html",
-                 "pdfplumber", "docx"):
-        with contextlib.suppress(ImportError):  # an extra not installed: fails alike later
-            importlib.import_module(name)
 
 
 def parse_task(data: bytes, filename: str, timeout: float | None,

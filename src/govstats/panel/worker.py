@@ -251,17 +251,35 @@ def _address_space() -> int:
         return 0
 
 
-def _warm() -> None:
-    """Import the parser and its readers' libraries in the build process once, so that each
-    forked worker starts with them."""
+# A table in the 2021 form's layout (labels and zeros only), parsed once in the process that
+# forks the workers, so that the catalogues, layouts, rules and readers are loaded there and
+# every forked worker starts with them (else each worker would load them again: most of the
+# time of a short report)
+WARM_UP = """某市人民政府2021年政府信息公开工作年度报告
+四、政府信息公开行政复议、行政诉讼情况
+行政复议 行政诉讼
+结果维持 结果纠正 其他结果 尚未审结 总计 未经复议直接起诉 复议后起诉
+0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
+"""
+_warmed = False
+
+
+def warm_up() -> None:
+    """Load what a parse needs into this process, once: the parser, its readers' libraries,
+    and the catalogues a first parse reads (by parsing :data:`WARM_UP`)."""
+    global _warmed
+    if _warmed:
+        return
+    _warmed = True
     import importlib
 
     for name in ("govstats.pipeline", "govstats.read.pdf", "govstats.read.docx",
                  "govstats.read.doc", "govstats.read.html", "govstats.read.text",
-                 "govstats.read.markdown", "govstats.read.decode", "pdfplumber", "docx",
-                 "charset_normalizer"):  # fmt: skip
+                 "govstats.read.markdown", "govstats.read.decode", "pdfplumber", "pypdfium2",
+                 "docx", "charset_normalizer"):  # fmt: skip
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
+    parse_to_record("warm-up.txt", None, data=WARM_UP.encode("utf-8"))
 
 
 def _child(parent: int, path: str, cache_file: str, timeout: float | None,
@@ -324,7 +342,7 @@ def run(
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     parent = os.getpid()
     if ctx.get_start_method() == "fork" and todo:
-        _warm()
+        warm_up()
     pending = list(reversed(todo))
     running: dict[int, _Running] = {}  # sentinel → worker
     bar = tqdm(total=len(todo), desc="parsing", unit="report", file=sys.stderr,
