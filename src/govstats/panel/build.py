@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -204,9 +204,7 @@ def build_panel(
     cache.mkdir(parents=True, exist_ok=True)
     try:
         shas = {s.report_id: file_sha256(s.path) for s in found}
-        cache_files = {
-            s.report_id: cache / f"{shas[s.report_id]}{s.path.suffix.lower()}.json" for s in found
-        }
+        cache_files = _CacheFiles(cache, shas, {s.report_id: s.path.suffix.lower() for s in found})
         todo = [s for s in found if not cache_files[s.report_id].is_file()]
         summary.cached = len(found) - len(todo)
         summary.parsed = len(todo)
@@ -223,6 +221,23 @@ def build_panel(
     return summary
 
 
+class _CacheFiles(Mapping[str, Path]):
+    """The cache file of each report id, made when asked for (a build of a million reports
+    would otherwise keep a million paths)."""
+
+    def __init__(self, folder: Path, shas: dict[str, str], suffixes: dict[str, str]) -> None:
+        self.folder, self.shas, self.suffixes = folder, shas, suffixes
+
+    def __getitem__(self, report_id: str) -> Path:
+        return self.folder / f"{self.shas[report_id]}{self.suffixes[report_id]}.json"
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.shas)
+
+    def __len__(self) -> int:
+        return len(self.shas)
+
+
 def _read_record(cache_file: Path) -> dict[str, Any]:
     """A report's parse record from the cache (or the side file of a transient failure)."""
     if not cache_file.is_file():
@@ -230,7 +245,7 @@ def _read_record(cache_file: Path) -> dict[str, Any]:
     return json.loads(cache_file.read_text("utf-8"))
 
 
-def _resolve(index: list[tuple[str, str, int | None, bool]], cache_files: dict[str, Path]
+def _resolve(index: list[tuple[str, str, int | None, bool]], cache_files: Mapping[str, Path]
              ) -> list[dict[str, Any]]:
     """The rows of ``resolved.csv``: only the reports with open readings and the reports of
     the same body the year before and after are read again (from the cache)."""
@@ -261,7 +276,7 @@ def _is_bundled(out: Path) -> bool:
 def _write_outputs(
     found: list[ReportSource],
     shas: dict[str, str],
-    cache_files: dict[str, Path],
+    cache_files: Mapping[str, Path],
     out: Path,
     summary: BuildSummary,
     reg: Registry,

@@ -20,7 +20,7 @@ import os
 import select
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -104,7 +104,7 @@ def _now() -> float:
 
 def run_dask(
     todo: list[ReportSource],
-    cache_files: dict[str, Any],
+    cache_files: Mapping[str, Any],
     *,
     scheduler: str | None,
     jobs: int | None,

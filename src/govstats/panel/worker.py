@@ -11,7 +11,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -316,7 +316,7 @@ class _Running:
 
 def run(
     todo: list[ReportSource],
-    cache_files: dict[str, Path],
+    cache_files: Mapping[str, Path],
     jobs: int | None,
     progress: bool,
     timeout: float | None = None,
