@@ -52,6 +52,29 @@ def _row_cells(spec: TableSpec, printed: set[tuple[str, str]]) -> set[tuple[str,
     return out
 
 
+_Eq = tuple[list[tuple[tuple[str, str], int]], int]  # (cell, coefficient) terms, constant
+
+
+def _pinned(
+    eqs: Sequence[_Eq], empty: set[tuple[str, str]], read: dict[tuple[str, str], int | float]
+) -> dict[tuple[str, str], int]:
+    """Cells not seen whose value two or more equalities (each with every other cell read)
+    give alike: a row and a column that agree check each other's readings, so their
+    equalities can check readings again.  A misread cell shifts one of the two values."""
+    out: dict[tuple[str, str], int] = {}
+    for cell in empty:
+        found = []
+        for terms, constant in eqs:
+            coef = next((c for k, c in terms if k == cell), 0)
+            if coef and all(k == cell or k in read for k, _ in terms):
+                rest = sum(c * read[k] for k, c in terms if k != cell)
+                found.append((constant - rest) / coef)
+        one = len(found) >= 2 and len(set(found)) == 1
+        if one and found[0] >= 0 and float(found[0]).is_integer():
+            out[cell] = int(found[0])
+    return out
+
+
 def confirm_ocr(
     values: list[Value],
     layout: Layout | None,
@@ -92,11 +115,22 @@ def confirm_ocr(
             } | (_row_cells(spec, set(keys)) - set(read))
             if empty:
                 every = sorted(set(keys) | empty)
-                for rel in split_relations(
-                    layout.regime, spec, {k: i for i, k in enumerate(every)}
-                ):
-                    cells = [every[i] for i, _ in rel.terms]
-                    if rel.op == "=" and any(k in empty for k in cells):
+                eqs: list[_Eq] = [
+                    ([(every[i], c) for i, c in rel.terms], rel.constant)
+                    for rel in split_relations(
+                        layout.regime, spec, {k: i for i, k in enumerate(every)}
+                    )
+                    if rel.op == "="
+                ]
+                pinned = _pinned(eqs, empty, read)
+                for terms, constant in eqs:
+                    cells = [k for k, _ in terms]
+                    unseen = any(k in empty and k not in pinned for k in cells)
+                    broken = any(k in pinned for k in cells) and (
+                        sum(c * (pinned[k] if k in pinned else read[k]) for k, c in terms)
+                        != constant
+                    )
+                    if unseen or broken:
                         doubt.update(k for k in cells if k in ocr)
     if not doubt:
         return values, [], []
