@@ -75,6 +75,35 @@ def _pinned(
     return out
 
 
+def _rows_not_read(
+    layout: Layout, values: Sequence[Value], unread: Sequence[UnreadCell]
+) -> list[Finding]:
+    """Rows of the form, in a table the OCR reading has cells of, for which it has none (a
+    label the engine misread leaves its row unmapped; the report may also not print it)."""
+    seen: dict[str, set[str]] = {}
+    for x in (*values, *unread):
+        seen.setdefault(str(x.location.get("table_id")), set()).add(x.indicator)
+    out: list[Finding] = []
+    for spec in layout.tables:
+        codes = seen.get(spec.id)
+        if not codes or not spec.rows:
+            continue
+        for row in spec.rows:
+            if row.header:
+                continue
+            cells = sorted({spec.indicator(row, c)[0] for c in spec.value_columns})
+            if cells and not codes & set(cells):
+                out.append(
+                    finding(
+                        "ocr.row_not_read",
+                        table_id=spec.id,
+                        row=row.code,
+                        indicators=tuple(cells),
+                    )
+                )
+    return out
+
+
 def confirm_ocr(
     values: list[Value],
     layout: Layout | None,
@@ -132,8 +161,9 @@ def confirm_ocr(
                     )
                     if unseen or broken:
                         doubt.update(k for k in cells if k in ocr)
+    rows = _rows_not_read(layout, values, unread) if layout is not None and ocr else []
     if not doubt:
-        return values, [], []
+        return values, [], rows
     known = {k: v for k, v in read.items() if k not in doubt}
     reading = {k: v for k, v in read.items() if k in doubt}
     for keys, rels in tables:
@@ -159,8 +189,8 @@ def confirm_ocr(
                             known[key] = reading[key]
                             changed = True
     kept: list[Value] = []
-    unread: list[UnreadCell] = []
-    notes: list[Finding] = []
+    dropped: list[UnreadCell] = []
+    notes: list[Finding] = list(rows)
     for v in values:
         key = (v.indicator, v.applicant)
         if key not in doubt:
@@ -180,7 +210,7 @@ def confirm_ocr(
         else:
             read = str(v.location.get("ocr_read", v.raw))
             conf = v.location.get("ocr_confidence")
-            unread.append(UnreadCell(v.indicator, v.applicant, "unreadable", read, v.location))
+            dropped.append(UnreadCell(v.indicator, v.applicant, "unreadable", read, v.location))
             notes.append(
                 finding(
                     "ocr.unconfirmed",
@@ -192,4 +222,4 @@ def confirm_ocr(
                     cells=({**v.location, "applicant": v.applicant, "raw": read},),
                 )
             )
-    return kept, unread, notes
+    return kept, dropped, notes
