@@ -232,8 +232,11 @@ def _value_row(doc: Document) -> list[str]:
 
 @pytest.mark.slow
 @needs_ocr
-def test_a_table_image_is_read_cell_by_cell(cjk_font_for: Callable[[str], Path]) -> None:
+def test_a_table_image_is_read_cell_by_cell(
+    cjk_font_for: Callable[[str], Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pytest.importorskip("fpdf", reason="fpdf2 (govstats[dev]) is not installed")
+    monkeypatch.setenv("GOVSTATS_OCR_CACHE", str(tmp_path))  # not the user's cache
     data = png_bytes(page_images(_t4_pdf(cjk_font_for), dpi=144)[0])
     doc = read_document(data, "table.png")
     assert doc.kind == "image" and doc.reader == "ocr"
