@@ -133,6 +133,19 @@ def test_a_cell_of_a_read_row_that_was_not_seen_leaves_the_row_unchecked() -> No
     assert kept == [] and sorted(u.indicator for u in unread) == sorted(seen)
 
 
+def test_a_cell_not_seen_is_pinned_only_by_two_equalities_that_agree() -> None:
+    from govstats.parse.ocr_evidence import _pinned
+
+    a, b, c = ("x", "natural_person"), ("y", "natural_person"), ("z", "natural_person")
+    t, s = ("row", "total"), ("col", "total")
+    row = ([(a, 1), (b, 1), (t, -1)], 0)  # a + b = t
+    col = ([(a, 1), (c, 1), (s, -1)], 0)  # a + c = s
+    read = {b: 2, t: 5, c: 1, s: 4}
+    assert _pinned([row, col], {a}, read) == {a: 3}  # 5 - 2 = 4 - 1
+    assert _pinned([row, col], {a}, {**read, t: 6}) == {}  # 4 ≠ 3: a misread somewhere
+    assert _pinned([row], {a}, read) == {}  # one equality checks nothing
+
+
 def test_sure_readings_pass_untouched() -> None:
     (layout,) = layout_for("R3")
     values = _t4(REVIEW, {})
@@ -219,8 +232,11 @@ def _value_row(doc: Document) -> list[str]:
 
 @pytest.mark.slow
 @needs_ocr
-def test_a_table_image_is_read_cell_by_cell(cjk_font_for: Callable[[str], Path]) -> None:
+def test_a_table_image_is_read_cell_by_cell(
+    cjk_font_for: Callable[[str], Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pytest.importorskip("fpdf", reason="fpdf2 (govstats[dev]) is not installed")
+    monkeypatch.setenv("GOVSTATS_OCR_CACHE", str(tmp_path))  # not the user's cache
     data = png_bytes(page_images(_t4_pdf(cjk_font_for), dpi=144)[0])
     doc = read_document(data, "table.png")
     assert doc.kind == "image" and doc.reader == "ocr"

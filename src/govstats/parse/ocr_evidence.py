@@ -52,6 +52,58 @@ def _row_cells(spec: TableSpec, printed: set[tuple[str, str]]) -> set[tuple[str,
     return out
 
 
+_Eq = tuple[list[tuple[tuple[str, str], int]], int]  # (cell, coefficient) terms, constant
+
+
+def _pinned(
+    eqs: Sequence[_Eq], empty: set[tuple[str, str]], read: dict[tuple[str, str], int | float]
+) -> dict[tuple[str, str], int]:
+    """Cells not seen whose value two or more equalities (each with every other cell read)
+    give alike: a row and a column that agree check each other's readings, so their
+    equalities can check readings again.  A misread cell shifts one of the two values."""
+    out: dict[tuple[str, str], int] = {}
+    for cell in empty:
+        found = []
+        for terms, constant in eqs:
+            coef = next((c for k, c in terms if k == cell), 0)
+            if coef and all(k == cell or k in read for k, _ in terms):
+                rest = sum(c * read[k] for k, c in terms if k != cell)
+                found.append((constant - rest) / coef)
+        one = len(found) >= 2 and len(set(found)) == 1
+        if one and found[0] >= 0 and float(found[0]).is_integer():
+            out[cell] = int(found[0])
+    return out
+
+
+def _rows_not_read(
+    layout: Layout, values: Sequence[Value], unread: Sequence[UnreadCell]
+) -> list[Finding]:
+    """Rows of the form, in a table the OCR reading has cells of, for which it has none (a
+    label the engine misread leaves its row unmapped; the report may also not print it)."""
+    seen: dict[str, set[str]] = {}
+    for x in (*values, *unread):
+        seen.setdefault(str(x.location.get("table_id")), set()).add(x.indicator)
+    out: list[Finding] = []
+    for spec in layout.tables:
+        codes = seen.get(spec.id)
+        if not codes or not spec.rows:
+            continue
+        for row in spec.rows:
+            if row.header:
+                continue
+            cells = sorted({spec.indicator(row, c)[0] for c in spec.value_columns})
+            if cells and not codes & set(cells):
+                out.append(
+                    finding(
+                        "ocr.row_not_read",
+                        table_id=spec.id,
+                        row=row.code,
+                        indicators=tuple(cells),
+                    )
+                )
+    return out
+
+
 def confirm_ocr(
     values: list[Value],
     layout: Layout | None,
@@ -92,14 +144,26 @@ def confirm_ocr(
             } | (_row_cells(spec, set(keys)) - set(read))
             if empty:
                 every = sorted(set(keys) | empty)
-                for rel in split_relations(
-                    layout.regime, spec, {k: i for i, k in enumerate(every)}
-                ):
-                    cells = [every[i] for i, _ in rel.terms]
-                    if rel.op == "=" and any(k in empty for k in cells):
+                eqs: list[_Eq] = [
+                    ([(every[i], c) for i, c in rel.terms], rel.constant)
+                    for rel in split_relations(
+                        layout.regime, spec, {k: i for i, k in enumerate(every)}
+                    )
+                    if rel.op == "="
+                ]
+                pinned = _pinned(eqs, empty, read)
+                for terms, constant in eqs:
+                    cells = [k for k, _ in terms]
+                    unseen = any(k in empty and k not in pinned for k in cells)
+                    broken = any(k in pinned for k in cells) and (
+                        sum(c * (pinned[k] if k in pinned else read[k]) for k, c in terms)
+                        != constant
+                    )
+                    if unseen or broken:
                         doubt.update(k for k in cells if k in ocr)
+    rows = _rows_not_read(layout, values, unread) if layout is not None and ocr else []
     if not doubt:
-        return values, [], []
+        return values, [], rows
     known = {k: v for k, v in read.items() if k not in doubt}
     reading = {k: v for k, v in read.items() if k in doubt}
     for keys, rels in tables:
@@ -125,8 +189,8 @@ def confirm_ocr(
                             known[key] = reading[key]
                             changed = True
     kept: list[Value] = []
-    unread: list[UnreadCell] = []
-    notes: list[Finding] = []
+    dropped: list[UnreadCell] = []
+    notes: list[Finding] = list(rows)
     for v in values:
         key = (v.indicator, v.applicant)
         if key not in doubt:
@@ -146,7 +210,7 @@ def confirm_ocr(
         else:
             read = str(v.location.get("ocr_read", v.raw))
             conf = v.location.get("ocr_confidence")
-            unread.append(UnreadCell(v.indicator, v.applicant, "unreadable", read, v.location))
+            dropped.append(UnreadCell(v.indicator, v.applicant, "unreadable", read, v.location))
             notes.append(
                 finding(
                     "ocr.unconfirmed",
@@ -158,4 +222,4 @@ def confirm_ocr(
                     cells=({**v.location, "applicant": v.applicant, "raw": read},),
                 )
             )
-    return kept, unread, notes
+    return kept, dropped, notes
