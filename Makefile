@@ -51,7 +51,7 @@ lint: $(STAMP)
 test: $(STAMP) lint
 	$(BIN)/python -m pytest -q
 
-# The everyday lane (under a minute): no notebook runs, no rebuild of the whole panel, property
+# The everyday lane: no notebook runs, no rebuild of the whole panel, no OCR engine runs, property
 # tests with a tenth of their examples.  CI runs `make test`.
 test-fast: $(STAMP)
 	GOVSTATS_FAST_TESTS=1 $(BIN)/python -m pytest -q -m "not slow"
