@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any
 
 from ..catalogue.rules import Rule, Term, each_pattern
@@ -78,14 +78,15 @@ def _name(r: Report) -> str:
     return f"{r.meta.get('jurisdiction')} {r.meta.get('year')}"
 
 
-def _each(chk: Rule, ix: Index) -> list[str | None]:
-    """The values ``{x}`` takes in ``chk``'s codes (``[None]`` when it has no ``each``)."""
+def each_values(chk: Rule, codes: Iterable[str]) -> list[str | None]:
+    """The values ``{x}`` takes in ``chk``'s codes (``[None]`` when it has no ``each``): its
+    list, or the ``x`` of every code of ``codes`` its ``printed`` pattern matches."""
     each = chk.params.get("each")
     if each is None:
         return [None]
     if isinstance(each, dict):
         rx = each_pattern(each["printed"])
-        return [m.group(1) for code in sorted(ix.codes) if (m := rx.fullmatch(code))]
+        return [m.group(1) for code in sorted(set(codes)) if (m := rx.fullmatch(code))]
     return list(each)
 
 
@@ -100,7 +101,7 @@ def xr_linear(chk: Rule, prev: Report, cur: Report, pi: Index, ci: Index) -> lis
     out: list[Finding] = []
     reports, indexes = {0: cur, -1: prev}, {0: ci, -1: pi}
     what = f"{_name(prev)} → {_name(cur)}"
-    for x in _each(chk, ci):
+    for x in each_values(chk, ci.codes):
         left = [indexes[t.year].get(_code(t, x)) for t in chk.left]
         right = [indexes[t.year].get(_code(t, x)) for t in chk.right]
         lvals = [v for v in left if v is not None]

@@ -20,6 +20,7 @@ import os
 import select
 import signal
 import sys
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -72,11 +73,11 @@ def _in_child(job: Callable[[], dict[str, Any]], timeout: float) -> dict[str, An
             os._exit(code)
     os.close(write_end)
     chunks: list[bytes] = []
-    deadline = _now() + timeout
+    deadline = time.monotonic() + timeout
     timed_out = False
     try:
         while True:
-            left = deadline - _now()
+            left = deadline - time.monotonic()
             if left <= 0 or not select.select([read_end], [], [], left)[0]:
                 timed_out = True
                 break
@@ -94,12 +95,6 @@ def _in_child(job: Callable[[], dict[str, Any]], timeout: float) -> dict[str, An
     if not chunks:
         return _failure(f"WorkerError: the parse ended without a result (status {status})")
     return json.loads(b"".join(chunks).decode("utf-8"))
-
-
-def _now() -> float:
-    import time
-
-    return time.monotonic()
 
 
 def run_dask(

@@ -26,7 +26,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..catalogue.rules import Rule, each_pattern, load_rules
+from ..catalogue.rules import Rule, load_rules
+from ..check.cross_report import each_values
 
 __all__ = ["MAX_COMBINATIONS", "Resolver", "Settled"]
 
@@ -110,6 +111,19 @@ class Resolver:
         self.reports: dict[str, _Report] = {}
         # (jurisdiction_id, year) → report ids
         self.by_body: dict[tuple[str, int], list[str]] = defaultdict(list)
+        # the codes a rule's terms name: fixed ones, and (prefix, suffix) around an {x}
+        self._fixed: set[str] = set()
+        self._patterns: list[tuple[str, str]] = []
+        for rule in self.rules:
+            each = rule.params.get("each")
+            for t in (*rule.left, *rule.right):
+                if "{x}" not in t.code:
+                    self._fixed.add(t.code)
+                elif isinstance(each, list):
+                    self._fixed.update(t.code.replace("{x}", x) for x in each)
+                else:
+                    pre, post = t.code.split("{x}", 1)
+                    self._patterns.append((pre, post))
 
     def add(self, report_id: str, jurisdiction_id: str | None, year: int | None,
             values: list[dict[str, Any]], candidates: list[dict[str, Any]]) -> None:
@@ -139,19 +153,6 @@ class Resolver:
 
     def _named(self, code: str, codes: set[str]) -> bool:
         """Whether a term of some rule can be ``code`` (``{x}`` patterns included)."""
-        if not hasattr(self, "_fixed"):
-            self._fixed: set[str] = set()
-            self._patterns: list[tuple[str, str]] = []  # (prefix, suffix) around {x}
-            for rule in self.rules:
-                each = rule.params.get("each")
-                for t in (*rule.left, *rule.right):
-                    if "{x}" not in t.code:
-                        self._fixed.add(t.code)
-                    elif isinstance(each, list):
-                        self._fixed.update(t.code.replace("{x}", x) for x in each)
-                    else:
-                        pre, post = t.code.split("{x}", 1)
-                        self._patterns.append((pre, post))
         if code in self._fixed:
             return True
         # "{x}" alone stands for a code with a cumulative twin in the report
@@ -181,23 +182,12 @@ class Resolver:
                 continue
             side = {0: (cur, self._open_cells(cur)), -1: (prev, self._open_cells(prev))}
             for rule in self.rules:
-                for x in self._each(rule, cur, side[0][1]):
+                codes = {c for c, _ in cur.values} | {c for c, _ in side[0][1]}
+                for x in each_values(rule, codes):
                     eq = self._equation(rule, x, side)
                     if eq is not None:
                         eqs.append(eq)
         return eqs
-
-    @staticmethod
-    def _each(rule: Rule, cur: _Report, open_cells: dict[Cell, tuple[int, int]]
-              ) -> list[str | None]:
-        each = rule.params.get("each")
-        if each is None:
-            return [None]
-        if isinstance(each, dict):
-            rx = each_pattern(each["printed"])
-            codes = {c for c, _ in cur.values} | {c for c, _ in open_cells}
-            return sorted({m.group(1) for code in codes if (m := rx.fullmatch(code))})
-        return list(each)
 
     def _equation(self, rule: Rule, x: str | None,
                   side: dict[int, tuple[_Report, dict[Cell, tuple[int, int]]]]

@@ -43,13 +43,12 @@ from itertools import pairwise
 from ..errors import UnreadableInput
 from ..model import Document
 from .html import MAX_SPAN, TITLE_CHARS, clean_text
-from .wordbody import Slot, WordBody
+from .wordbody import Slot, WordBody, text_lines
 
 __all__ = ["read_doc"]
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _UNIT_LINE = re.compile(r"^[（(]?\s*(?:计量)?单位\s*[:：]")
-_TABS = re.compile(r"[ \t]*\t[ \t]*")
 #: Largest main text read, in characters (a report is a few ten thousand).
 MAX_CHARS = 20_000_000
 
@@ -771,16 +770,6 @@ def _pairs(text: str) -> str:
     return text
 
 
-def _lines(raw: str) -> list[str]:
-    lines = []
-    for part in _pairs(raw).split("\n"):
-        fields = [clean_text(f) for f in _TABS.split(part)]
-        line = "\t".join(f for f in fields if f)
-        if line:
-            lines.append(line)
-    return lines
-
-
 class _BodyReader(WordBody):
     """Paragraphs → lines and grids, as the DOCX reader gives them for the same document."""
 
@@ -793,7 +782,7 @@ class _BodyReader(WordBody):
             while len(stack) < depth:
                 stack.append(_Table())
             if depth == 0:
-                for line in _lines(para.text):
+                for line in text_lines(_pairs(para.text)):
                     self.paragraph(line)
                 continue
             table = stack[-1]

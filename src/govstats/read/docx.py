@@ -34,7 +34,7 @@ from ..errors import UnreadableInput
 from ..limits import LimitExceeded, check, current_limits, inflated_size
 from ..model import Document
 from .html import MAX_SPAN, TITLE_CHARS, clean_text
-from .wordbody import Slot, WordBody
+from .wordbody import Slot, WordBody, text_lines
 
 __all__ = ["read_docx"]
 
@@ -47,7 +47,6 @@ _VAL = f"{{{_W}}}val"
 _WRAPPERS = frozenset({f"{{{_W}}}sdt", f"{{{_W}}}sdtContent", f"{{{_W}}}customXml",
                        f"{{{_W}}}smartTag"})
 _FALLBACK = f"{{{_MC}}}Fallback"
-_TABS = re.compile(r"[ \t]*\t[ \t]*")
 
 
 def read_docx(data: bytes) -> Document:
@@ -170,16 +169,6 @@ def _paragraph_raw(p: etree._Element) -> str:
     return "".join(parts)
 
 
-def _paragraph_lines(p: etree._Element) -> list[str]:
-    lines = []
-    for raw in _paragraph_raw(p).split("\n"):
-        fields = [clean_text(f) for f in _TABS.split(raw)]
-        line = "\t".join(f for f in fields if f)
-        if line:
-            lines.append(line)
-    return lines
-
-
 def _cell_text(tc: etree._Element) -> str:
     return clean_text(" ".join(_paragraph_raw(p) for p in _blocks(tc) if p.tag == _P))
 
@@ -258,7 +247,7 @@ class _BodyReader(WordBody):
     def read_blocks(self, container: etree._Element) -> None:
         for block in _blocks(container):
             if block.tag == _P:
-                for line in _paragraph_lines(block):
+                for line in text_lines(_paragraph_raw(block)):
                     self.paragraph(line)
             else:
                 self._table(block, title=None)

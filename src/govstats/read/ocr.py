@@ -31,7 +31,7 @@ import os
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -570,35 +570,10 @@ def _document(
     tail_clear = False
     for loaded, evidence in pages:
         texts.append(loaded.text)
-        tables, lines = _pdf._page_tables(loaded)
-        for n, table in enumerate(tables):
-            above = [ln for ln in lines if max(w.bottom for w in ln) <= table.bbox[1] + 1]
-            continued = (
-                n == 0
-                and bool(grids)
-                and grids[-1].page == loaded.number - 1
-                and tail_clear
-                and _pdf._only_page_numbers(above)
-            )
-            title = grids[-1].title if continued else _pdf._title_above(table, lines)
-            grid = _pdf._grid_of(table, len(grids) + 1, title)
-            if evidence is not None:  # a page read by OCR (not from its text layer)
-                grid = _with_evidence(grid, table, loaded, evidence)
-            grids.append(grid)
-            if table.placed_rows:
-                notes.append(
-                    finding(
-                        "pdf.cells_by_position",
-                        table=grid.index,
-                        page=grid.page,
-                        n=table.placed_rows,
-                    )
-                )
-        if tables:
-            below = [ln for ln in lines if min(w.top for w in ln) >= tables[-1].bbox[3] - 1]
-            tail_clear = _pdf._only_page_numbers(below)
-        else:
-            tail_clear = False
+        # a page read by OCR (not from its text layer): its cells carry the evidence
+        decorate = None if evidence is None else partial(_with_evidence, page=loaded,
+                                                         evidence=evidence)
+        tail_clear = _pdf.page_grids(loaded, grids, notes, tail_clear, decorate)
     return Document(kind=kind, text="\f".join(texts), grids=grids, notes=notes, reader="ocr")
 
 

@@ -44,7 +44,7 @@ import itertools
 import logging
 import re
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -1419,6 +1419,42 @@ def _page_list(pages: Sequence[int]) -> str:
     return ", ".join(str(p) for p in pages)
 
 
+def page_grids(
+    loaded: _Page,
+    grids: list[Grid],
+    notes: list[Finding],
+    tail_clear: bool,
+    decorate: Callable[[Grid, _Table], Grid] | None = None,
+) -> bool:
+    """Append the tables of one page to ``grids`` (numbered on; a table at the top of a page
+    that continues the previous page's last table takes its title) and their notes to
+    ``notes``; ``decorate`` may change each grid (the OCR reader adds its evidence).
+    ``tail_clear``: only page numbers followed the last table of the page before.  Returns
+    whether only page numbers follow this page's last table."""
+    tables, lines = _page_tables(loaded)
+    for n, table in enumerate(tables):
+        above = [ln for ln in lines if max(w.bottom for w in ln) <= table.bbox[1] + 1]
+        continued = (
+            n == 0
+            and bool(grids)
+            and grids[-1].page == loaded.number - 1
+            and tail_clear
+            and _only_page_numbers(above)
+        )
+        title = grids[-1].title if continued else _title_above(table, lines)
+        grid = _grid_of(table, len(grids) + 1, title)
+        if decorate is not None:
+            grid = decorate(grid, table)
+        grids.append(grid)
+        if table.placed_rows:
+            notes.append(finding("pdf.cells_by_position", table=grid.index, page=grid.page,
+                                 n=table.placed_rows))
+    if not tables:
+        return False
+    below = [ln for ln in lines if min(w.top for w in ln) >= tables[-1].bbox[3] - 1]
+    return _only_page_numbers(below)
+
+
 def read_pdf(data: bytes) -> Document:
     """Read a PDF's text and tables.
 
@@ -1450,33 +1486,7 @@ def read_pdf(data: bytes) -> Document:
             if not loaded.words and loaded.images:  # a page printed as a picture
                 image_pages.append(loaded.number)
             texts.append(loaded.text)
-            tables, lines = _page_tables(loaded)
-            for n, table in enumerate(tables):
-                above = [ln for ln in lines if max(w.bottom for w in ln) <= table.bbox[1] + 1]
-                continued = (
-                    n == 0
-                    and bool(grids)
-                    and grids[-1].page == loaded.number - 1
-                    and tail_clear
-                    and _only_page_numbers(above)
-                )
-                title = grids[-1].title if continued else _title_above(table, lines)
-                grid = _grid_of(table, len(grids) + 1, title)
-                grids.append(grid)
-                if table.placed_rows:
-                    notes.append(
-                        finding(
-                            "pdf.cells_by_position",
-                            table=grid.index,
-                            page=grid.page,
-                            n=table.placed_rows,
-                        )
-                    )
-            if tables:
-                below = [ln for ln in lines if min(w.top for w in ln) >= tables[-1].bbox[3] - 1]
-                tail_clear = _only_page_numbers(below)
-            else:
-                tail_clear = False
+            tail_clear = page_grids(loaded, grids, notes, tail_clear)
     finally:
         miner.close()
     problem = text_layer_problem(texts)

@@ -14,7 +14,21 @@ from dataclasses import dataclass
 from ..model import Cell, Grid
 
 #: Longest ``Grid.title`` (shared with the HTML reader's).
-from .html import TITLE_CHARS
+from .html import TITLE_CHARS, clean_text
+
+_TABS = re.compile(r"[ \t]*\t[ \t]*")
+
+
+def text_lines(raw: str) -> list[str]:
+    """A Word paragraph's raw text as lines: each line's tab-separated fields cleaned
+    (:func:`govstats.read.html.clean_text`), empty fields and empty lines left out."""
+    lines = []
+    for part in raw.split("\n"):
+        fields = [clean_text(f) for f in _TABS.split(part)]
+        line = "\t".join(f for f in fields if f)
+        if line:
+            lines.append(line)
+    return lines
 
 _UNIT_LINE = re.compile(r"^[（(]?\s*(?:计量)?单位\s*[:：]")
 
