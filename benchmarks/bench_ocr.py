@@ -10,7 +10,8 @@ put back in a PDF of the same page size: a scan without a text layer, tests/ocr_
 then parsed with the OCR reader rendering its pages at each scale (pixels per point) with an
 empty cache, and compared with the parse of the text PDF.  Per scale: pages, seconds, pages/s,
 and the values of the text version that come out the same, wrong, missing (and how many of
-those lack a finding), over all inputs; per input the same figures with ``--verbose``.
+those lack a finding, and how many are core cells), over all inputs; per input the same
+figures with ``--verbose``.
 Figures only: nothing is asserted.
 """
 
@@ -74,10 +75,12 @@ def main() -> int:
         prepared.append((name, text, scan, pages))
     n_pages = sum(p[3] for p in prepared)
     print(f"{len(prepared)} input(s), {n_pages} page(s), scanned at {args.dpi:g} dpi")
-    print("scale  pages  seconds  pages/s  same/cells  wrong  missing  (no finding)  extra")
+    print(
+        "scale  pages  seconds  pages/s  same/cells  wrong  missing  (no finding)  (core)  extra"
+    )
     for scale in (float(s) for s in args.scales.split(",")):
         ocr.DEFAULT_SCALE = scale
-        same = cells = wrong = missing = unflagged = extra = 0
+        same = cells = wrong = missing = unflagged = core = extra = 0
         seconds = 0.0
         rows = []
         for name, text, scan, _pages in prepared:
@@ -90,10 +93,12 @@ def main() -> int:
             same, cells = same + c.same, cells + c.cells
             wrong, missing = wrong + len(c.wrong), missing + len(c.missing)
             unflagged, extra = unflagged + len(c.unflagged), extra + len(c.extra)
+            core += len(c.core_missing)
             rows.append(f"    {name}: {c.line()}" + (f" WRONG {c.wrong}" if c.wrong else ""))
         print(
             f"{scale:5g}  {n_pages:5d}  {seconds:7.1f}  {n_pages / seconds:7.3f}  "
-            f"{same:4d}/{cells:<5d}  {wrong:5d}  {missing:7d}  {unflagged:12d}  {extra:5d}"
+            f"{same:4d}/{cells:<5d}  {wrong:5d}  {missing:7d}  {unflagged:12d}  {core:6d}  "
+            f"{extra:5d}"
         )
         if args.verbose:
             print("\n".join(rows))

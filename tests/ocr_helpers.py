@@ -66,6 +66,16 @@ def subset_cjk_font(text: str, folder: Path) -> Path:
     return out
 
 
+#: the core cells the project is judged on (requests, proactive total, table 四 and the
+#: reconsideration and litigation figures of every regime)
+CORE = ("requests.new", "requests.carried_in", "proactive.total")
+CORE_PREFIXES = ("review.", "litigation.")
+
+
+def is_core(indicator: str) -> bool:
+    return indicator in CORE or indicator.startswith(CORE_PREFIXES)
+
+
 @dataclass
 class Comparison:
     """Values of an OCR reading against the text version's (printed values, and derived
@@ -78,10 +88,16 @@ class Comparison:
     unflagged: list[tuple[str, str]] = field(default_factory=list)  # missing, no finding
     extra: list[tuple[str, str]] = field(default_factory=list)
 
+    @property
+    def core_missing(self) -> list[tuple[str, str]]:
+        """Core cells of the text version the OCR reading has no value for."""
+        return [k for k in self.missing if is_core(k[0])]
+
     def line(self) -> str:
         return (
             f"{self.same}/{self.cells} same, {len(self.wrong)} wrong, {len(self.missing)} "
-            f"missing ({len(self.unflagged)} without a finding), {len(self.extra)} extra"
+            f"missing ({len(self.unflagged)} without a finding, {len(self.core_missing)} "
+            f"core), {len(self.extra)} extra"
         )
 
 

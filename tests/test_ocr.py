@@ -53,17 +53,30 @@ def test_confusables_are_one_character_to_one_digit() -> None:
     assert all(len(k) == 1 and len(v) == 1 and v.isdigit() for k, v in table.items())
 
 
-def _t4(values: dict[str, int], read: dict[str, tuple[str, float]]) -> list[Value]:
+def _t4(
+    values: dict[str, int],
+    read: dict[str, tuple[str, float]],
+    again: dict[str, tuple[str, float]] | None = None,
+) -> list[Value]:
     """Table-4 values as the mapper gives them for an OCR reading: ``read`` holds, per
-    indicator, what the engine read and its confidence (else a sure reading)."""
+    indicator, what the engine read and its confidence (else a sure reading); ``again`` the
+    second reading of the cells that have one, and its confidence."""
     out = []
     for code, value in values.items():
         raw, conf = read.get(code, (str(value), 0.99))
         loc: dict[str, object] = {"table": 1, "table_id": "t4", "ocr_confidence": conf}
         if raw != str(value):
             loc["ocr_read"] = raw
+        if again and code in again:
+            loc["ocr_reread"], loc["ocr_reread_confidence"] = again[code]
         out.append(Value(code, "total", value, None, False, str(value), loc))
     return out
+
+
+def _own(notes: list) -> list:
+    """The findings about the cells given (a test's table 四 holds only its review block:
+    the litigation columns not read get ``ocr.column_not_read``)."""
+    return [n for n in notes if n.rule != "ocr.column_not_read"]
 
 
 REVIEW = {"review.upheld": 3, "review.corrected": 1, "review.other": 0, "review.pending": 0,
@@ -79,13 +92,13 @@ def test_identities_confirm_doubtful_readings() -> None:
     assert {v.indicator: v.value for v in kept} == REVIEW
     confirmed = {v.indicator: v.location.get("confirmed_by") for v in kept}
     assert confirmed["review.corrected"] and confirmed["review.upheld"] is None
-    assert unread == [] and notes == []
+    assert unread == [] and _own(notes) == []
     # "o" for 0 twice: the row leaves 0 for both, and counts are never negative
     zeros = dict(REVIEW, **{"review.upheld": 4, "review.corrected": 0})
     values = _t4(zeros, {"review.corrected": ("o", 0.99), "review.other": ("O", 0.7)})
     kept, unread, notes = confirm_ocr(values, layout)
     assert {v.indicator: v.value for v in kept} == zeros
-    assert unread == [] and notes == []
+    assert unread == [] and _own(notes) == []
 
 
 def test_an_unconfirmed_doubtful_reading_has_no_value_and_a_finding() -> None:
@@ -98,8 +111,8 @@ def test_an_unconfirmed_doubtful_reading_has_no_value_and_a_finding() -> None:
         ("review.corrected", "unreadable", "l"),
         ("review.other", "unreadable", "o"),
     ]
-    assert [n.rule for n in notes] == ["ocr.unconfirmed", "ocr.unconfirmed"]
-    assert "no identity" in notes[0].message
+    assert [n.rule for n in _own(notes)] == ["ocr.unconfirmed", "ocr.unconfirmed"]
+    assert "no identity" in _own(notes)[0].message
 
 
 def test_an_equality_the_readings_break_leaves_none_of_its_cells_sure() -> None:
@@ -110,7 +123,58 @@ def test_an_equality_the_readings_break_leaves_none_of_its_cells_sure() -> None:
     kept, unread, notes = confirm_ocr(_t4(broken, {}), layout)
     assert kept == []
     assert sorted(u.indicator for u in unread) == sorted(REVIEW)
-    assert {n.rule for n in notes} == {"ocr.unconfirmed"}
+    assert {n.rule for n in _own(notes)} == {"ocr.unconfirmed"}
+
+
+def test_a_printed_inconsistency_read_twice_alike_is_kept_as_printed() -> None:
+    (layout,) = layout_for("R3")
+    # the report prints 10 + 1 + 0 + 0 with 总计 0 (洪泽区 2023's table 四): every cell read
+    # a second time, alike and sure, is kept as printed, like a text layer gives it
+    printed = {"review.upheld": 10, "review.corrected": 1, "review.other": 0,
+               "review.pending": 0, "review.total": 0}  # fmt: skip
+    again = {code: (str(v), 0.97) for code, v in printed.items()}
+    kept, unread, notes = confirm_ocr(_t4(printed, {}, again), layout)
+    assert {v.indicator: v.value for v in kept} == printed
+    assert {v.location["confirmed_by"] for v in kept} == {"ocr.reread"}
+    assert unread == [] and _own(notes) == []
+    # the second reading of one cell differs (a misread 8 for 1, or the other way): the cells
+    # read alike stay, that one is settled by the row only if the row gives what was read
+    broken = dict(REVIEW, **{"review.corrected": 8})
+    again = {code: (str(v), 0.97) for code, v in REVIEW.items()}
+    kept, unread, notes = confirm_ocr(_t4(broken, {}, again), layout)
+    assert {v.indicator for v in kept} == set(REVIEW) - {"review.corrected"}
+    assert [(u.indicator, u.raw) for u in unread] == [("review.corrected", "8")]
+    assert [n.rule for n in _own(notes)] == ["ocr.unconfirmed"]
+
+
+def test_a_second_reading_confirms_only_plain_sure_digits() -> None:
+    from govstats.parse.ocr_evidence import reread_agrees
+
+    up = "review.upheld"
+    (v,) = _t4({up: 10}, {up: ("10", 0.6)}, {up: ("10", 0.95)})
+    assert reread_agrees(v)
+    (low,) = _t4({"review.upheld": 10}, {}, {"review.upheld": ("10", 0.8)})
+    assert not reread_agrees(low)  # the second reading is itself unsure
+    (other,) = _t4({"review.upheld": 10}, {}, {"review.upheld": ("16", 0.99)})
+    assert not reread_agrees(other)
+    (mark,) = _t4({"review.upheld": 0}, {}, {"review.upheld": ("。", 0.99)})
+    assert not reread_agrees(mark)
+    # a character taken for a digit (o for 0) is settled by identities only, read twice or not
+    (conf,) = _t4({up: 0}, {up: ("o", 0.99)}, {up: ("0", 0.99)})
+    assert not reread_agrees(conf)
+    (none,) = _t4({"review.upheld": 10}, {"review.upheld": ("10", 0.6)})
+    assert not reread_agrees(none)  # no second reading (ink beside the word)
+    # a low-confidence 3, read again alike and sure, in a row that cannot check it (two
+    # doubtful cells whose sum the row leaves)
+    values = _t4(
+        REVIEW,
+        {"review.upheld": ("3", 0.6), "review.corrected": ("1", 0.6)},
+        {"review.upheld": ("3", 0.93)},
+    )
+    kept, unread, notes = confirm_ocr(values, layout_for("R3")[0])
+    by = {v.indicator: v.location.get("confirmed_by") for v in kept}
+    assert by["review.upheld"] == "ocr.reread" and by["review.corrected"]  # then the row: 1
+    assert unread == [] and _own(notes) == []
 
 
 def test_an_equality_with_a_cell_without_value_cannot_vouch_for_its_readings() -> None:
@@ -122,7 +186,7 @@ def test_an_equality_with_a_cell_without_value_cannot_vouch_for_its_readings() -
     blank = UnreadCell("review.total", "total", "blank", "", {"table": 1, "table_id": "t4"})
     kept, unread, notes = confirm_ocr(_t4(seen, {}), layout, [blank])
     assert kept == [] and sorted(u.indicator for u in unread) == sorted(seen)
-    assert len(notes) == 4
+    assert len(_own(notes)) == 4
 
 
 def test_a_cell_of_a_read_row_that_was_not_seen_leaves_the_row_unchecked() -> None:
@@ -146,10 +210,44 @@ def test_a_cell_not_seen_is_pinned_only_by_two_equalities_that_agree() -> None:
     assert _pinned([row], {a}, read) == {}  # one equality checks nothing
 
 
+def test_a_rule_read_as_a_character_is_dropped() -> None:
+    from govstats.read.ocr import _words_of_line
+
+    text = "商业企业|"
+    boxes = [[[10 + 30 * i, 0], [38 + 30 * i, 0], [38 + 30 * i, 30], [10 + 30 * i, 30]]
+             for i in range(len(text))]  # fmt: skip
+    item = ([[10, 0], [158, 0], [158, 30], [10, 30]], text, 0.95, boxes, list(text), None)
+    rule_x = 10 + 30 * 4 + 14  # the rule runs through the last "character"
+    (word,) = _words_of_line(item, [(rule_x, -50.0, 80.0)])
+    assert word.text == "商业企业"
+    # no rule there: the engine's reading stands
+    assert [w.text for w in _words_of_line(item)] == ["商业企业|"]
+
+
+def test_a_column_of_the_form_not_read_has_a_finding() -> None:
+    from govstats.parse.ocr_evidence import _columns_not_read
+
+    (layout,) = layout_for("R3")
+    t3 = next(t for t in layout.tables if t.id == "t3")
+    row = next(r for r in t3.rows if not r.header)
+    values = [
+        Value(row.code, c.applicant or "total", 1, None, False, "1",
+              {"table_id": "t3", "ocr_confidence": 0.99})
+        for c in t3.value_columns
+        if c.applicant != "commercial"
+    ]  # fmt: skip
+    (note,) = _columns_not_read(layout, values, [])
+    assert note.rule == "ocr.column_not_read" and row.code in note.indicators
+    assert {c["applicant"] for c in note.cells} == {"commercial"}
+    assert _columns_not_read(layout, values[:0], []) == []  # a table not read at all: none
+
+
 def test_sure_readings_pass_untouched() -> None:
     (layout,) = layout_for("R3")
     values = _t4(REVIEW, {})
-    assert confirm_ocr(values, layout) == (values, [], [])
+    kept, unread, notes = confirm_ocr(values, layout)
+    assert (kept, unread, _own(notes)) == (values, [], [])
+    assert {n.rule for n in notes} == {"ocr.column_not_read"}  # the litigation block
 
 
 def test_images_are_an_input_kind() -> None:
@@ -285,6 +383,31 @@ def _same_or_flagged(data: bytes, name: str, tmp_path: Path) -> None:
     assert c.unflagged == [], c.line()
     assert c.extra == [], c.line()
     assert c.same >= c.cells // 2, c.line()  # most of the table is read, not merely flagged
+    assert c.core_missing == [], c.line()  # every core cell as in the text version
+
+
+@pytest.mark.slow
+@needs_ocr
+def test_a_number_is_read_twice_unless_its_box_left_ink_out() -> None:
+    import cv2
+    import numpy as np
+
+    img = np.full((120, 400, 3), 255, np.uint8)
+    cv2.putText(img, "64", (100, 80), cv2.FONT_HERSHEY_SIMPLEX, 1.6, (0, 0, 0), 3)
+    cv2.putText(img, "17", (260, 80), cv2.FONT_HERSHEY_SIMPLEX, 1.6, (0, 0, 0), 3)
+    words = ocr_mod.ocr_image(img)
+    assert sorted(w.text for w in words) == ["17", "64"]
+    again = ocr_mod._reread(img, words, [])
+    assert {w.text: (w.reread, w.reread_confidence is not None) for w in again} == {
+        "64": ("64", True),
+        "17": ("17", True),
+    }
+    # a box that left the 6 out (the engine reading 4): the ink beside it withholds the
+    # second reading, so only an identity can vouch for the 4
+    w64 = next(w for w in words if w.text == "64")
+    cut = ocr_mod.OcrWord("4", (w64.x0 + w64.x1) / 2, w64.top, w64.x1, w64.bottom, 0.99)
+    (alone,) = ocr_mod._reread(img, [cut], [])
+    assert alone.reread is None
 
 
 @pytest.mark.slow

@@ -40,6 +40,10 @@ class Cell:
     # character was read as the digit it resembles (``o`` → 0), what the engine read
     confidence: float | None = None
     ocr_read: str | None = None
+    # read by OCR: the second reading of its number words (the recogniser alone on other
+    # pixels of them, govstats.read.ocr._reread) and its confidence
+    ocr_reread: str | None = None
+    ocr_reread_confidence: float | None = None
 
 
 @dataclass

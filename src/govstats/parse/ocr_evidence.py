@@ -8,9 +8,15 @@ the form (the identities :func:`govstats.catalogue.rules.split_relations` gives,
 :func:`govstats.parse.derive.resolve_blanks` uses) determines it from the cells read for sure
 or confirmed before, and it equals what was read: the only doubtful cell of the equality, or
 one of several on one side of an equality that leaves 0 for them (counts are never negative,
-so each is 0); repeated until nothing changes.  A doubtful
-value no identity confirms has no value: it becomes an unread cell (``unreadable``, what the
-engine read as ``raw``) with the finding ``ocr.unconfirmed``.  Pure: no I/O.
+so each is 0); repeated until nothing changes.  A doubtful value read without a confusable
+character is also confirmed by its *second reading* (``location.ocr_reread``: the recogniser
+alone on other pixels of the same words, :func:`govstats.read.ocr._reread`) when that reads
+the same number, digits only, at a confidence of at least the threshold: two independent
+readings agree on what is printed (``confirmed_by: ocr.reread``).  That is how the figures of a
+table that is itself inconsistent (a 总计 the printed parts do not add up to) are kept as
+printed, as a text layer gives them; validation then flags the table.  A doubtful value
+nothing confirms has no value: it becomes an unread cell (``unreadable``, what the engine read
+as ``raw``) with the finding ``ocr.unconfirmed``.  Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -22,7 +28,28 @@ from ..catalogue.layouts import Layout, TableSpec
 from ..model import Finding, UnreadCell, Value
 from .digits import Relation
 
-__all__ = ["confirm_ocr", "doubtful"]
+__all__ = ["REREAD", "confirm_ocr", "doubtful", "reread_agrees"]
+
+#: ``confirmed_by`` of a value its second reading confirms
+REREAD = "ocr.reread"
+
+
+def reread_agrees(v: Value, low: float | None = None) -> bool:
+    """Whether the second reading of an OCR value (:func:`govstats.read.ocr._reread`) gives
+    the same number, in digits only (no confusable character, one number), at a confidence of
+    at least ``low``, and the first reading had no confusable character either."""
+    if low is None:
+        from ..read.ocr import LOW_CONFIDENCE
+
+        low = LOW_CONFIDENCE
+    loc = v.location
+    again, conf = loc.get("ocr_reread"), loc.get("ocr_reread_confidence")
+    if "ocr_read" in loc or again is None or conf is None or float(conf) < low:
+        return False
+    digits = str(again).replace(",", "")
+    if not digits.isdigit() or not digits.isascii():
+        return False
+    return int(digits) == v.value
 
 
 def doubtful(v: Value, low: float | None = None) -> bool:
@@ -104,6 +131,40 @@ def _rows_not_read(
     return out
 
 
+def _columns_not_read(
+    layout: Layout, values: Sequence[Value], unread: Sequence[UnreadCell]
+) -> list[Finding]:
+    """Value columns of the form, in a table the OCR reading has cells of in other columns,
+    of which it has no cell (a heading the engine misread leaves its column unmapped)."""
+    seen: dict[str, set[tuple[str, str]]] = {}
+    for x in (*values, *unread):
+        seen.setdefault(str(x.location.get("table_id")), set()).add((x.indicator, x.applicant))
+    out: list[Finding] = []
+    for spec in layout.tables:
+        cells = seen.get(spec.id)
+        columns = spec.value_columns
+        if not cells or len(columns) < 2:
+            continue
+        rows = [r for r in spec.rows if not r.header] or [None]
+        for col in columns:
+            if col.code and rows != [None]:
+                column = {spec.indicator(None, col)}
+            else:
+                column = {spec.indicator(r, col) for r in rows}
+            if column & cells:
+                continue
+            out.append(
+                finding(
+                    "ocr.column_not_read",
+                    table_id=spec.id,
+                    column=col.key,
+                    indicators=tuple(sorted({code for code, _ in column})),
+                    cells=tuple({"code": c, "applicant": a} for c, a in sorted(column)),
+                )
+            )
+    return out
+
+
 def confirm_ocr(
     values: list[Value],
     layout: Layout | None,
@@ -161,11 +222,20 @@ def confirm_ocr(
                     )
                     if unseen or broken:
                         doubt.update(k for k in cells if k in ocr)
-    rows = _rows_not_read(layout, values, unread) if layout is not None and ocr else []
+    rows = (
+        _rows_not_read(layout, values, unread) + _columns_not_read(layout, values, unread)
+        if layout is not None and ocr
+        else []
+    )
     if not doubt:
         return values, [], rows
     known = {k: v for k, v in read.items() if k not in doubt}
     reading = {k: v for k, v in read.items() if k in doubt}
+    for v in values:  # two independent readings that agree: what is printed
+        key = (v.indicator, v.applicant)
+        if key in reading and reread_agrees(v, low):
+            confirmed[key] = REREAD
+            known[key] = reading[key]
     for keys, rels in tables:
         if any(k in doubt for k in keys):
             changed = True

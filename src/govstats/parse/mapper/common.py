@@ -65,6 +65,9 @@ def cell_location(
             loc["ocr_confidence"] = cell.confidence
         if cell.ocr_read is not None:
             loc["ocr_read"] = cell.ocr_read
+        if cell.ocr_reread is not None:
+            loc["ocr_reread"] = cell.ocr_reread
+            loc["ocr_reread_confidence"] = cell.ocr_reread_confidence
     elif grid.page is not None:
         loc["page"] = grid.page
     loc.update(extra)
