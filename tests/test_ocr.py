@@ -362,6 +362,28 @@ def test_an_image_only_pdf_is_read_through_the_pdf_geometry(
     assert read_document(scan, "scan.pdf") == doc
 
 
+@pytest.mark.slow
+@needs_ocr
+def test_pages_read_at_once_give_what_pages_read_one_by_one(
+    cjk_font_for: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("fpdf", reason="fpdf2 (govstats[dev]) is not installed")
+    monkeypatch.setenv("GOVSTATS_OCR_CACHE", "off")
+    image = page_images(_t4_pdf(cjk_font_for), dpi=200)[0]
+    pages = [image, image.copy(), image.copy()]
+    import io
+
+    buf = io.BytesIO()
+    pages[0].save(buf, "PDF", save_all=True, append_images=pages[1:], resolution=200)
+    docs = {}
+    for threads in ("1", "3"):
+        monkeypatch.setenv("GOVSTATS_OCR_THREADS", threads)
+        assert ocr_mod.page_threads() == int(threads)
+        docs[threads] = ocr_mod.read_scanned_pdf(buf.getvalue())
+    assert docs["1"] == docs["3"]
+    assert [g.page for g in docs["3"].grids if _value_row_of(g)] == [1, 2, 3]
+
+
 def _value_row_of(grid: Grid) -> bool:
     return any(len(r) == 15 and all(c.text.isdigit() for c in r) for r in grid.rows)
 
@@ -408,6 +430,9 @@ def test_a_number_is_read_twice_unless_its_box_left_ink_out() -> None:
     cut = ocr_mod.OcrWord("4", (w64.x0 + w64.x1) / 2, w64.top, w64.x1, w64.bottom, 0.99)
     (alone,) = ocr_mod._reread(img, [cut], [])
     assert alone.reread is None
+    # print of too few source pixels (a scan rendered above its resolution): blur misleads
+    # both readings alike, so there is no second reading
+    assert all(w.reread is None for w in ocr_mod._reread(img, words, [], sharp=0.3))
 
 
 @pytest.mark.slow
