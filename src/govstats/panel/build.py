@@ -3,6 +3,7 @@ its body in the registry, link its values to the crosswalk and write ``data/``."
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import tempfile
@@ -253,20 +254,29 @@ def _read_record(cache_file: Path) -> dict[str, Any]:
 def _resolve(index: list[tuple[str, str, int | None, bool]], cache_files: Mapping[str, Path]
              ) -> list[dict[str, Any]]:
     """The rows of ``resolved.csv``: only the reports with open readings and the reports of
-    the same body the year before and after are read again (from the cache)."""
+    the same body the year before and after are read again (from the cache), one body at a
+    time (the identities link one body's years only), so what is held is one body's values."""
     wanted: set[tuple[str, int]] = set()
     for _, body, year, open_cells in index:
         if open_cells and year is not None:
             wanted.update({(body, year - 1), (body, year), (body, year + 1)})
-    resolver = Resolver()
-    bodies: dict[str, tuple[str, int]] = {}
-    for rid, body, year, _ in index:
-        if year is None or (body, year) not in wanted:
-            continue
-        rec = _read_record(cache_files[rid])
-        resolver.add(rid, body, year, rec["values"], rec.get("candidates", []))
-        bodies[rid] = (body, year)
-    return [x.row() for x in resolver.settle(bodies)]
+    chosen = sorted((body, k) for k, (_, body, year, _) in enumerate(index)
+                    if year is not None and (body, year) in wanted)
+    settled: list[Any] = []
+    rules = None
+    for body, group in itertools.groupby(chosen, key=lambda t: t[0]):
+        resolver = Resolver(rules)
+        rules = resolver.rules  # the rules are read once
+        bodies: dict[str, tuple[str, int]] = {}
+        for _, k in group:
+            rid, _, year, _ = index[k]
+            assert year is not None
+            rec = _read_record(cache_files[rid])
+            resolver.add(rid, body, year, rec["values"], rec.get("candidates", []))
+            bodies[rid] = (body, year)
+        settled.extend(resolver.settle(bodies))
+    settled.sort(key=lambda x: (x.report_id, x.indicator, x.applicant))
+    return [x.row() for x in settled]
 
 
 def _is_bundled(out: Path) -> bool:
