@@ -256,3 +256,25 @@ def test_the_same_rows_give_the_same_bytes(tmp_path: Path) -> None:
         assert one.read_bytes() == two.read_bytes()
     assert (tmp_path / "a" / MANIFEST).read_bytes() == (tmp_path / "b" / MANIFEST).read_bytes()
     assert json.loads((tmp_path / "a" / MANIFEST).read_text("utf-8")) == a
+
+
+def test_the_build_writes_with_arrow_on_the_c_allocator_and_restores_the_pool(
+    sources: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from govstats.panel import writers
+
+    before = pa.default_memory_pool().backend_name
+    seen: list[str] = []
+    real = writers.PanelWriter.flush
+
+    def flush(self):  # type: ignore[no-untyped-def]
+        seen.append(pa.default_memory_pool().backend_name)
+        return real(self)
+
+    monkeypatch.setattr(writers.PanelWriter, "flush", flush)
+    build_panel(sources, tmp_path / "out", jobs=1, progress=False)
+    assert seen and set(seen) == {"system"}
+    assert pa.default_memory_pool().backend_name == before
+    with pytest.raises(KeyboardInterrupt), writers.arrow_on_the_c_allocator():
+        raise KeyboardInterrupt
+    assert pa.default_memory_pool().backend_name == before

@@ -32,7 +32,7 @@ from .fields import (
 from .registry import Registry, registry
 from .resolve import Resolver
 from .worker import run
-from .writers import CsvStream, PanelWriter, publish, remove_stale
+from .writers import CsvStream, PanelWriter, arrow_on_the_c_allocator, publish, remove_stale
 
 __all__ = ["STATUSES", "BuildSummary", "build_panel", "report_status"]
 
@@ -220,7 +220,8 @@ def build_panel(
         else:
             run(todo, cache_files, jobs, progress, timeout, limits)
         reg = registry(tuple(str(r) for r in registries))
-        _write_outputs(found, shas, cache_files, out, summary, reg)
+        with arrow_on_the_c_allocator():  # the build's peak memory (writers.py)
+            _write_outputs(found, shas, cache_files, out, summary, reg)
     finally:
         if tmp_cache is not None:
             tmp_cache.cleanup()

@@ -5,19 +5,22 @@ Columns, their order and Parquet types come from the field catalogue
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import ctypes
 import gzip
 import os
 import shutil
-from collections.abc import Iterable
+import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from .fields import PANEL_COLUMNS, arrow_schema
 
 __all__ = [
-    "BATCH_ROWS", "PUBLISHING", "CsvStream", "PanelWriter", "check_published", "format_value",
-    "publish", "remove_stale", "write_csv",
+    "BATCH_ROWS", "PUBLISHING", "CsvStream", "PanelWriter", "arrow_on_the_c_allocator",
+    "check_published", "format_value", "publish", "release_memory", "remove_stale", "write_csv",
 ]
 
 #: the marker file that stands in a panel folder while a build renames its files into place
@@ -25,6 +28,41 @@ PUBLISHING = ".publishing"
 
 #: rows per batch of the panel writer (a batch is written to the CSV and the dataset at once)
 BATCH_ROWS = 5_000
+
+
+@contextlib.contextmanager
+def arrow_on_the_c_allocator() -> Iterator[None]:
+    """Arrow's allocations go to the C library's allocator (``malloc``) while the build
+    writes, and back to the default pool after.  Measured on a cached build of 156 and 1,560
+    reports: with pyarrow's default pool (mimalloc) the building process's peak memory grew
+    by 18 MB between the two (158 → 176 MB), with ``malloc`` by 11 MB (143 → 154 MB)."""
+    import pyarrow as pa
+
+    old = pa.default_memory_pool()
+    pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(old)
+
+
+def _load_trim() -> Any:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+_malloc_trim = _load_trim()
+
+
+def release_memory() -> None:
+    """Give the memory the C allocator holds free back to the system (glibc's
+    ``malloc_trim``; elsewhere nothing): what one batch freed is not kept as the process's."""
+    if _malloc_trim is not None:
+        _malloc_trim(0)
 
 
 def format_value(v: Any) -> str:
@@ -94,6 +132,8 @@ class PanelWriter:
         self._cols = {c: [] for c in PANEL_COLUMNS}
         self._runs = []
         self._n = 0
+        del batch
+        release_memory()
 
     def close(self) -> dict[str, Any]:
         """Write what is left, close the files; returns the dataset's manifest."""
