@@ -11,7 +11,9 @@ for each N, in a fresh process:
   * a cached rebuild (nothing changed) and a rebuild with 1 % of the files changed.
 Prints one line per run and, at the end, the ratios the scale targets speak of: CPU per report
 at the largest N over the middle one, peak memory of the building process at the largest N
-over the smallest.  Figures only: nothing is asserted.
+over the smallest; then ``load_panel`` on the store of the largest build (the Parquet dataset
+partitioned by year and province): whole, and with filters on the partition keys (files read
+against files in the manifest).  Figures only: nothing is asserted.
 """
 
 from __future__ import annotations
@@ -75,6 +77,42 @@ def _line(label: str, n: int, r: dict[str, float]) -> str:
             f"{r['rss_main_mb']:6.0f} MB, largest worker {r['rss_worker_mb']:6.0f} MB")
 
 
+_LOAD = r"""
+import json, sys, time
+import pyarrow.dataset as pds
+from govstats import load_panel
+from govstats.panel.load import _expression
+from govstats.panel.store import open_dataset, read_manifest
+out = sys.argv[1]
+m = read_manifest(__import__("pathlib").Path(out) / "panel")
+rows = []
+for name, kw in (("whole, validated", {}), ("whole, validate=False", {"validate": False}),
+                 ("year == 2020", {"filters": [("year", "==", 2020)], "validate": False}),
+                 ("year == 2020, province_code == 35",
+                  {"filters": [("year", "==", 2020), ("province_code", "==", 35)],
+                   "validate": False}),
+                 ("2 columns, year >= 2021", {"columns": ["report_id", "value"],
+                  "filters": [("year", ">=", 2021)], "validate": False})):
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        n = len(load_panel(out, **kw))
+        best = min(best, time.perf_counter() - t0)
+    flt = _expression(kw.get("filters"))
+    files = len(open_dataset(__import__("pathlib").Path(out) / "panel", flt, verify=False)[1])
+    rows.append([name, best, n, files, len(m["files"])])
+print(json.dumps(rows))
+"""
+
+
+def _load(out: Path) -> None:
+    proc = subprocess.run([sys.executable, "-c", _LOAD, str(out)], capture_output=True,
+                          text=True, check=True)
+    print(f"load_panel on the store of {out.name} (wall, best of 3):")
+    for name, best, n, files, total in json.loads(proc.stdout.strip().splitlines()[-1]):
+        print(f"  {name:36} {best:7.3f} s  {n:9d} rows  files read {files}/{total}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[156, 1560, 7800])
@@ -97,6 +135,7 @@ def main() -> None:
                 p = sorted(src.iterdir())[k * (n // changed)]
                 p.write_bytes(p.read_bytes() + b"\n")
             print(_line("1 % changed", n, _build(src, out, args.jobs)), flush=True)
+        _load(work / f"out-{max(args.sizes)}")
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)

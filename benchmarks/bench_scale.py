@@ -209,33 +209,47 @@ def validate(corpus: Path, sizes: list[int]) -> None:
     print()
 
 
-def load(copies: int, repeat: int) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+def _copy_store(data: Path, copies: int, dest: Path) -> None:
+    """``copies`` copies of the rows of ``data``'s panel dataset, as a dataset in ``dest``."""
+    from govstats.panel.store import DatasetWriter, partition_key, read_table
 
+    table = read_table(data / "panel", None, None, verify=False)
+    writer = DatasetWriter(dest / "panel")
+    for _ in range(copies):
+        for batch in table.to_batches(max_chunksize=5_000):
+            keys = zip(batch.column("year").to_pylist(), batch.column("code").to_pylist(),
+                       strict=True)
+            writer.write(batch, [(partition_key(y, c), k, 1) for k, (y, c) in enumerate(keys)])
+    writer.close()
+
+
+def load(copies: int, repeat: int) -> None:
     from govstats import load_panel
+    from govstats.panel.store import read_manifest
 
     data = REPO / "data"
-    if not (data / "panel.parquet").is_file():
-        print("## load_panel: no data/panel.parquet\n")
+    if not (data / "panel" / "_manifest.json").is_file():
+        print("## load_panel: no data/panel/ dataset\n")
         return
     select = {
         "columns": ["jurisdiction_id", "year", "indicator", "value"],
         "filters": [("year", ">=", 2020), ("indicator", "in", ["requests.new", "review.total"])],
     }
+    partition = {"filters": [("year", "==", 2023), ("province_code", "==", 35)]}
     tmp = Path(tempfile.mkdtemp(prefix="govstats-bench-"))
     try:
-        big = tmp / "panel.parquet"
-        table = pq.read_table(data / "panel.parquet")
-        pq.write_table(pa.concat_tables([table] * copies), big, row_group_size=64_000)
+        big = tmp / "copies"
+        _copy_store(data, copies, big)
         print(f"## load_panel (wall, best of {repeat})")
         for label, path in (("data/", data), (f"data/ ×{copies}", big)):
-            rows = pq.ParquetFile(path if path.suffix else path / "panel.parquet").metadata.num_rows
+            manifest = read_manifest(path / "panel")
+            rows, files = manifest["rows"], len(manifest["files"])
             for name, kwargs in (
                 ("whole, validated", {}),
                 ("whole, validate=False", {"validate": False}),
                 ("4 columns, 2 filters", {**select, "validate": False}),
                 ("4 columns, 2 filters, validated", select),
+                ("one partition (year, province)", {**partition, "validate": False}),
             ):
                 best = float("inf")
                 got = 0
@@ -243,7 +257,8 @@ def load(copies: int, repeat: int) -> None:
                     t0 = time.perf_counter()
                     got = len(load_panel(path, **kwargs))
                     best = min(best, time.perf_counter() - t0)
-                print(f"{label:12} {rows:9d} rows  {name:32} {best:7.3f} s  ({got} rows)")
+                print(f"{label:12} {rows:9d} rows {files:3d} files  {name:32} {best:7.3f} s  "
+                      f"({got} rows)")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print()

@@ -27,7 +27,7 @@ from .own_reports import write_own_reports
 
 REPO = Path(__file__).resolve().parents[1]
 OUT_FILES = (
-    "panel.parquet", "panel.csv.gz", "reports.csv", "sources.csv", "findings.csv",
+    "panel/_manifest.json", "panel.csv.gz", "reports.csv", "sources.csv", "findings.csv",
     "datapackage.json",
 )  # fmt: skip
 VICTIM = "huzhou-hbj-2017"
@@ -50,6 +50,10 @@ def clean(source: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _same_outputs(a: Path, b: Path) -> None:
     for name in OUT_FILES:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
+    for p in sorted((a / "panel").rglob("*.parquet")):  # the dataset's files, as listed
+        assert p.read_bytes() == (b / p.relative_to(a)).read_bytes(), p.relative_to(a)
+    assert sorted(p.relative_to(b) for p in (b / "panel").rglob("*.parquet")) == sorted(
+        p.relative_to(a) for p in (a / "panel").rglob("*.parquet"))
 
 
 def _reports(out: Path) -> dict[str, dict[str, str]]:

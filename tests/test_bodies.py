@@ -148,7 +148,7 @@ def test_build_without_out_leaves_the_bundled_data_byte_identical(
     src = write_own_reports(tmp_path / "somedir")
     monkeypatch.chdir(tmp_path)
     assert main(["build", "somedir", "--jobs", "1"]) == 0
-    assert (tmp_path / "govstats-panel" / "panel.parquet").is_file()
+    assert (tmp_path / "govstats-panel" / "panel" / "_manifest.json").is_file()
     assert len(_reports(tmp_path / "govstats-panel")) == len(BODIES)
     # asked to write into the bundled data without --bundled: refused, nothing written
     assert main(["build", str(src), "--out", str(REPO / "data")]) == 1

@@ -33,7 +33,7 @@ REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
 FIXTURES = REPO / "tests" / "fixtures" / "panel"
 OUT_FILES = [
-    "panel.parquet", "panel.csv.gz", "reports.csv", "sources.csv", "findings.csv",
+    "panel/_manifest.json", "panel.csv.gz", "reports.csv", "sources.csv", "findings.csv",
     "datapackage.json",
 ]  # fmt: skip
 ZONE = "cn-350128-ptsyq"
@@ -48,6 +48,12 @@ def panel() -> pd.DataFrame:
 def _text(path: Path) -> str:
     data = path.read_bytes()
     return (gzip.decompress(data) if path.suffix == ".gz" else data).decode("utf-8")
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (the panel dataset), by relative path."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
@@ -209,6 +215,7 @@ def test_rebuilding_gives_byte_identical_files(source: Path, tmp_path: Path) -> 
     assert not (tmp_path / "one" / ".cache").exists()
     for name in OUT_FILES:
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+    assert _tree(tmp_path / "one" / "panel") == _tree(tmp_path / "two" / "panel")
     assert _frictionless_errors(tmp_path / "one" / "datapackage.json") == []
     reports = {r["report_id"]: r for r in _read_csv(tmp_path / "one" / "reports.csv")}
     assert set(reports) == {"zone-2022", "linyi-2017-table"}

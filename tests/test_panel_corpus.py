@@ -133,5 +133,7 @@ def test_rebuilding_from_shared_reproduces_the_bundled_files(
     )
     assert (summary.reports, summary.with_table, summary.failed) == (211, 189, [])
     assert summary.unresolved == []
-    for name in ("panel.parquet", "panel.csv.gz", "reports.csv", "sources.csv"):
+    for name in ("panel/_manifest.json", "panel.csv.gz", "reports.csv", "sources.csv"):
         assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), name
+    for p in sorted((DATA / "panel").rglob("*.parquet")):  # the dataset's files
+        assert (tmp_path / p.relative_to(DATA)).read_bytes() == p.read_bytes(), p.name

@@ -62,7 +62,14 @@ def test_every_file_of_the_build_has_the_columns_of_its_resource() -> None:
     for name, r in resources().items():
         assert r.columns == want[name]
         assert _header(DATA / r.path) == r.columns, r.path
-    assert pq.read_schema(DATA / "panel.parquet").equals(arrow_schema("panel"))
+    from govstats.panel.store import dataset_schema, file_schema
+
+    files = sorted((DATA / "panel").rglob("*.parquet"))
+    assert files and all(pq.read_schema(p).equals(file_schema()) for p in files)
+    # the dataset's columns: the panel's typed as the catalogue says, and the partition key
+    schema = dataset_schema()
+    assert all(schema.field(f.name).equals(f) for f in arrow_schema("panel"))
+    assert schema.names == [*file_schema().names, "year", "province_code"]
 
 
 def test_every_field_is_typed_described_and_in_some_file() -> None:

@@ -1,5 +1,5 @@
 """load_panel(columns=..., filters=...): a selection of the bundled panel (data/), read from
-the Parquet file or the CSV, equals the same selection of the whole panel."""
+the Parquet dataset or the CSV, equals the same selection of the whole panel."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def _same(got: pd.DataFrame, expected: pd.DataFrame) -> None:
         assert str(got[c].dtype) == str(expected[c].dtype), c
 
 
-@pytest.mark.parametrize("source", ["panel.parquet", "panel.csv.gz"])
+@pytest.mark.parametrize("source", ["panel", "panel.csv.gz"])
 def test_columns_and_an_and_filter(whole: pd.DataFrame, source: str) -> None:
     got = load_panel(
         DATA / source,
@@ -41,7 +41,7 @@ def test_columns_and_an_and_filter(whole: pd.DataFrame, source: str) -> None:
     _same(got, whole.loc[mask, COLS])
 
 
-@pytest.mark.parametrize("source", ["panel.parquet", "panel.csv.gz"])
+@pytest.mark.parametrize("source", ["panel", "panel.csv.gz"])
 def test_an_or_filter_and_an_expression(whole: pd.DataFrame, source: str) -> None:
     import pyarrow.compute as pc
 

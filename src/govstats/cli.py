@@ -347,8 +347,9 @@ def build_parser() -> argparse.ArgumentParser:
     pv.set_defaults(func=_cmd_validate)
     pb = sub.add_parser(
         "build",
-        help="parse folders of reports into the panel (panel.parquet/.csv.gz, reports.csv, "
-        "sources.csv, findings.csv, datapackage.json)",
+        help="parse folders of reports into the panel (panel/: a Parquet dataset by year and "
+        "province with its manifest; panel.csv.gz, reports.csv, sources.csv, findings.csv, "
+        "resolved.csv, datapackage.json)",
     )
     pb.add_argument("sources", nargs="+", metavar="SOURCE_DIR")
     pb.add_argument(

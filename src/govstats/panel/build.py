@@ -3,6 +3,7 @@ its body in the registry, link its values to the crosswalk and write ``data/``."
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import tempfile
@@ -19,11 +20,19 @@ from .cache import file_sha256, limits_key, parser_fingerprint, transient_path
 from .cluster import ENGINES, run_dask
 from .crosswalk import link
 from .discover import ReportSource, Skipped, discover
-from .fields import DATAPACKAGE, PANEL_CSV, PANEL_PARQUET, datapackage_json, resource, resources
+from .fields import (
+    DATAPACKAGE,
+    PANEL_CSV,
+    PANEL_DATASET,
+    PANEL_PARQUET,
+    datapackage_json,
+    resource,
+    resources,
+)
 from .registry import Registry, registry
 from .resolve import Resolver
 from .worker import run
-from .writers import CsvStream, PanelWriter, publish, remove_stale
+from .writers import CsvStream, PanelWriter, arrow_on_the_c_allocator, publish, remove_stale
 
 __all__ = ["STATUSES", "BuildSummary", "build_panel", "report_status"]
 
@@ -99,41 +108,35 @@ def report_status(issues: dict[str, int], error: str | None) -> str:
     return "warning" if issues.get("warning") else "ok"
 
 
-def _panel_rows(
+#: the panel's columns that hold the same value on every row of a report (from its record)
+_REPORT_COLUMNS = ("report_id", "jurisdiction_id", "jurisdiction", "parent_id", "level", "scope",
+                   "province", "code", "year", "regime", "status")
+
+
+def _panel_columns(
     rid: str, rec: dict[str, Any], report: dict[str, Any], source: str, sha: str
-) -> Iterator[dict[str, Any]]:
+) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+    """A report's panel rows as the values every row shares and the columns that vary."""
     values = sorted(
         rec["values"],
         key=lambda v: (v["indicator"], v["applicant"], v["derived"], v["location"]),
     )
-    for v in values:
-        cw = link(report["regime"], v["indicator"])
-        value = v["value"]
-        yield {
-            "report_id": rid,
-            "jurisdiction_id": report["jurisdiction_id"],
-            "jurisdiction": report["jurisdiction"],
-            "parent_id": report["parent_id"],
-            "level": report["level"],
-            "scope": report["scope"],
-            "province": report["province"],
-            "code": report["code"],
-            "year": report["year"],
-            "regime": report["regime"],
-            "indicator": v["indicator"],
-            "applicant": v["applicant"],
-            "value": float(value),
-            "unit": v["unit"],
-            "derived": bool(v["derived"]),
-            "concept": cw.concept if cw else None,
-            "comparability": cw.comparability if cw else None,
-            "caveat": (cw.caveat_en or None) if cw else None,
-            "source": source,
-            "sha256": sha,
-            "location": v["location"],
-            "status": report["status"],
-            "checks": v.get("checks") or None,
-        }
+    same = {c: report[c] for c in _REPORT_COLUMNS} | {"source": source, "sha256": sha}
+    same["report_id"] = rid
+    links = [link(report["regime"], v["indicator"]) for v in values]
+    varying: dict[str, list[Any]] = {
+        "indicator": [v["indicator"] for v in values],
+        "applicant": [v["applicant"] for v in values],
+        "value": [float(v["value"]) for v in values],
+        "unit": [v["unit"] for v in values],
+        "derived": [bool(v["derived"]) for v in values],
+        "concept": [cw.concept if cw else None for cw in links],
+        "comparability": [cw.comparability if cw else None for cw in links],
+        "caveat": [(cw.caveat_en or None) if cw else None for cw in links],
+        "location": [v["location"] for v in values],
+        "checks": [v.get("checks") or None for v in values],
+    }
+    return same, varying
 
 
 def build_panel(
@@ -158,14 +161,17 @@ def build_panel(
     added to the bundled registry: they name bodies, renames and successors the bundled one
     does not know.  Every report gets a body (:func:`govstats.panel.bodies.identify`).
 
-    Writes ``panel.parquet``, ``panel.csv.gz``, ``reports.csv``, ``sources.csv`` and
-    ``findings.csv`` into ``out_dir`` — sorted, fixed column order, no timestamps, so the same
-    inputs give byte-identical files — and ``datapackage.json``, generated from the field
-    catalogue (``panel/fields.yaml``).  Reports are parsed in parallel (``jobs`` processes;
-    1 = in this process) and each parse is cached under ``out_dir/.cache/`` by file sha256
-    and parser fingerprint, so an interrupted build resumes and a rebuild re-parses only what
-    changed.  ``timeout`` bounds each parse (seconds; None for no limit): a report that
-    exceeds it is listed as failed and tried again by the next build.  ``limits`` bound
+    Writes the panel as a Parquet dataset partitioned by year and province with its manifest
+    (the folder ``panel/``, :mod:`govstats.panel.store`) and as ``panel.csv.gz``, and
+    ``reports.csv``, ``sources.csv``, ``findings.csv`` and ``resolved.csv`` into ``out_dir`` —
+    sorted, fixed column order, no timestamps, so the same inputs give byte-identical files —
+    and ``datapackage.json``, generated from the field catalogue (``panel/fields.yaml``).
+    A ``panel.parquet`` an older build left there is removed.  Reports are parsed in parallel
+    (``jobs`` processes; 1 = in this process) and each parse is cached under
+    ``out_dir/.cache/`` by file sha256 and parser fingerprint, so an interrupted build resumes
+    and a rebuild re-parses only what changed.  ``timeout`` bounds each parse (seconds; None
+    for no limit): a report that exceeds it is listed as failed and tried again by the next
+    build.  ``limits`` bound
     each input and each worker's memory (:class:`govstats.limits.Limits`; default: those in
     force); a worker that dies fails only its report, which the next build tries again.
 
@@ -214,7 +220,8 @@ def build_panel(
         else:
             run(todo, cache_files, jobs, progress, timeout, limits)
         reg = registry(tuple(str(r) for r in registries))
-        _write_outputs(found, shas, cache_files, out, summary, reg)
+        with arrow_on_the_c_allocator():  # the build's peak memory (writers.py)
+            _write_outputs(found, shas, cache_files, out, summary, reg)
     finally:
         if tmp_cache is not None:
             tmp_cache.cleanup()
@@ -248,20 +255,29 @@ def _read_record(cache_file: Path) -> dict[str, Any]:
 def _resolve(index: list[tuple[str, str, int | None, bool]], cache_files: Mapping[str, Path]
              ) -> list[dict[str, Any]]:
     """The rows of ``resolved.csv``: only the reports with open readings and the reports of
-    the same body the year before and after are read again (from the cache)."""
+    the same body the year before and after are read again (from the cache), one body at a
+    time (the identities link one body's years only), so what is held is one body's values."""
     wanted: set[tuple[str, int]] = set()
     for _, body, year, open_cells in index:
         if open_cells and year is not None:
             wanted.update({(body, year - 1), (body, year), (body, year + 1)})
-    resolver = Resolver()
-    bodies: dict[str, tuple[str, int]] = {}
-    for rid, body, year, _ in index:
-        if year is None or (body, year) not in wanted:
-            continue
-        rec = _read_record(cache_files[rid])
-        resolver.add(rid, body, year, rec["values"], rec.get("candidates", []))
-        bodies[rid] = (body, year)
-    return [x.row() for x in resolver.settle(bodies)]
+    chosen = sorted((body, k) for k, (_, body, year, _) in enumerate(index)
+                    if year is not None and (body, year) in wanted)
+    settled: list[Any] = []
+    rules = None
+    for body, group in itertools.groupby(chosen, key=lambda t: t[0]):
+        resolver = Resolver(rules)
+        rules = resolver.rules  # the rules are read once
+        bodies: dict[str, tuple[str, int]] = {}
+        for _, k in group:
+            rid, _, year, _ = index[k]
+            assert year is not None
+            rec = _read_record(cache_files[rid])
+            resolver.add(rid, body, year, rec["values"], rec.get("candidates", []))
+            bodies[rid] = (body, year)
+        settled.extend(resolver.settle(bodies))
+    settled.sort(key=lambda x: (x.report_id, x.indicator, x.applicant))
+    return [x.row() for x in settled]
 
 
 def _is_bundled(out: Path) -> bool:
@@ -287,7 +303,7 @@ def _write_outputs(
         staged[name] = out / f".{name}.{os.getpid()}.tmp"
         return staged[name]
 
-    writers = PanelWriter(stage(PANEL_CSV), stage(PANEL_PARQUET))
+    panel = PanelWriter(stage(PANEL_CSV), stage(PANEL_DATASET))
     # reports, sources and findings are streamed to their files as each report is read:
     # what stays in memory per report is its body, year and whether readings are open
     tables = {name: CsvStream(stage(resource(name).path), resource(name).columns)
@@ -354,17 +370,23 @@ def _write_outputs(
                 tables["findings"].add({"report_id": s.report_id, "n": k, **f})
             summary.with_table += int(bool(rec["values"]))
             summary.values += len(rec["values"])
-            writers.add(_panel_rows(s.report_id, rec, report, src["source"], shas[s.report_id]))
+            panel.add_report(*_panel_columns(s.report_id, rec, report, src["source"],
+                                             shas[s.report_id]))
             index.append((s.report_id, jrec.id, year if isinstance(year, int) else None,
                           bool(rec.get("candidates"))))
         for row in _resolve(index, cache_files):
             tables["resolved"].add(row)
         summary.resolved = tables["resolved"].rows
+    except BaseException:
+        panel.abort()
+        raise
+    else:
+        panel.close()  # the dataset's manifest is written last, inside its staged folder
     finally:
-        writers.close()
         for t in tables.values():
             t.close()
     stage(DATAPACKAGE).write_text(datapackage_json(), encoding="utf-8", newline="\n")
-    publish(out, staged)
-    summary.files = sorted([PANEL_PARQUET, *(r.path for r in resources().values()), DATAPACKAGE])
+    publish(out, staged, obsolete=(PANEL_PARQUET,))
+    summary.files = sorted([f"{PANEL_DATASET}/", *(r.path for r in resources().values()),
+                            DATAPACKAGE])
 

@@ -42,6 +42,7 @@ __all__ = [
     "FINDING_COLUMNS",
     "PANEL_COLUMNS",
     "PANEL_CSV",
+    "PANEL_DATASET",
     "PANEL_PARQUET",
     "REPORT_COLUMNS",
     "RESOLVED_COLUMNS",
@@ -71,7 +72,7 @@ DATAPACKAGE = "datapackage.json"
 TYPES = ("string", "integer", "number", "boolean")
 _FIELD_KEYS = {"type", "categorical", "nullable", "pattern", "values", "minimum", "maximum",
                "label", "description"}  # fmt: skip
-_RESOURCE_KEYS = {"name", "path", "parquet", "description", "fields", "primary_key",
+_RESOURCE_KEYS = {"name", "path", "dataset", "description", "fields", "primary_key",
                   "foreign_keys"}
 _COLUMN_KEYS = {"nullable"}
 
@@ -188,7 +189,7 @@ class Resource:
     fields: tuple[Field, ...]
     primary_key: tuple[str, ...] = ()
     foreign_keys: tuple[tuple[str, str, str], ...] = ()  # (column, resource, its column)
-    parquet: str | None = None  # a Parquet copy of the same rows, typed by arrow_schema()
+    dataset: str | None = None  # a folder: the same rows as a partitioned Parquet dataset
 
     @property
     def columns(self) -> list[str]:
@@ -270,7 +271,7 @@ def _resource(spec: Mapping[str, Any], table: Mapping[str, Field]) -> Resource:
         fields=tuple(cols),
         primary_key=keys,
         foreign_keys=tuple(foreign),
-        parquet=spec.get("parquet"),
+        dataset=spec.get("dataset"),
     )
 
 
@@ -338,10 +339,14 @@ REPORT_COLUMNS = resource("reports").columns
 SOURCE_COLUMNS = resource("sources").columns
 FINDING_COLUMNS = resource("findings").columns
 RESOLVED_COLUMNS = resource("resolved").columns
-#: the CSV copy of panel.parquet, gzipped (same rows, 2 % of the size)
+#: the panel as gzipped CSV (the same rows as the dataset)
 PANEL_CSV = resource("panel").path
-#: the panel as Parquet (typed; what load_panel() reads first)
-PANEL_PARQUET = resource("panel").parquet or "panel.parquet"
+#: the folder of the panel as a Parquet dataset partitioned by year and province, with its
+#: manifest (:mod:`govstats.panel.store`; typed; what load_panel() reads first)
+PANEL_DATASET = resource("panel").dataset or "panel"
+#: the single Parquet file of the panel written by builds before the dataset (still loaded;
+#: a build removes it)
+PANEL_PARQUET = "panel.parquet"
 #: the columns of the panel that :func:`govstats.panel.load_panel` gives as categories
 CATEGORICAL = [f.name for f in resource("panel").fields if f.categorical]
 

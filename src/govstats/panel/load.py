@@ -11,7 +11,16 @@ from typing import Any
 import pandas as pd
 
 from ..errors import GovstatsError, UnknownName
-from .fields import DATAPACKAGE, PANEL_COLUMNS, PANEL_CSV, PANEL_PARQUET, pandas_dtype, resource
+from .fields import (
+    DATAPACKAGE,
+    PANEL_COLUMNS,
+    PANEL_CSV,
+    PANEL_DATASET,
+    PANEL_PARQUET,
+    pandas_dtype,
+    resource,
+)
+from .store import MANIFEST, PARTITION_KEYS
 from .writers import check_published
 
 __all__ = ["LAYERS", "data_dir", "load_panel", "read_resolved", "tidy", "with_resolved"]
@@ -29,10 +38,11 @@ def data_dir(path: str | Path | None = None) -> Path:
     else:
         candidates.append(Path(__file__).resolve().parents[3] / "data")  # src/govstats/panel/
     for c in candidates:
-        if c.is_file():
+        if c.is_file() or (c.is_dir() and (c / MANIFEST).is_file()):  # a file, the dataset
             return check_published(c.parent)
         if c.is_dir() and (
-            (c / PANEL_PARQUET).is_file()
+            (c / PANEL_DATASET).is_dir()
+            or (c / PANEL_PARQUET).is_file()
             or (c / PANEL_CSV).is_file()
             or (c / DATAPACKAGE).is_file()
         ):
@@ -64,9 +74,22 @@ def _filter_columns(filters: Filters) -> list[str]:
 
 
 def _check_names(columns: Sequence[str] | None, filters: Filters) -> None:
-    for name in [*(columns or []), *_filter_columns(filters)]:
+    for name in columns or []:
         if name not in PANEL_COLUMNS:
             raise UnknownName("panel column", name, PANEL_COLUMNS)
+    for name in _filter_columns(filters):  # a filter may name the partition keys too
+        if name not in PANEL_COLUMNS and name not in PARTITION_KEYS:
+            raise UnknownName("panel column", name, [*PANEL_COLUMNS, *PARTITION_KEYS])
+
+
+def _expression(filters: Filters) -> Any:
+    """``filters`` as a ``pyarrow.compute.Expression`` (None stays None)."""
+    if filters is None:
+        return None
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    return filters if isinstance(filters, pc.Expression) else pq.filters_to_expression(filters)
 
 
 def _filter_frame(df: pd.DataFrame, filters: Filters) -> pd.DataFrame:
@@ -75,12 +98,16 @@ def _filter_frame(df: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
-    import pyarrow.parquet as pq
 
-    expr = filters if isinstance(filters, pc.Expression) else pq.filters_to_expression(filters)
+    expr = _expression(filters)
     table = pa.Table.from_pandas(df, preserve_index=False).append_column(
         "__row", pa.array(np.arange(len(df)))
     )
+    if "province_code" not in table.column_names:  # the dataset's partition key, from code
+        table = table.append_column(
+            "province_code",
+            pc.utf8_slice_codeunits(table.column("code").cast(pa.string()), 0, 2).cast(pa.int32()),
+        )
     rows = table.filter(expr).column("__row").to_numpy()
     return df.iloc[rows]
 
@@ -90,15 +117,26 @@ def _read_panel(
     file: Path | None,
     columns: Sequence[str] | None = None,
     filters: Filters = None,
+    verify: bool = True,
 ) -> pd.DataFrame:
     target = file
     if target is None:
-        pq_path = folder / PANEL_PARQUET
-        target = pq_path if pq_path.is_file() else folder / PANEL_CSV
-    if target.suffix == ".parquet":
+        for name in (PANEL_DATASET, PANEL_PARQUET, PANEL_CSV):  # the first there
+            target = folder / name
+            if target.exists():
+                break
+    assert target is not None
+    if target.is_dir():
+        from .store import read_table
+
+        # only the partitions the filters leave are opened, only the columns asked for read
+        return read_table(target, columns, _expression(filters), verify=verify).to_pandas()
+    if target.suffix == ".parquet":  # a panel.parquet written before the dataset
         if columns is None and filters is None:
             return pd.read_parquet(target)
-        # pyarrow reads only the columns asked for, and skips row groups the filters rule out
+        if filters is not None and "province_code" in _filter_columns(filters):
+            df = _filter_frame(pd.read_parquet(target), filters)
+            return df if columns is None else df[list(columns)]
         return pd.read_parquet(
             target, columns=list(columns) if columns is not None else None, filters=filters
         )
@@ -149,7 +187,8 @@ def load_panel(
 ) -> pd.DataFrame:
     """The bundled panel as a tidy long DataFrame (one row per value).
 
-    ``path`` may be a data folder or a ``panel.parquet`` / ``panel.csv.gz`` file; by default
+    ``path`` may be a data folder, its dataset folder ``panel/`` or its ``panel.csv.gz`` (or
+    the ``panel.parquet`` file of a build older than the dataset); by default
     ``$GOVSTATS_DATA``, else the repository's ``data/``.
 
     ``layer`` chooses the values: ``"printed"`` (the default) are the figures as the reports
@@ -161,15 +200,22 @@ def load_panel(
 
     ``columns`` selects columns (in that order); ``filters`` selects rows, in pyarrow's form:
     ``[("year", ">=", 2020), ("indicator", "in", ["requests.new"])]`` (all must hold) or a
-    list of such lists (any may hold), or a ``pyarrow.compute.Expression``.  On the Parquet
-    file only those columns are read and row groups the filters rule out are skipped; the
-    CSV is read whole, then filtered the same way (the resolved layer too: its rows are added
-    to the whole panel, then filtered).  An unknown column raises
-    :class:`~govstats.errors.UnknownName`.
+    list of such lists (any may hold), or a ``pyarrow.compute.Expression``; a filter may also
+    name ``province_code``, the dataset's partition key (the first two digits of ``code``, as a
+    number: ``("province_code", "==", 35)``).
+    On the dataset only those columns are read, the partitions (year, province) the filters
+    rule out are not opened, and row groups they rule out are skipped; the CSV is read whole,
+    then filtered the same way (the resolved layer too: its rows are added to the whole
+    panel, then filtered).  An unknown column raises :class:`~govstats.errors.UnknownName`.
+    Rows come in the build's order (by report id, a report's rows together), whatever the
+    file.
 
-    With ``validate`` (the default) the frame is checked against
+    The dataset is read as its manifest (``panel/_manifest.json``) lists it: a listed file
+    that is missing, or whose size differs, raises :class:`~govstats.panel.store.StoreError`
+    (a :class:`~govstats.errors.GovstatsError`).  With ``validate`` (the default) the sha256
+    of every file read is checked against the manifest too, and the frame against
     :data:`govstats.panel.schema.PANEL_SCHEMA` (its selected columns only);
-    ``validate=False`` skips the check, most of the time of a load.
+    ``validate=False`` skips both, most of the time of a load.
     """
     if layer not in LAYERS:
         raise GovstatsError(f"unknown layer {layer!r}: use one of {', '.join(LAYERS)}")
@@ -177,15 +223,17 @@ def load_panel(
     if columns is not None and len(set(columns)) != len(columns):
         raise GovstatsError(f"columns named twice: {list(columns)}")
     folder = data_dir(path)
-    file = Path(path) if path is not None and Path(path).is_file() else None
+    file = None
+    if path is not None and (Path(path).is_file() or (Path(path) / MANIFEST).is_file()):
+        file = Path(path)
     if layer == "resolved":
-        df = with_resolved(tidy(_read_panel(folder, file)), folder)
+        df = with_resolved(tidy(_read_panel(folder, file, verify=validate)), folder)
         if filters is not None:
             df = _filter_frame(df, filters).reset_index(drop=True)
         if columns is not None:
             df = df[[*columns, "layer"]]
     else:
-        df = tidy(_read_panel(folder, file, columns, filters), columns)
+        df = tidy(_read_panel(folder, file, columns, filters, verify=validate), columns)
     if validate:
         from .schema import PANEL_SCHEMA
 

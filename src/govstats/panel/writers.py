@@ -1,28 +1,68 @@
-"""Writing the files of the build: the panel streamed to Parquet and gzipped CSV in row
-groups, the small tables to CSV.  Columns, their order and Parquet types come from the field
-catalogue (:mod:`govstats.panel.fields`); no timestamps, so the same rows give the same bytes."""
+"""Writing the files of the build: the panel streamed in Arrow batches to the partitioned
+Parquet dataset (:mod:`govstats.panel.store`) and to gzipped CSV, the small tables to CSV.
+Columns, their order and Parquet types come from the field catalogue
+(:mod:`govstats.panel.fields`); no timestamps, so the same rows give the same bytes."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import ctypes
 import gzip
-import io
 import os
-from collections.abc import Iterable
+import shutil
+import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from .fields import PANEL_COLUMNS, arrow_schema
 
 __all__ = [
-    "PUBLISHING", "CsvStream", "PanelWriter", "check_published", "format_value", "publish",
-    "remove_stale", "write_csv",
+    "BATCH_ROWS", "PUBLISHING", "CsvStream", "PanelWriter", "arrow_on_the_c_allocator",
+    "check_published", "format_value", "publish", "release_memory", "remove_stale", "write_csv",
 ]
 
 #: the marker file that stands in a panel folder while a build renames its files into place
 PUBLISHING = ".publishing"
 
-_FLUSH_ROWS = 20_000
+#: rows per batch of the panel writer (a batch is written to the CSV and the dataset at once)
+BATCH_ROWS = 5_000
+
+
+@contextlib.contextmanager
+def arrow_on_the_c_allocator() -> Iterator[None]:
+    """Arrow's allocations go to the C library's allocator (``malloc``) while the build
+    writes, and back to the default pool after.  Measured on a cached build of 156 and 1,560
+    reports: with pyarrow's default pool (mimalloc) the building process's peak memory grew
+    by 18 MB between the two (158 → 176 MB), with ``malloc`` by 11 MB (143 → 154 MB)."""
+    import pyarrow as pa
+
+    old = pa.default_memory_pool()
+    pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(old)
+
+
+def _load_trim() -> Any:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+_malloc_trim = _load_trim()
+
+
+def release_memory() -> None:
+    """Give the memory the C allocator holds free back to the system (glibc's
+    ``malloc_trim``; elsewhere nothing): what one batch freed is not kept as the process's."""
+    if _malloc_trim is not None:
+        _malloc_trim(0)
 
 
 def format_value(v: Any) -> str:
@@ -37,53 +77,83 @@ def format_value(v: Any) -> str:
 
 
 class PanelWriter:
-    """Streams panel rows to CSV and Parquet in row groups (constant memory)."""
+    """Streams the panel, a report at a time, into Arrow record batches of at most
+    :data:`BATCH_ROWS` rows; each batch is written to ``panel.csv.gz`` (pyarrow's CSV writer,
+    gzipped) and to the partitioned dataset (:class:`~govstats.panel.store.DatasetWriter`).
+    Memory is bounded: one batch, and what the dataset writer keeps pending."""
 
-    def __init__(self, csv_path: Path, parquet_path: Path) -> None:
+    def __init__(self, csv_path: Path, dataset_dir: Path) -> None:
         import pyarrow as pa
-        import pyarrow.parquet as pq
+        import pyarrow.csv as pacsv
+
+        from .store import DatasetWriter
 
         self._pa = pa
         self.schema = arrow_schema("panel")
         # gzip without a name or time in its header: the same rows give the same bytes
         self._raw = csv_path.open("wb")
         self._gz = gzip.GzipFile(filename="", mode="wb", fileobj=self._raw, mtime=0)
-        self._csv_file = io.TextIOWrapper(self._gz, encoding="utf-8", newline="")
-        self._csv = csv.writer(self._csv_file, lineterminator="\n")
-        self._csv.writerow(PANEL_COLUMNS)
-        self._pq = pq.ParquetWriter(
-            str(parquet_path),
-            self.schema,
-            compression="zstd",
-            use_dictionary=True,
-            write_statistics=True,
-        )
-        # the rows of the next row group, column by column (no dict kept per row)
+        self._csv = pacsv.CSVWriter(self._gz, self.schema)
+        self.dataset = DatasetWriter(dataset_dir)
+        # the rows of the next batch, column by column, and the partition of each report
         self._cols: dict[str, list[Any]] = {c: [] for c in PANEL_COLUMNS}
+        self._runs: list[tuple[tuple[int | None, int | None], int, int]] = []
         self._n = 0
+        self.rows = 0
 
-    def add(self, rows: Iterable[dict[str, Any]]) -> None:
-        cols = self._cols
-        for r in rows:
-            values = [r[c] for c in PANEL_COLUMNS]
-            self._csv.writerow([format_value(v) for v in values])
-            for c, v in zip(PANEL_COLUMNS, values, strict=True):
-                cols[c].append(v)
-            self._n += 1
-        if self._n >= _FLUSH_ROWS:
+    def add_report(self, same: dict[str, Any], varying: dict[str, list[Any]]) -> None:
+        """Add a report's rows: ``same`` the values of its every row (report_id, year…),
+        ``varying`` the columns that differ from row to row (equal lengths)."""
+        from .store import partition_key
+
+        n = len(next(iter(varying.values()))) if varying else 0
+        if not n:
+            return
+        for c, col in self._cols.items():
+            if c in varying:
+                col.extend(varying[c])
+            else:
+                col.extend([same[c]] * n)
+        self._runs.append((partition_key(same.get("year"), same.get("code")), self._n, n))
+        self._n += n
+        if self._n >= BATCH_ROWS:
             self.flush()
 
     def flush(self) -> None:
         if not self._n:
             return
-        self._pq.write_table(self._pa.table(self._cols, schema=self.schema))
+        batch = self._pa.record_batch(
+            [self._pa.array(self._cols[c], type=self.schema.field(c).type) for c in PANEL_COLUMNS],
+            schema=self.schema,
+        )
+        self._csv.write_batch(batch)
+        self.dataset.write(batch, self._runs)
+        self.rows += self._n
         self._cols = {c: [] for c in PANEL_COLUMNS}
+        self._runs = []
         self._n = 0
+        del batch
+        release_memory()
 
-    def close(self) -> None:
-        self.flush()
-        self._pq.close()
-        self._csv_file.close()
+    def close(self) -> dict[str, Any]:
+        """Write what is left, close the files; returns the dataset's manifest."""
+        try:
+            self.flush()
+            manifest = self.dataset.close()
+        except BaseException:
+            self.dataset.abort()
+            raise
+        finally:
+            self._csv.close()
+            self._gz.close()
+            self._raw.close()
+        return manifest
+
+    def abort(self) -> None:
+        """Close every file (the build failed: nothing of it is published)."""
+        self.dataset.abort()
+        self._csv.close()
+        self._gz.close()
         self._raw.close()
 
 
@@ -118,18 +188,30 @@ class CsvStream:
         self._f.close()
 
 
-def publish(out: Path, staged: dict[str, Path]) -> None:
-    """Rename the staged files (final name → temporary file in ``out``) into place together:
-    the marker :data:`PUBLISHING` stands while they are renamed, so a build killed among
-    the renames leaves a folder :func:`check_published` refuses (the next build completes
-    it), never a mix of two builds that loads."""
+def publish(out: Path, staged: dict[str, Path], obsolete: tuple[str, ...] = ()) -> None:
+    """Rename the staged files and folders (final name → temporary name in ``out``) into place
+    together, and remove the ``obsolete`` files an older build wrote there: the marker
+    :data:`PUBLISHING` stands while they are renamed, so a build killed among the renames
+    leaves a folder :func:`check_published` refuses (the next build completes it), never a
+    mix of two builds that loads.  A folder (the panel dataset) replaces the old one by two
+    renames: the old one aside, the new one into place."""
     marker = out / PUBLISHING
     tmp = out / f"{PUBLISHING}.{os.getpid()}.tmp"
     tmp.write_text("\n".join(sorted(staged)) + "\n", encoding="utf-8")
     os.replace(tmp, marker)
+    old: list[Path] = []
     for name in sorted(staged):
-        os.replace(staged[name], out / name)
+        target = out / name
+        if staged[name].is_dir() and target.exists():
+            aside = out / f".{name}.old.{os.getpid()}.tmp"
+            os.replace(target, aside)
+            old.append(aside)
+        os.replace(staged[name], target)
+    for name in obsolete:
+        (out / name).unlink(missing_ok=True)
     marker.unlink()
+    for p in old:
+        shutil.rmtree(p, ignore_errors=True)
 
 
 def check_published(folder: Path) -> Path:
@@ -146,6 +228,9 @@ def check_published(folder: Path) -> Path:
 
 
 def remove_stale(out: Path) -> None:
-    """Remove the temporary files a killed build left in ``out``."""
+    """Remove the temporary files and folders a killed build left in ``out``."""
     for p in out.glob(".*.tmp"):
-        p.unlink(missing_ok=True)
+        if p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
