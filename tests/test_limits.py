@@ -4,6 +4,8 @@ error naming its limit (or in a clean result), on one line."""
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 import govstats
@@ -64,6 +66,44 @@ def test_limits_from_options() -> None:
     for bad in (["nope=1"], ["pages"], ["pages=x"], ["pages=0"], ["run_digits=5000"]):
         with pytest.raises(ConfigError):
             Limits().with_options(bad)
+
+
+def _caps_after(start_cap: int | None, extra: int) -> tuple[int, int]:
+    """In a forked child: cap the address space at ``start_cap`` more than it holds (None:
+    no cap), let it grow by ``extra``, and return the soft caps before and after."""
+    import multiprocessing
+    import resource
+
+    from govstats.limits import address_space, allow_address_space
+
+    def child(q: object) -> None:
+        if start_cap is not None:
+            resource.setrlimit(
+                resource.RLIMIT_AS, (address_space() + start_cap, resource.RLIM_INFINITY)
+            )
+        before = resource.getrlimit(resource.RLIMIT_AS)[0]
+        allow_address_space(extra)
+        q.put((before, resource.getrlimit(resource.RLIMIT_AS)[0]))  # type: ignore[attr-defined]
+
+    ctx = multiprocessing.get_context("fork")
+    q = ctx.Queue()
+    p = ctx.Process(target=child, args=(q,))
+    p.start()
+    got = q.get(timeout=60)
+    p.join()
+    return got
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_AS and /proc: Linux")
+def test_the_ocr_budget_raises_a_workers_memory_cap_never_lowers_it() -> None:
+    import resource
+
+    before, after = _caps_after(200 << 20, 2 << 30)
+    assert after >= before + (1 << 30)  # raised to about 2 GiB over what it held
+    before, after = _caps_after(2 << 30, 100 << 20)
+    assert after == before  # never lowered
+    assert _caps_after(None, 100 << 20) == (resource.RLIM_INFINITY, resource.RLIM_INFINITY)
+    assert "ocr_memory_bytes" not in Limits(ocr_memory_bytes=5).key()
 
 
 def test_use_limits_scopes_the_limits() -> None:

@@ -384,6 +384,45 @@ def test_pages_read_at_once_give_what_pages_read_one_by_one(
     assert [g.page for g in docs["3"].grids if _value_row_of(g)] == [1, 2, 3]
 
 
+@pytest.mark.slow
+@needs_ocr
+def test_a_scan_is_read_in_a_build_worker_under_its_memory_cap(
+    cjk_font_for: Callable[[str], Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build's worker caps its address space (``memory_bytes``, 1 GiB over what it
+    starts with); the engine needs more for a page, so the OCR reader raises the cap to
+    ``ocr_memory_bytes`` when it starts reading pages."""
+    pytest.importorskip("fpdf", reason="fpdf2 (govstats[dev]) is not installed")
+    import io
+
+    from PIL import Image
+
+    from govstats.limits import Limits
+    from govstats.panel import build_panel
+
+    monkeypatch.setenv("GOVSTATS_OCR_CACHE", "off")
+    folder = tmp_path / "src" / "scan"
+    folder.mkdir(parents=True)
+    page = Image.new("RGB", (1654, 2339), "white")  # an A4 page scanned at 200 dpi
+    page.paste(page_images(_t4_pdf(cjk_font_for), dpi=200)[0], (100, 150))
+    buf = io.BytesIO()
+    page.save(buf, "PDF", resolution=200)
+    (folder / "report.pdf").write_bytes(buf.getvalue())
+    # without the OCR budget the engine runs out of memory under the worker's cap: one line
+    tight = build_panel(tmp_path / "src", tmp_path / "tight", jobs=1, progress=False,
+                        limits=Limits(ocr_memory_bytes=1))  # fmt: skip
+    ((_, why),) = tight.failed
+    assert why.startswith("MemoryError: OCR ran out of memory") and "\n" not in why
+    summary = build_panel(tmp_path / "src", tmp_path / "out", jobs=1, progress=False)
+    assert summary.failed == []
+    import csv
+
+    with (tmp_path / "out" / "reports.csv").open(encoding="utf-8") as f:
+        (row,) = list(csv.DictReader(f))
+    assert row["reader"] == "ocr" and row["parse_error"] == ""
+    assert row["has_table"] == "true" and int(row["n_values"]) >= 10
+
+
 def _value_row_of(grid: Grid) -> bool:
     return any(len(r) == 15 and all(c.text.isdigit() for c in r) for r in grid.rows)
 

@@ -318,7 +318,8 @@ def build_parser() -> argparse.ArgumentParser:
             "help": "language of the findings' messages (default: en)"}
     limit = {"action": "append", "default": [], "metavar": "NAME=VALUE",
              "help": "change one of the limits on an input (input_bytes, unzipped_bytes, "
-             "xml_bytes, html_bytes, text_chars, grid_cells, run_digits, pages, memory_bytes; "
+             "xml_bytes, html_bytes, text_chars, grid_cells, run_digits, pages, memory_bytes, "
+             "ocr_memory_bytes; "
              "a value may end in k, M, G); repeatable; see README, Limits"}
     pp = sub.add_parser("parse", help="parse reports (files or folders) and print their values")
     pp.add_argument("paths", nargs="+", metavar="PATH|DIR")

@@ -26,6 +26,8 @@ __all__ = [
     "DEFAULT_LIMITS",
     "LimitExceeded",
     "Limits",
+    "address_space",
+    "allow_address_space",
     "check",
     "current_limits",
     "inflated_size",
@@ -63,6 +65,11 @@ class Limits:
     #: file (its address space, ``RLIMIT_AS``, where the platform has it): a file that needs
     #: more fails (never cached) and the rest of the build goes on
     memory_bytes: int = 1024 * _MIB
+    #: memory the OCR reader may take on top of what the worker holds when it starts
+    #: reading pages (the engine needs about 1.5 GB of memory, 2.7 GB of address space, for
+    #: one page at 3×; two pages read at once, 3.5 GB): in a build worker it replaces
+    #: ``memory_bytes`` from there on
+    ocr_memory_bytes: int = 4096 * _MIB
 
     def __post_init__(self) -> None:
         for name in self.names():
@@ -99,8 +106,11 @@ class Limits:
 
     def key(self) -> str:
         """A short stable text of the limits that change what a parse gives (the cache
-        key; ``memory_bytes`` is left out: a worker over it is never cached)."""
-        return ",".join(f"{n}={getattr(self, n)}" for n in self.names() if n != "memory_bytes")
+        key; ``memory_bytes`` and ``ocr_memory_bytes`` are left out: a worker over them is
+        never cached)."""
+        return ",".join(
+            f"{n}={getattr(self, n)}" for n in self.names() if not n.endswith("memory_bytes")
+        )
 
 
 DEFAULT_LIMITS = Limits()
@@ -153,6 +163,36 @@ def use_limits(limits: Limits | None) -> Iterator[Limits]:
         yield limits
     finally:
         _CURRENT.reset(token)
+
+
+def address_space() -> int:
+    """This process's address space in bytes now (0 where /proc is missing)."""
+    import os
+
+    try:
+        with open("/proc/self/statm", encoding="ascii") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def allow_address_space(extra: int) -> None:
+    """Where this process's address space is capped (a build worker, ``RLIMIT_AS``), let it
+    grow to ``extra`` bytes more than it holds now, within the hard cap; never lowers the
+    cap, and does nothing where there is none."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return
+    with contextlib.suppress(ValueError, OSError):
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if soft == resource.RLIM_INFINITY:
+            return
+        want = address_space() + extra
+        if hard != resource.RLIM_INFINITY:
+            want = min(want, hard)
+        if want > soft:
+            resource.setrlimit(resource.RLIMIT_AS, (want, hard))
 
 
 def check(limit: str, found: int, what: str) -> None:

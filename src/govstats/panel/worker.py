@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import GovstatsError
-from ..limits import Limits, current_limits
+from ..limits import Limits, address_space, current_limits
 from .cache import transient_path
 from .discover import ReportSource
 
@@ -228,7 +228,7 @@ def _bound_resources(memory_bytes: int, cpu_seconds: float | None) -> None:
         return
     with contextlib.suppress(ValueError, OSError):
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        cap = _address_space() + memory_bytes
+        cap = address_space() + memory_bytes
         if hard != resource.RLIM_INFINITY:
             cap = min(cap, hard)
         resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
@@ -240,15 +240,6 @@ def _bound_resources(memory_bytes: int, cpu_seconds: float | None) -> None:
             if hard != resource.RLIM_INFINITY:
                 soft = min(soft, hard)
             resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
-
-
-def _address_space() -> int:
-    """This process's address space in bytes now (0 where /proc is missing)."""
-    try:
-        with open("/proc/self/statm", encoding="ascii") as f:
-            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
 
 
 # A table in the 2021 form's layout (labels and zeros only), parsed once in the process that

@@ -44,6 +44,7 @@ import yaml
 
 from ..catalogue.findings import finding
 from ..errors import UnreadableInput
+from ..limits import allow_address_space, current_limits
 from ..model import Cell, Document, Finding, Grid
 from . import pdf as _pdf
 
@@ -339,7 +340,17 @@ def _scan(image: Any, per_point: float | None, sharp: float = 1.0) -> _Scan:
     strokes of a word's characters; a word never runs across a vertical rule.  ``sharp``:
     the pixels of the source per pixel of the image (under 1 for a scan rendered above its
     own resolution)."""
-    lines = _read_lines(image)
+    try:
+        lines = _read_lines(image)
+    except Exception as exc:  # the engine's own wrapper turns bad_alloc into a traceback text
+        if isinstance(exc, MemoryError) or "bad_alloc" in str(exc):
+            budget = current_limits().ocr_memory_bytes
+            raise MemoryError(
+                f"OCR ran out of memory reading a page (limit ocr_memory_bytes={budget:,}; "
+                "raise it with --limit ocr_memory_bytes=N, or read fewer pages at once with "
+                "GOVSTATS_OCR_THREADS=1)"
+            ) from None
+        raise
     words = [w for item in lines for w in _words_of_line(item)]
     per_point = per_point or _per_point(words)
     rules = _not_in_words(_ruling(image, 20 * per_point), words)
@@ -565,7 +576,8 @@ def _cached_scan(key: str, compute: Any) -> _Scan:
 
 def page_threads() -> int:
     """How many pages of a scan are read at once: ``$GOVSTATS_OCR_THREADS``, else the cores
-    this process may use, at most 4 (onnxruntime keeps about one core busy per page)."""
+    this process may use, at most 2 (onnxruntime keeps about one core busy per page, and each
+    page read at once takes about 1 GB more memory: see ``Limits.ocr_memory_bytes``)."""
     env = os.environ.get("GOVSTATS_OCR_THREADS", "").strip()
     if env.isdigit() and int(env) > 0:
         return int(env)
@@ -573,7 +585,7 @@ def page_threads() -> int:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
         cores = os.cpu_count() or 1
-    return max(1, min(cores, 4))
+    return max(1, min(cores, 2))
 
 
 def _scan_pages(pdf: Any, data: bytes, numbers: Sequence[int], scale: float) -> dict[int, _Scan]:
@@ -594,6 +606,7 @@ def _scan_pages(pdf: Any, data: bytes, numbers: Sequence[int], scale: float) -> 
             out[n] = cached
     if not todo:
         return out
+    allow_address_space(current_limits().ocr_memory_bytes)
     _engine()  # made once, before the threads share it
     threads = min(page_threads(), len(todo))
     pending: deque[tuple[int, Future[_Scan]]] = deque()
@@ -910,6 +923,7 @@ def read_image(data: bytes) -> Document:
     image = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
 
     def compute() -> _Scan:
+        allow_address_space(current_limits().ocr_memory_bytes)
         return _scan(image, None)
 
     scan = _cached_scan(_key(data, "image"), compute)
