@@ -387,20 +387,22 @@ def test_pages_read_at_once_give_what_pages_read_one_by_one(
 @pytest.mark.slow
 @needs_ocr
 def test_a_scan_is_read_in_a_build_worker_under_its_memory_cap(
-    cjk_font_for: Callable[[str], Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cjk_font_for: Callable[[str], Path], tmp_path: Path
 ) -> None:
     """A build's worker caps its address space (``memory_bytes``, 1 GiB over what it
     starts with); the engine needs more for a page, so the OCR reader raises the cap to
-    ``ocr_memory_bytes`` when it starts reading pages."""
+    ``ocr_memory_bytes`` when it starts reading pages.  Run as ``govstats build`` in a
+    process of its own: a process that has run the engine already forks workers that
+    inherit its memory."""
     pytest.importorskip("fpdf", reason="fpdf2 (govstats[dev]) is not installed")
+    import csv
     import io
+    import os
+    import subprocess
+    import sys
 
     from PIL import Image
 
-    from govstats.limits import Limits
-    from govstats.panel import build_panel
-
-    monkeypatch.setenv("GOVSTATS_OCR_CACHE", "off")
     folder = tmp_path / "src" / "scan"
     folder.mkdir(parents=True)
     page = Image.new("RGB", (1654, 2339), "white")  # an A4 page scanned at 200 dpi
@@ -408,17 +410,24 @@ def test_a_scan_is_read_in_a_build_worker_under_its_memory_cap(
     buf = io.BytesIO()
     page.save(buf, "PDF", resolution=200)
     (folder / "report.pdf").write_bytes(buf.getvalue())
-    # without the OCR budget the engine runs out of memory under the worker's cap: one line
-    tight = build_panel(tmp_path / "src", tmp_path / "tight", jobs=1, progress=False,
-                        limits=Limits(ocr_memory_bytes=1))  # fmt: skip
-    ((_, why),) = tight.failed
-    assert why.startswith("MemoryError: OCR ran out of memory") and "\n" not in why
-    summary = build_panel(tmp_path / "src", tmp_path / "out", jobs=1, progress=False)
-    assert summary.failed == []
-    import csv
 
-    with (tmp_path / "out" / "reports.csv").open(encoding="utf-8") as f:
-        (row,) = list(csv.DictReader(f))
+    def build(out: str, *limit: str) -> dict[str, str]:
+        proc = subprocess.run(
+            [sys.executable, "-m", "govstats.cli", "build", str(tmp_path / "src"), "--out",
+             str(tmp_path / out), "--jobs", "1", *limit],
+            capture_output=True, text=True, timeout=900, check=False,
+            env={**os.environ, "GOVSTATS_OCR_CACHE": "off"},
+        )  # fmt: skip
+        assert (tmp_path / out / "reports.csv").is_file(), proc.stderr
+        with (tmp_path / out / "reports.csv").open(encoding="utf-8") as f:
+            (row,) = list(csv.DictReader(f))
+        return row
+
+    # without the OCR budget the engine runs out of memory under the worker's cap: one line
+    tight = build("tight", "--limit", "ocr_memory_bytes=1")
+    assert tight["parse_error"].startswith("MemoryError: OCR ran out of memory")
+    assert "ocr_memory_bytes=1;" in tight["parse_error"] and "\n" not in tight["parse_error"]
+    row = build("out")
     assert row["reader"] == "ocr" and row["parse_error"] == ""
     assert row["has_table"] == "true" and int(row["n_values"]) >= 10
 

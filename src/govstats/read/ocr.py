@@ -29,6 +29,7 @@ engine runs on a GPU when onnxruntime offers CUDA, never requiring one.
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import json
 import os
@@ -624,7 +625,9 @@ def _scan_pages(pdf: Any, data: bytes, numbers: Sequence[int], scale: float) -> 
                 native = _native_per_point(page)
                 page.close()
                 sharp = min(1.0, native / scale) if native else 1.0
-                pending.append((n, pool.submit(_scan, image, scale, sharp)))
+                # in the caller's context: the limits in force (a context variable)
+                context = contextvars.copy_context()
+                pending.append((n, pool.submit(context.run, _scan, image, scale, sharp)))
                 while len(pending) >= threads:
                     collect()
             while pending:
