@@ -70,14 +70,12 @@ def cjk_font_for(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Pa
     the characters a test prints (so that each generated PDF does not embed and re-parse the
     5 MB collection).  Skips when the font package or fontTools is not installed.
     """
-    pkg = pytest.importorskip(
+    pytest.importorskip(
         "paperang_p2_fonts_cjk",
         reason="the CJK font package paperang-p2-fonts-cjk (govstats[analysis]) is not installed",
     )
-    subset = pytest.importorskip("fontTools.subset", reason="fontTools is not installed")
-    from importlib import resources
-
-    from fontTools.ttLib import TTFont
+    pytest.importorskip("fontTools.subset", reason="fontTools is not installed")
+    from .ocr_helpers import subset_cjk_font
 
     made: dict[frozenset[str], Path] = {}
     folder = tmp_path_factory.mktemp("fonts")
@@ -85,18 +83,7 @@ def cjk_font_for(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Pa
     def make(text: str) -> Path:
         chars = frozenset(text + " ")
         if chars not in made:
-            src = resources.files(pkg.__name__) / "fonts" / "wqy-microhei.ttc"
-            with resources.as_file(src) as path:
-                font = TTFont(str(path), fontNumber=0)
-            options = subset.Options()
-            options.name_IDs = ["*"]
-            options.notdef_outline = True
-            subsetter = subset.Subsetter(options)
-            subsetter.populate(text="".join(sorted(chars)))
-            subsetter.subset(font)
-            out = folder / f"cjk-subset-{len(made)}.ttf"
-            font.save(str(out))
-            made[chars] = out
+            made[chars] = subset_cjk_font(text, folder, f"cjk-subset-{len(made)}.ttf")
         return made[chars]
 
     return make

@@ -43,9 +43,9 @@ def png_bytes(image) -> bytes:
     return buf.getvalue()
 
 
-def subset_cjk_font(text: str, folder: Path) -> Path:
-    """WenQuanYi Micro Hei (govstats[analysis]) subset to ``text``'s characters, as a TTF
-    in ``folder`` (for fpdf2)."""
+def subset_cjk_font(text: str, folder: Path, name: str = "cjk-subset.ttf") -> Path:
+    """WenQuanYi Micro Hei (govstats[analysis]) subset to ``text``'s characters, saved as
+    the TTF ``folder / name`` (for fpdf2)."""
     from importlib import resources
 
     import paperang_p2_fonts_cjk
@@ -61,7 +61,7 @@ def subset_cjk_font(text: str, folder: Path) -> Path:
     subsetter = subset.Subsetter(options)
     subsetter.populate(text="".join(sorted(set(text + " "))))
     subsetter.subset(font)
-    out = folder / "cjk-subset.ttf"
+    out = folder / name
     font.save(str(out))
     return out
 

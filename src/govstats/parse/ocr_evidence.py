@@ -34,17 +34,22 @@ __all__ = ["REREAD", "confirm_ocr", "doubtful", "reread_agrees"]
 REREAD = "ocr.reread"
 
 
+def _low(low: float | None) -> float:
+    """The confidence bar: ``low``, else :data:`govstats.read.ocr.LOW_CONFIDENCE`."""
+    if low is None:
+        from ..read.ocr import LOW_CONFIDENCE
+
+        return LOW_CONFIDENCE
+    return low
+
+
 def reread_agrees(v: Value, low: float | None = None) -> bool:
     """Whether the second reading of an OCR value (:func:`govstats.read.ocr._reread`) gives
     the same number, in digits only (no confusable character, one number), at a confidence of
     at least ``low``, and the first reading had no confusable character either."""
-    if low is None:
-        from ..read.ocr import LOW_CONFIDENCE
-
-        low = LOW_CONFIDENCE
     loc = v.location
     again, conf = loc.get("ocr_reread"), loc.get("ocr_reread_confidence")
-    if "ocr_read" in loc or again is None or conf is None or float(conf) < low:
+    if "ocr_read" in loc or again is None or conf is None or float(conf) < _low(low):
         return False
     digits = str(again).replace(",", "")
     if not digits.isdigit() or not digits.isascii():
@@ -54,14 +59,10 @@ def reread_agrees(v: Value, low: float | None = None) -> bool:
 
 def doubtful(v: Value, low: float | None = None) -> bool:
     """Whether an OCR value needs an identity to confirm it."""
-    if low is None:
-        from ..read.ocr import LOW_CONFIDENCE
-
-        low = LOW_CONFIDENCE
     loc = v.location
     if "ocr_confidence" not in loc:
         return False
-    return "ocr_read" in loc or float(loc["ocr_confidence"]) < low
+    return "ocr_read" in loc or float(loc["ocr_confidence"]) < _low(low)
 
 
 def _row_cells(spec: TableSpec, printed: set[tuple[str, str]]) -> set[tuple[str, str]]:
@@ -102,17 +103,25 @@ def _pinned(
     return out
 
 
+def _seen_cells(
+    values: Sequence[Value], unread: Sequence[UnreadCell]
+) -> dict[str, set[tuple[str, str]]]:
+    """The (indicator, applicant) cells the reading has, with or without a value, by table."""
+    seen: dict[str, set[tuple[str, str]]] = {}
+    for x in (*values, *unread):
+        seen.setdefault(str(x.location.get("table_id")), set()).add((x.indicator, x.applicant))
+    return seen
+
+
 def _rows_not_read(
     layout: Layout, values: Sequence[Value], unread: Sequence[UnreadCell]
 ) -> list[Finding]:
     """Rows of the form, in a table the OCR reading has cells of, for which it has none (a
     label the engine misread leaves its row unmapped; the report may also not print it)."""
-    seen: dict[str, set[str]] = {}
-    for x in (*values, *unread):
-        seen.setdefault(str(x.location.get("table_id")), set()).add(x.indicator)
+    seen = _seen_cells(values, unread)
     out: list[Finding] = []
     for spec in layout.tables:
-        codes = seen.get(spec.id)
+        codes = {code for code, _ in seen.get(spec.id, ())}
         if not codes or not spec.rows:
             continue
         for row in spec.rows:
@@ -136,9 +145,7 @@ def _columns_not_read(
 ) -> list[Finding]:
     """Value columns of the form, in a table the OCR reading has cells of in other columns,
     of which it has no cell (a heading the engine misread leaves its column unmapped)."""
-    seen: dict[str, set[tuple[str, str]]] = {}
-    for x in (*values, *unread):
-        seen.setdefault(str(x.location.get("table_id")), set()).add((x.indicator, x.applicant))
+    seen = _seen_cells(values, unread)
     out: list[Finding] = []
     for spec in layout.tables:
         cells = seen.get(spec.id)

@@ -727,7 +727,7 @@ def _row_bounds(page: _pdf._Page, table: _pdf._Table) -> list[float] | None:
 
 
 def _is_token(e: _Evidence) -> bool:
-    return any(ch.isdigit() for ch in e.text)
+    return _is_number_word(e.text)
 
 
 def _mark(cell: Cell, found: Sequence[_Evidence]) -> Cell:
