@@ -7,7 +7,7 @@ each copy gets a line of its own at the end, so its sha256 and cache entry are i
 for each N, in a fresh process:
   * a full build (``govstats build --jobs J``): CPU seconds per report of the building process
     and of its workers, wall time, and the peak resident memory of the building process and of
-    the largest worker;
+    the largest child process (the launcher that forks the workers, or a worker);
   * a cached rebuild (nothing changed) and a rebuild with 1 % of the files changed.
 Prints one line per run and, at the end, the ratios the scale targets speak of: CPU per report
 at the largest N over the middle one, peak memory of the building process at the largest N
@@ -74,7 +74,7 @@ def _line(label: str, n: int, r: dict[str, float]) -> str:
     return (f"{label:<22} N={n:>6}  parsed {int(r['parsed']):>6}  wall {r['wall']:7.1f} s  "
             f"CPU/report {1000 * cpu / n:6.1f} ms (main {1000 * r['cpu_main'] / n:5.1f}, "
             f"workers {1000 * r['cpu_workers'] / n:5.1f})  peak RSS main "
-            f"{r['rss_main_mb']:6.0f} MB, largest worker {r['rss_worker_mb']:6.0f} MB")
+            f"{r['rss_main_mb']:6.0f} MB, largest child {r['rss_worker_mb']:6.0f} MB")
 
 
 _LOAD = r"""
@@ -148,7 +148,7 @@ def main() -> None:
         print(f"CPU per report at {big} / at {mid}: {cpu(big) / cpu(mid):.2f}")
         print(f"peak memory of the building process at {big} / at {small}: "
               f"{full[big]['rss_main_mb'] / full[small]['rss_main_mb']:.2f}")
-        print(f"peak memory of the largest worker at {big} / at {small}: "
+        print(f"peak memory of the largest child (launcher or worker) at {big} / at {small}: "
               f"{full[big]['rss_worker_mb'] / full[small]['rss_worker_mb']:.2f}")
 
 

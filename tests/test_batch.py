@@ -13,6 +13,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -222,6 +223,14 @@ _VICTIM_SLOW = textwrap.dedent("""
 """)
 
 
+def _leaf(psutil: Any, process: Any) -> bool:
+    """Whether ``process`` is alive and has no children."""
+    try:
+        return not process.children()
+    except psutil.NoSuchProcess:
+        return False
+
+
 def test_a_worker_killed_from_outside_fails_only_its_report(
     source: Path, clean: Path, tmp_path: Path
 ) -> None:
@@ -234,7 +243,9 @@ def test_a_worker_killed_from_outside_fails_only_its_report(
     proc = psutil.Process(build.pid)
     victim = None
     for _ in range(1200):  # until only the slow report's worker is left (at most two minutes)
-        kids = proc.children()
+        # the parse workers: the build's descendants with no children of their own (the
+        # build forks a launcher, which forks them)
+        kids = [k for k in proc.children(recursive=True) if _leaf(psutil, k)]
         if len(kids) == 1 and len(_cache_records(out)) == 4:
             victim = kids[0]
             break
@@ -247,3 +258,52 @@ def test_a_worker_killed_from_outside_fails_only_its_report(
     again = build_panel(source, out, jobs=2, progress=False)
     assert (again.parsed, again.failed) == (1, [])
     _same_outputs(out, clean)
+
+
+_SEEN: dict[str, int] = {}  # what the build process made after it started (see below)
+
+
+def test_workers_start_without_the_build_s_file_list(
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A parse worker is forked from the launcher, which the build forks before it looks for
+    files: so nothing the build holds per report (here a mark set when discovery ends) is in
+    a worker's memory, and a worker's size does not grow with the build.  Workers forked by
+    the building process itself (``run``, the path without a launcher) do see the mark: the
+    test can tell the two apart."""
+    import govstats.panel.build as build_module
+    import govstats.panel.worker as worker_module
+
+    seen = tmp_path / "seen"
+    seen.mkdir()
+    real_discover, real_record = build_module.discover, worker_module.parse_to_record
+
+    def discover(*args, **kwargs):  # type: ignore[no-untyped-def]
+        found = real_discover(*args, **kwargs)
+        _SEEN["found"] = len(found)
+        return found
+
+    def record(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        (seen / f"{os.getpid()}").write_text(str(_SEEN.get("found")), encoding="utf-8")
+        return real_record(path, *args, **kwargs)
+
+    monkeypatch.setattr(build_module, "discover", discover)
+    monkeypatch.setattr(worker_module, "parse_to_record", record)
+    monkeypatch.setattr(worker_module, "_warmed", True)  # every call here is a real parse
+    try:
+        summary = build_panel(source, tmp_path / "out", jobs=2, progress=False,
+                              use_cache=False)  # fmt: skip
+        marks = [p.read_text(encoding="utf-8") for p in seen.iterdir()]
+        assert not summary.failed and len(marks) == summary.reports == 5
+        assert set(marks) == {"None"}  # no worker had the mark
+        # the control: workers forked by the building process have it
+        for p in seen.iterdir():
+            p.unlink()
+        found = real_discover([source])
+        cache = tmp_path / "cache"
+        cache.mkdir()
+        worker_module.run(found, {s.report_id: cache / f"{s.report_id}.json" for s in found},
+                          2, False)  # fmt: skip
+        assert {p.read_text(encoding="utf-8") for p in seen.iterdir()} == {"5"}
+    finally:
+        _SEEN.clear()

@@ -31,7 +31,7 @@ from .fields import (
 )
 from .registry import Registry, registry
 from .resolve import Resolver
-from .worker import run
+from .worker import Launcher, run
 from .writers import CsvStream, PanelWriter, arrow_on_the_c_allocator, publish, remove_stale
 
 __all__ = ["STATUSES", "BuildSummary", "build_panel", "report_status"]
@@ -197,18 +197,22 @@ def build_panel(
         )
     out.mkdir(parents=True, exist_ok=True)
     remove_stale(out)
-    skipped: list[Skipped] = []
-    found = discover(sources, skipped)
-    summary = BuildSummary(out_dir=out, reports=len(found), skipped=skipped)
-    tmp_cache: tempfile.TemporaryDirectory[str] | None = None
     limits = limits or current_limits()
-    if use_cache:
-        cache = out / ".cache" / f"parse-{parser_fingerprint()}-{limits_key(limits)}"
-    else:
-        tmp_cache = tempfile.TemporaryDirectory(prefix="govstats-build-")
-        cache = Path(tmp_cache.name)
-    cache.mkdir(parents=True, exist_ok=True)
+    # the workers' parent is forked now, while this process is as small as before the build
+    # (worker.Launcher): the file list and hashes made below are never copied into a worker
+    launcher = (Launcher(jobs, progress, timeout, limits)
+                if engine == "local" and Launcher.usable() else None)  # fmt: skip
+    tmp_cache: tempfile.TemporaryDirectory[str] | None = None
     try:
+        skipped: list[Skipped] = []
+        found = discover(sources, skipped)
+        summary = BuildSummary(out_dir=out, reports=len(found), skipped=skipped)
+        if use_cache:
+            cache = out / ".cache" / f"parse-{parser_fingerprint()}-{limits_key(limits)}"
+        else:
+            tmp_cache = tempfile.TemporaryDirectory(prefix="govstats-build-")
+            cache = Path(tmp_cache.name)
+        cache.mkdir(parents=True, exist_ok=True)
         shas = {s.report_id: file_sha256(s.path) for s in found}
         cache_files = _CacheFiles(cache, shas, {s.report_id: s.path.suffix.lower() for s in found})
         todo = [s for s in found if not cache_files[s.report_id].is_file()]
@@ -217,12 +221,17 @@ def build_panel(
         if engine == "dask":
             run_dask(todo, cache_files, scheduler=scheduler, jobs=jobs, progress=progress,
                      timeout=timeout, limits=limits)
+        elif launcher is not None:
+            launcher.run([(s.report_id, str(s.path), str(cache_files[s.report_id]))
+                          for s in todo])
         else:
             run(todo, cache_files, jobs, progress, timeout, limits)
         reg = registry(tuple(str(r) for r in registries))
         with arrow_on_the_c_allocator():  # the build's peak memory (writers.py)
             _write_outputs(found, shas, cache_files, out, summary, reg)
     finally:
+        if launcher is not None:
+            launcher.close()
         if tmp_cache is not None:
             tmp_cache.cleanup()
     return summary

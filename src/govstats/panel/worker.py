@@ -22,11 +22,14 @@ from .cache import transient_path
 from .discover import ReportSource
 
 __all__ = [
+    "Launcher",
     "ParseTimeout",
+    "Task",
     "clean_location",
     "failure_record",
     "parse_to_record",
     "run",
+    "run_tasks",
     "time_limit",
     "work",
     "write_record",
@@ -300,9 +303,13 @@ def _death(exitcode: int | None, limits: Limits) -> str:
 @dataclass
 class _Running:
     proc: Any  # multiprocessing.Process
-    source: ReportSource
+    name: str  # the report id
     cache_file: Path
     started: float
+
+
+#: one file to parse: (report id, the file's path, its cache file)
+Task = tuple[str, str, str]
 
 
 def run(
@@ -314,7 +321,30 @@ def run(
     limits: Limits | None = None,
 ) -> None:
     """Parse ``todo`` into their cache files, each in a worker process of its own, ``jobs``
-    at a time (default: the CPUs).
+    at a time (default: the CPUs); see :func:`run_tasks`."""
+    limits = limits or current_limits()
+    if _can_fork() and todo:
+        warm_up()
+    tasks = ((s.report_id, str(s.path), str(cache_files[s.report_id])) for s in todo)
+    run_tasks(tasks, len(todo), jobs, progress, timeout, limits)
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def run_tasks(
+    tasks: Iterator[Task],
+    total: int,
+    jobs: int | None,
+    progress: bool,
+    timeout: float | None = None,
+    limits: Limits | None = None,
+) -> None:
+    """Parse ``tasks`` (``total`` of them, taken from the iterator only as workers free up)
+    into their cache files, each in a worker process of its own, ``jobs`` at a time.
 
     A worker is bounded in memory (``limits.memory_bytes``, its address space) and time
     (``timeout`` as a signal inside it, then ``GRACE_SECONDS`` more before it is killed; its
@@ -329,26 +359,29 @@ def run(
 
     limits = limits or current_limits()
     jobs = max(1, jobs or os.cpu_count() or 1)
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    ctx = multiprocessing.get_context("fork" if _can_fork() else "spawn")
     parent = os.getpid()
-    if ctx.get_start_method() == "fork" and todo:
-        warm_up()
-    pending = list(reversed(todo))
+    pending = iter(tasks)
+    more = True
     running: dict[int, _Running] = {}  # sentinel → worker
-    bar = tqdm(total=len(todo), desc="parsing", unit="report", file=sys.stderr,
-               disable=not progress or not todo)  # fmt: skip
+    bar = tqdm(total=total, desc="parsing", unit="report", file=sys.stderr,
+               disable=not progress or not total)  # fmt: skip
     try:
-        while pending or running:
-            while pending and len(running) < jobs:
-                s = pending.pop()
-                cache_file = cache_files[s.report_id]
+        while more or running:
+            while more and len(running) < jobs:
+                task = next(pending, None)
+                if task is None:
+                    more = False
+                    break
+                name, path, cache_file = task
                 proc = ctx.Process(
-                    target=_child, name=f"govstats-parse-{s.report_id}",
-                    args=(parent, str(s.path), str(cache_file), timeout, limits), daemon=True,
+                    target=_child, name=f"govstats-parse-{name}",
+                    args=(parent, path, cache_file, timeout, limits), daemon=True,
                 )  # fmt: skip
                 proc.start()
-                running[proc.sentinel] = _Running(proc, s, cache_file, time.monotonic())
+                running[proc.sentinel] = _Running(proc, name, Path(cache_file), time.monotonic())
+            if not running:
+                continue
             for sentinel in wait(list(running), timeout=0.5):
                 w = running.pop(sentinel)  # type: ignore[call-overload]
                 w.proc.join()
@@ -374,3 +407,89 @@ def run(
             w.proc.kill()
             w.proc.join()
         bar.close()
+
+
+# ------------------------------------------------------------------------------ launcher
+
+
+class Launcher:
+    """The process that forks a build's workers, itself forked when the build starts, before
+    it looks for files.
+
+    A forked worker starts with a copy of its parent's memory.  The building process holds
+    a few hundred bytes per report (the list of files, their hashes), so workers forked from
+    it would grow with the size of the build; forked from the launcher, which holds only what
+    the build held before it began, they start equally small for 100 reports or a million.
+    The build sends the files to parse through a pipe, one at a time as the launcher asks
+    for them (a full pipe makes the build wait), then waits for the launcher to finish.
+    Everything inherited by fork (the limits in force, the environment) reaches the workers
+    as before.  Use it as a context manager: leaving the block ends the launcher and its
+    workers if they are still running.
+    """
+
+    def __init__(self, jobs: int | None, progress: bool, timeout: float | None,
+                 limits: Limits) -> None:  # fmt: skip
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork")
+        receive, self._send = ctx.Pipe(duplex=False)
+        self._proc = ctx.Process(
+            target=_launch, name="govstats-launcher",
+            args=(os.getpid(), receive, jobs, progress, timeout, limits),
+        )  # fmt: skip
+        self._proc.start()
+        receive.close()
+
+    @staticmethod
+    def usable() -> bool:
+        """Whether workers can be forked here (not on Windows)."""
+        return _can_fork()
+
+    def run(self, tasks: list[Task]) -> None:
+        """Have ``tasks`` parsed; returns when every one has its record."""
+        try:
+            self._send.send(len(tasks))
+            for task in tasks:
+                self._send.send(task)
+            self._send.send(None)
+        except OSError:  # the launcher is gone: its exit status says why, below
+            pass
+        self._send.close()
+        self._proc.join()
+        if self._proc.exitcode != 0:
+            raise GovstatsError(
+                f"the process that starts the parse workers ended with status "
+                f"{self._proc.exitcode}: run the build again (the files parsed are cached)"
+            )
+
+    def close(self) -> None:
+        """End the launcher (and so its workers) if it is still running."""
+        self._send.close()
+        if self._proc.is_alive():
+            self._proc.kill()
+        self._proc.join()
+
+    def __enter__(self) -> Launcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _launch(parent: int, receive: Any, jobs: int | None, progress: bool,
+            timeout: float | None, limits: Limits) -> None:  # fmt: skip
+    """The launcher's body: take the number of files, then the files, and parse them."""
+    _die_with_parent(parent)
+    try:
+        total = receive.recv()
+    except EOFError:  # the build ended before it had files to parse
+        return
+    if not total:
+        return
+
+    def tasks() -> Iterator[Task]:
+        while (task := receive.recv()) is not None:
+            yield task
+
+    warm_up()
+    run_tasks(tasks(), total, jobs, progress, timeout, limits)
