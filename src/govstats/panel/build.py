@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import sys
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -213,8 +214,10 @@ def build_panel(
             tmp_cache = tempfile.TemporaryDirectory(prefix="govstats-build-")
             cache = Path(tmp_cache.name)
         cache.mkdir(parents=True, exist_ok=True)
-        shas = {s.report_id: file_sha256(s.path) for s in found}
-        cache_files = _CacheFiles(cache, shas, {s.report_id: s.path.suffix.lower() for s in found})
+        # held per report for the whole build: the digest as bytes, the suffix interned
+        shas = {s.report_id: bytes.fromhex(file_sha256(s.path)) for s in found}
+        cache_files = _CacheFiles(cache, shas, {s.report_id: sys.intern(s.path.suffix.lower())
+                                                for s in found})
         todo = [s for s in found if not cache_files[s.report_id].is_file()]
         summary.cached = len(found) - len(todo)
         summary.parsed = len(todo)
@@ -222,8 +225,8 @@ def build_panel(
             run_dask(todo, cache_files, scheduler=scheduler, jobs=jobs, progress=progress,
                      timeout=timeout, limits=limits)
         elif launcher is not None:
-            launcher.run([(s.report_id, str(s.path), str(cache_files[s.report_id]))
-                          for s in todo])
+            launcher.run(((s.report_id, s.file, str(cache_files[s.report_id])) for s in todo),
+                         len(todo))
         else:
             run(todo, cache_files, jobs, progress, timeout, limits)
         reg = registry(tuple(str(r) for r in registries))
@@ -241,11 +244,11 @@ class _CacheFiles(Mapping[str, Path]):
     """The cache file of each report id, made when asked for (a build of a million reports
     would otherwise keep a million paths)."""
 
-    def __init__(self, folder: Path, shas: dict[str, str], suffixes: dict[str, str]) -> None:
+    def __init__(self, folder: Path, shas: dict[str, bytes], suffixes: dict[str, str]) -> None:
         self.folder, self.shas, self.suffixes = folder, shas, suffixes
 
     def __getitem__(self, report_id: str) -> Path:
-        return self.folder / f"{self.shas[report_id]}{self.suffixes[report_id]}.json"
+        return self.folder / f"{self.shas[report_id].hex()}{self.suffixes[report_id]}.json"
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.shas)
@@ -300,7 +303,7 @@ def _is_bundled(out: Path) -> bool:
 
 def _write_outputs(
     found: list[ReportSource],
-    shas: dict[str, str],
+    shas: dict[str, bytes],
     cache_files: Mapping[str, Path],
     out: Path,
     summary: BuildSummary,
@@ -321,6 +324,7 @@ def _write_outputs(
     try:
         for s in found:
             rec = _read_record(cache_files[s.report_id])
+            sha = shas[s.report_id].hex()
             sidecar = json.loads(s.meta_path.read_text("utf-8")) if s.meta_path else {}
             m = rec["meta"]
             year = m.get("year") or sidecar.get("year")
@@ -370,7 +374,7 @@ def _write_outputs(
                     "report_id": s.report_id,
                     **src,
                     "local_path": s.local_path,
-                    "sha256": shas[s.report_id],
+                    "sha256": sha,
                     "bytes": s.path.stat().st_size,
                     "kind": s.path.suffix.lower().lstrip("."),
                 }
@@ -380,7 +384,7 @@ def _write_outputs(
             summary.with_table += int(bool(rec["values"]))
             summary.values += len(rec["values"])
             panel.add_report(*_panel_columns(s.report_id, rec, report, src["source"],
-                                             shas[s.report_id]))
+                                             sha))
             index.append((s.report_id, jrec.id, year if isinstance(year, int) else None,
                           bool(rec.get("candidates"))))
         for row in _resolve(index, cache_files):

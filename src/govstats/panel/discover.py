@@ -32,14 +32,30 @@ _SKIP_LOOSE = ("readme", "license", "licence", "changelog")
 _SIDE_FILES = ("meta.json", "truth.json")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReportSource:
-    """One report found in a source folder."""
+    """One report found in a source folder.
+
+    A build holds one per report while it runs, so it is kept small: the file as a string
+    (:attr:`path` gives it as a :class:`~pathlib.Path`) and whether a ``meta.json`` stands
+    beside it (:attr:`meta_path`), with no per-instance dict.  A ``Path`` per report and a
+    second one for its ``meta.json`` cost about 300 bytes more each.
+    """
 
     report_id: str  # folder (or file stem) relative to its source folder, POSIX separators
-    path: Path  # the file parsed
+    file: str  # the file parsed
     local_path: str  # "<source folder name>/<path inside it>": portable
-    meta_path: Path | None  # the report's meta.json, if any
+    has_meta: bool = False  # a meta.json in the file's folder (a report folder's only)
+
+    @property
+    def path(self) -> Path:
+        """The file parsed."""
+        return Path(self.file)
+
+    @property
+    def meta_path(self) -> Path | None:
+        """The report's ``meta.json``, if it has one."""
+        return Path(self.file).parent / "meta.json" if self.has_meta else None
 
 
 @dataclass(frozen=True)
@@ -82,12 +98,11 @@ def discover(
             here = Path(dirpath)
             names = set(filenames)
             chosen = next((n for n in REPORT_FILES if n in names), None)
-            items: list[tuple[str, Path, Path | None]] = []
+            items: list[tuple[str, Path, bool]] = []
             if chosen:
                 rel = here.relative_to(root)
                 rid = _rel_id(rel) if rel.parts else root.name
-                meta = here / "meta.json"
-                items.append((rid, here / chosen, meta if meta.is_file() else None))
+                items.append((rid, here / chosen, (here / "meta.json").is_file()))
                 for n in sorted(names - {chosen, *_SIDE_FILES}):
                     if not n.startswith("."):
                         why = (f"another copy of the report: {chosen} is read"
@@ -111,7 +126,7 @@ def discover(
                     order = sorted(stem_paths, key=lambda q: LOOSE_SUFFIXES.index(
                         q.suffix.lower()))
                     best = order[0]
-                    items.append((_rel_id(best.relative_to(root).with_suffix("")), best, None))
+                    items.append((_rel_id(best.relative_to(root).with_suffix("")), best, False))
                     passed.extend(
                         Skipped(q, f"another copy of the report: {best.name} is read")
                         for q in order[1:]
@@ -119,9 +134,9 @@ def discover(
             for rid, path, meta in items:
                 if rid in found:  # passed over, not fatal: the rest of the batch is built
                     passed.append(Skipped(path, (
-                        f"two reports would get the id {rid!r}: {found[rid].path} is read; "
+                        f"two reports would get the id {rid!r}: {found[rid].file} is read; "
                         "rename one file or folder to read both")))
                     continue
                 local = f"{root.name}/{path.relative_to(root).as_posix()}"
-                found[rid] = ReportSource(rid, path, local, meta)
+                found[rid] = ReportSource(rid, str(path), local, meta)
     return [found[k] for k in sorted(found)]

@@ -11,7 +11,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -325,7 +325,7 @@ def run(
     limits = limits or current_limits()
     if _can_fork() and todo:
         warm_up()
-    tasks = ((s.report_id, str(s.path), str(cache_files[s.report_id])) for s in todo)
+    tasks = ((s.report_id, s.file, str(cache_files[s.report_id])) for s in todo)
     run_tasks(tasks, len(todo), jobs, progress, timeout, limits)
 
 
@@ -445,10 +445,10 @@ class Launcher:
         """Whether workers can be forked here (not on Windows)."""
         return _can_fork()
 
-    def run(self, tasks: list[Task]) -> None:
-        """Have ``tasks`` parsed; returns when every one has its record."""
+    def run(self, tasks: Iterable[Task], total: int) -> None:
+        """Have ``tasks`` (``total`` of them) parsed; returns when every one has its record."""
         try:
-            self._send.send(len(tasks))
+            self._send.send(total)
             for task in tasks:
                 self._send.send(task)
             self._send.send(None)
