@@ -8,6 +8,7 @@ import json
 import os
 import sys
 import tempfile
+from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -215,17 +216,19 @@ def build_panel(
             cache = Path(tmp_cache.name)
         cache.mkdir(parents=True, exist_ok=True)
         # held per report for the whole build: the digest as bytes, the suffix interned
-        shas = {s.report_id: bytes.fromhex(file_sha256(s.path)) for s in found}
-        cache_files = _CacheFiles(cache, shas, {s.report_id: sys.intern(s.path.suffix.lower())
+        # (paths as strings in the loops over every report: a Path per report interns its
+        # every component, and the table of interned strings keeps the size it grew to)
+        shas = {s.report_id: bytes.fromhex(file_sha256(s.file)) for s in found}
+        cache_files = _CacheFiles(cache, shas, {s.report_id: sys.intern(_suffix(s.file))
                                                 for s in found})
-        todo = [s for s in found if not cache_files[s.report_id].is_file()]
+        todo = [s for s in found if not os.path.isfile(cache_files.name(s.report_id))]
         summary.cached = len(found) - len(todo)
         summary.parsed = len(todo)
         if engine == "dask":
             run_dask(todo, cache_files, scheduler=scheduler, jobs=jobs, progress=progress,
                      timeout=timeout, limits=limits)
         elif launcher is not None:
-            launcher.run(((s.report_id, s.file, str(cache_files[s.report_id])) for s in todo),
+            launcher.run(((s.report_id, s.file, cache_files.name(s.report_id)) for s in todo),
                          len(todo))
         else:
             run(todo, cache_files, jobs, progress, timeout, limits)
@@ -248,7 +251,12 @@ class _CacheFiles(Mapping[str, Path]):
         self.folder, self.shas, self.suffixes = folder, shas, suffixes
 
     def __getitem__(self, report_id: str) -> Path:
-        return self.folder / f"{self.shas[report_id].hex()}{self.suffixes[report_id]}.json"
+        return Path(self.name(report_id))
+
+    def name(self, report_id: str) -> str:
+        """The cache file as a string."""
+        name = f"{self.shas[report_id].hex()}{self.suffixes[report_id]}.json"
+        return os.path.join(self.folder, name)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.shas)
@@ -257,24 +265,56 @@ class _CacheFiles(Mapping[str, Path]):
         return len(self.shas)
 
 
-def _read_record(cache_file: Path) -> dict[str, Any]:
+def _read_record(cache_file: str) -> dict[str, Any]:
     """A report's parse record from the cache (or the side file of a transient failure)."""
-    if not cache_file.is_file():
-        cache_file = transient_path(cache_file)
-    return json.loads(cache_file.read_text("utf-8"))
+    if not os.path.isfile(cache_file):
+        cache_file = str(transient_path(Path(cache_file)))
+    with open(cache_file, encoding="utf-8") as f:
+        return json.load(f)
 
 
-def _resolve(index: list[tuple[str, str, int | None, bool]], cache_files: Mapping[str, Path]
+def _suffix(file: str) -> str:
+    """A file's suffix, lower case (``.pdf``), as :attr:`pathlib.Path.suffix` gives it."""
+    return Path(os.path.basename(file)).suffix.lower()
+
+
+def _sidecar(s: ReportSource) -> dict[str, Any]:
+    """The report's meta.json, or nothing."""
+    if not s.has_meta:
+        return {}
+    with open(os.path.join(os.path.dirname(s.file), "meta.json"), encoding="utf-8") as f:
+        return json.load(f)
+
+
+class _Index:
+    """What the resolved layer needs of every report, kept in flat arrays (a tuple and a year
+    object per report would stay in memory for the whole build): the report's position in
+    the sorted file list, its body, its year (0 when unknown) and whether it has open
+    readings."""
+
+    def __init__(self) -> None:
+        self.bodies: list[str] = []  # the registry's own id strings: a reference each
+        self.years = array("i")
+        self.open = bytearray()
+
+    def add(self, body: str, year: int | None, open_cells: bool) -> None:
+        self.bodies.append(body)
+        self.years.append(year or 0)
+        self.open.append(open_cells)
+
+
+def _resolve(found: list[ReportSource], index: _Index, cache_files: Mapping[str, Path]
              ) -> list[dict[str, Any]]:
     """The rows of ``resolved.csv``: only the reports with open readings and the reports of
     the same body the year before and after are read again (from the cache), one body at a
     time (the identities link one body's years only), so what is held is one body's values."""
     wanted: set[tuple[str, int]] = set()
-    for _, body, year, open_cells in index:
-        if open_cells and year is not None:
+    for body, year, open_cells in zip(index.bodies, index.years, index.open, strict=True):
+        if open_cells and year:
             wanted.update({(body, year - 1), (body, year), (body, year + 1)})
-    chosen = sorted((body, k) for k, (_, body, year, _) in enumerate(index)
-                    if year is not None and (body, year) in wanted)
+    pairs = zip(index.bodies, index.years, strict=True)
+    chosen = sorted((body, k) for k, (body, year) in enumerate(pairs)
+                    if year and (body, year) in wanted)
     settled: list[Any] = []
     rules = None
     for body, group in itertools.groupby(chosen, key=lambda t: t[0]):
@@ -282,9 +322,8 @@ def _resolve(index: list[tuple[str, str, int | None, bool]], cache_files: Mappin
         rules = resolver.rules  # the rules are read once
         bodies: dict[str, tuple[str, int]] = {}
         for _, k in group:
-            rid, _, year, _ = index[k]
-            assert year is not None
-            rec = _read_record(cache_files[rid])
+            rid, year = found[k].report_id, index.years[k]
+            rec = _read_record(cache_files.name(rid))
             resolver.add(rid, body, year, rec["values"], rec.get("candidates", []))
             bodies[rid] = (body, year)
         settled.extend(resolver.settle(bodies))
@@ -320,12 +359,13 @@ def _write_outputs(
     # what stays in memory per report is its body, year and whether readings are open
     tables = {name: CsvStream(stage(resource(name).path), resource(name).columns)
               for name in ("reports", "sources", "findings", "resolved")}
-    index: list[tuple[str, str, int | None, bool]] = []
+    index = _Index()
     try:
         for s in found:
-            rec = _read_record(cache_files[s.report_id])
+            rec = _read_record(cache_files.name(s.report_id))
             sha = shas[s.report_id].hex()
-            sidecar = json.loads(s.meta_path.read_text("utf-8")) if s.meta_path else {}
+            suffix = cache_files.suffixes[s.report_id]
+            sidecar = _sidecar(s)
             m = rec["meta"]
             year = m.get("year") or sidecar.get("year")
             year_from = "printed" if m.get("year") else ("meta.json" if year else "unknown")
@@ -344,7 +384,7 @@ def _write_outputs(
             if rec["error"]:
                 summary.failed.append((s.report_id, rec["error"]))
             issues = rec["issues"]
-            src = _source_of(sidecar, s.path.suffix.lower(), s.local_path)
+            src = _source_of(sidecar, suffix, s.local_path)
             report = {
                 "report_id": s.report_id,
                 "jurisdiction_id": jrec.id,
@@ -375,8 +415,8 @@ def _write_outputs(
                     **src,
                     "local_path": s.local_path,
                     "sha256": sha,
-                    "bytes": s.path.stat().st_size,
-                    "kind": s.path.suffix.lower().lstrip("."),
+                    "bytes": os.stat(s.file).st_size,
+                    "kind": suffix.lstrip("."),
                 }
             )
             for k, f in enumerate(rec.get("findings", []), start=1):
@@ -385,9 +425,9 @@ def _write_outputs(
             summary.values += len(rec["values"])
             panel.add_report(*_panel_columns(s.report_id, rec, report, src["source"],
                                              sha))
-            index.append((s.report_id, jrec.id, year if isinstance(year, int) else None,
-                          bool(rec.get("candidates"))))
-        for row in _resolve(index, cache_files):
+            index.add(jrec.id, year if isinstance(year, int) else None,
+                      bool(rec.get("candidates")))
+        for row in _resolve(found, index, cache_files):
             tables["resolved"].add(row)
         summary.resolved = tables["resolved"].rows
     except BaseException:

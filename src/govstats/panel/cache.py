@@ -46,10 +46,10 @@ def limits_key(limits: Limits) -> str:
     return hashlib.sha256(limits.key().encode()).hexdigest()[:8]
 
 
-def file_sha256(path: Path) -> str:
+def file_sha256(path: str | Path) -> str:
     """SHA-256 of a file, read in chunks."""
     h = hashlib.sha256()
-    with path.open("rb") as f:
+    with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
