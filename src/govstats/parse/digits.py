@@ -566,10 +566,20 @@ def _solve_linked(
                 return _CompResult(0, (None,) * n_order, [])
             whole[slot, seg_rank[id(seg)]] = full
 
-    # a relation no digit-valid split can satisfy, whatever the others do
+    # per relation, its whole-segment ranges by segment rank (in visiting order), summed
+    # once here: the ranges of the segments still to come after each one
+    ranks_of: list[list[tuple[int, _Interval]]] = [[] for _ in rels]
+    for (slot, rank), iv in whole.items():
+        ranks_of[slot].append((rank, iv))
+    later: dict[tuple[int, int], _Interval] = {}
     for slot, rel in enumerate(rels):
-        lo = sum(iv[0] for (s, _), iv in whole.items() if s == slot)
-        hi = sum(iv[1] for (s, _), iv in whole.items() if s == slot)
+        lo: Number = 0
+        hi: Number = 0
+        for rank, iv in sorted(ranks_of[slot], reverse=True):
+            later[slot, rank] = (lo, hi)
+            lo += iv[0]
+            hi += iv[1]
+        # a relation no digit-valid split can satisfy, whatever the others do
         if not _feasible(lo, hi, rel.op, rel.constant):
             return _CompResult(0, (None,) * n_order, [])
 
@@ -583,12 +593,7 @@ def _solve_linked(
             table_here = tables.get((slot, rank))
             if table_here is None or first_last[slot][1] < i:
                 continue
-            later_lo: Number = 0
-            later_hi: Number = 0
-            for (s, r), (lo, hi) in whole.items():
-                if s == slot and r > rank:
-                    later_lo += lo
-                    later_hi += hi
+            later_lo, later_hi = later[slot, rank]
             items.append(
                 (
                     slot,
