@@ -19,6 +19,7 @@ from .lexicon import (
     CELL_UNIT_CHARS,
     PERCENT_SIGNS,
     SPACE_OR_ZERO_WIDTH_RUN,
+    ZERO_WIDTH_SPACES,
     alternation,
     char_class,
 )
@@ -34,22 +35,9 @@ _ORDINAL = re.compile(
 )
 _PREFIXES = ("其中:", "其中", "含:", "包括:")
 _PAREN = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|〔[^〔〕]*〕")
-_QUOTES = str.maketrans(
-    {
-        "“": "",
-        "”": "",
-        '"': "",
-        "'": "",
-        "‘": "",
-        "’": "",
-        "《": "",
-        "》": "",
-        "<": "",
-        ">": "",
-        "「": "",
-        "」": "",
-    }
-)
+# quotes and title marks a label loses; deleted with str.replace, which is several times
+# faster than str.translate on a whole document's text
+_QUOTES = "“”\"'‘’《》<>「」"
 
 
 # Separators of "article title _ column _ site name" in a title a web page declares; a hyphen
@@ -101,9 +89,19 @@ def normalize_label(text: str, *, keep_parens: bool = False) -> str:
     return _normalize_label(text, keep_parens)
 
 
+def _without_spaces(text: str) -> str:
+    """``SPACE_OR_ZERO_WIDTH_RUN.sub("", text)``, faster on a long text: ``str.split`` cuts at
+    the very characters ``\\s`` matches (those ``str.isspace`` accepts)."""
+    t = "".join(text.split())
+    for ch in ZERO_WIDTH_SPACES:
+        if ch in t:
+            t = t.replace(ch, "")
+    return t
+
+
 def _normalize_label(text: str, keep_parens: bool) -> str:
     t = nfkc(text)
-    t = SPACE_OR_ZERO_WIDTH_RUN.sub("", t)
+    t = _without_spaces(t)
     t = strip_ordinals(t)
     if not keep_parens:
         prev = None
@@ -111,7 +109,9 @@ def _normalize_label(text: str, keep_parens: bool) -> str:
             prev = t
             t = _PAREN.sub("", t)
         t = t.replace("(", "").replace(")", "")
-    t = t.translate(_QUOTES)
+    for ch in _QUOTES:
+        if ch in t:
+            t = t.replace(ch, "")
     return t.rstrip(":：、,，.。;；")
 
 
