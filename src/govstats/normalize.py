@@ -48,7 +48,15 @@ TEMPLATE_PLACEHOLDER = re.compile(r"\{\{[^{}]*\}\}|\$\{[^{}]*\}")
 
 
 def nfkc(text: str) -> str:
+    if len(text) <= _NFKC_MEMO_MAX_LEN:
+        return _nfkc_memo(text)
     return unicodedata.normalize("NFKC", text)
+
+
+# The lines of a report are normalised by several stages (reading, metadata, narrative): a
+# small memo normalises each once.  Longer texts are normalised without being kept.
+_NFKC_MEMO_MAX_LEN = 2000
+_nfkc_memo = functools.lru_cache(maxsize=2048)(functools.partial(unicodedata.normalize, "NFKC"))
 
 
 def collapse_ws(text: str) -> str:
