@@ -601,17 +601,24 @@ def _solve_linked(
     tables: dict[tuple[int, int], list[list[_Interval | None]]] = {}
     whole: dict[tuple[int, int], _Interval] = {}
     coef_at: list[dict[int, int]] = []
+    rank_of_cell = {seg.start + k: r for r, seg in enumerate(seq) for k in range(seg.n)}
+    slots_at: list[list[int]] = [[] for _ in seq]  # per segment rank: relations with a cell there
     for slot, rel in enumerate(rels):
         idx = [pos_of[c] for c, _ in rel.terms]
         first_last.append((min(idx), max(idx)))
         coef_at.append({pos_of[c]: k for c, k in rel.terms})
-        for seg in seq:
-            coefs = [0] * seg.n
-            for c, k in rel.terms:
-                if seg.start <= c < seg.start + seg.n:
-                    coefs[c - seg.start] = k
+        # the relation's coefficients in each segment it has a cell in
+        by_rank: dict[int, list[int]] = {}
+        for c, k in rel.terms:
+            r = rank_of_cell[c]
+            if r not in by_rank:
+                by_rank[r] = [0] * seq[r].n
+            by_rank[r][c - seq[r].start] = k
+        for r in sorted(by_rank):
+            seg, coefs = seq[r], by_rank[r]
             if not any(coefs):
                 continue
+            slots_at[r].append(slot)
             key = (tuple(coefs), forward)
             table = seg.digits.ranges.get(key)
             if table is None:  # the same form over the same run: built once (see _Digits)
@@ -647,10 +654,11 @@ def _solve_linked(
     for i, (seg, _) in enumerate(order):
         rank = seg_rank[id(seg)]
         items = []
-        for slot, rel in enumerate(rels):
-            table_here = tables.get((slot, rank))
-            if table_here is None or first_last[slot][1] < i:
+        for slot in slots_at[rank]:
+            if first_last[slot][1] < i:
                 continue
+            rel = rels[slot]
+            table_here = tables[slot, rank]
             later_lo, later_hi = later[slot, rank]
             items.append(
                 (
@@ -667,10 +675,12 @@ def _solve_linked(
         # exact checks first, then relations this cell enters: they fail most often
         items.sort(key=lambda item: (not item[2], item[1] == 0))
         watch.append(items)
-    active: list[tuple[int, ...]] = [
-        tuple(slot for slot, (f, last) in enumerate(first_last) if f < i <= last)
-        for i in range(n_order)
-    ]
+    # active[i]: the relations open when order[i] is placed (a cell placed, one still to come)
+    open_at: list[list[int]] = [[] for _ in range(n_order)]
+    for slot, (f, last) in enumerate(first_last):
+        for i in range(f + 1, last + 1):
+            open_at[i].append(slot)
+    active = [tuple(slots) for slots in open_at]
     end: _Key = ("end",)
     memo: dict[_Key, _Sub] = {end: (1, (), [])}
     step = 1 if forward else 0
@@ -746,11 +756,16 @@ def _solve_linked(
                 yield (text, *rest)
 
     start_p = 0 if forward else len(order[0][0].s)
-    root = visit(0, start_p, tuple(0 for _ in rels))
-    count, common, _ = memo[root]
-    if not count:
-        return _CompResult(0, (None,) * n_order, [])
-    cands = list(itertools.islice(paths(root), max_candidates))
+    try:
+        root = visit(0, start_p, tuple(0 for _ in rels))
+        count, common, _ = memo[root]
+        if not count:
+            return _CompResult(0, (None,) * n_order, [])
+        cands = list(itertools.islice(paths(root), max_candidates))
+    finally:
+        # visit and paths refer to themselves, so the memo they hold would otherwise wait
+        # for the garbage collector (whose passes grow with it) instead of going now
+        memo.clear()
     # back to global cell order
     perm = sorted(range(n_order), key=lambda i: order[i][0].start + order[i][1])
     return _CompResult(
