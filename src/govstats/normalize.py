@@ -50,7 +50,18 @@ TEMPLATE_PLACEHOLDER = re.compile(r"\{\{[^{}]*\}\}|\$\{[^{}]*\}")
 def nfkc(text: str) -> str:
     if len(text) <= _NFKC_MEMO_MAX_LEN:
         return _nfkc_memo(text)
+    # A long text (a whole report): its full-width punctuation is replaced first by the
+    # character NFKC decomposes it to, which leaves the NFKC form unchanged; what remains is
+    # then usually normalised already, which unicodedata checks far faster than it normalises.
+    for wide, narrow in _WIDE_PUNCTUATION:
+        if wide in text:
+            text = text.replace(wide, narrow)
     return unicodedata.normalize("NFKC", text)
+
+
+# the full-width punctuation of Chinese text and the ideographic space, with their NFKC
+# decompositions (each one character of combining class 0: the text decomposes as before)
+_WIDE_PUNCTUATION = tuple((c, unicodedata.normalize("NFKD", c)) for c in "，（）：；．\u3000")
 
 
 # The lines of a report are normalised by several stages (reading, metadata, narrative): a
