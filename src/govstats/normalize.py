@@ -50,12 +50,18 @@ TEMPLATE_PLACEHOLDER = re.compile(r"\{\{[^{}]*\}\}|\$\{[^{}]*\}")
 def nfkc(text: str) -> str:
     if len(text) <= _NFKC_MEMO_MAX_LEN:
         return _nfkc_memo(text)
-    # A long text (a whole report): its full-width punctuation is replaced first by the
-    # character NFKC decomposes it to, which leaves the NFKC form unchanged; what remains is
-    # then usually normalised already, which unicodedata checks far faster than it normalises.
-    for wide, narrow in _WIDE_PUNCTUATION:
-        if wide in text:
-            text = text.replace(wide, narrow)
+    return _nfkc(text)
+
+
+def _nfkc(text: str) -> str:
+    if len(text) > 64:
+        # A longer text (a paragraph, a whole report): its full-width punctuation is replaced
+        # first by the character NFKC decomposes it to, which leaves the NFKC form unchanged;
+        # what remains is then usually normalised already, which unicodedata checks far
+        # faster than it normalises.
+        for wide, narrow in _WIDE_PUNCTUATION:
+            if wide in text:
+                text = text.replace(wide, narrow)
     return unicodedata.normalize("NFKC", text)
 
 
@@ -67,7 +73,7 @@ _WIDE_PUNCTUATION = tuple((c, unicodedata.normalize("NFKD", c)) for c in "，（
 # The lines of a report are normalised by several stages (reading, metadata, narrative): a
 # small memo normalises each once.  Longer texts are normalised without being kept.
 _NFKC_MEMO_MAX_LEN = 2000
-_nfkc_memo = functools.lru_cache(maxsize=2048)(functools.partial(unicodedata.normalize, "NFKC"))
+_nfkc_memo = functools.lru_cache(maxsize=2048)(_nfkc)
 
 
 def collapse_ws(text: str) -> str:
