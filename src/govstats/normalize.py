@@ -19,6 +19,7 @@ from .lexicon import (
     CELL_UNIT_CHARS,
     PERCENT_SIGNS,
     SPACE_OR_ZERO_WIDTH_RUN,
+    WIDE_PUNCTUATION,
     ZERO_WIDTH_SPACES,
     alternation,
     char_class,
@@ -67,7 +68,7 @@ def _nfkc(text: str) -> str:
 
 # the full-width punctuation of Chinese text and the ideographic space, with their NFKC
 # decompositions (each one character of combining class 0: the text decomposes as before)
-_WIDE_PUNCTUATION = tuple((c, unicodedata.normalize("NFKD", c)) for c in "，（）：；．\u3000")
+_WIDE_PUNCTUATION = tuple((c, unicodedata.normalize("NFKD", c)) for c in WIDE_PUNCTUATION)
 
 
 # The lines of a report are normalised by several stages (reading, metadata, narrative): a
