@@ -184,7 +184,17 @@ def to_number(s: str) -> int | float:
 
 
 def read_number(raw: str) -> Reading:
-    """Read one printed cell.  Never turns a blank or a placeholder into 0."""
+    """Read one printed cell.  Never turns a blank or a placeholder into 0.
+
+    A pure function of ``raw``: short cells are memoized (the mapper, the checks and the
+    findings read the same cells, and reports print the same small figures again and again).
+    """
+    if len(raw) <= _MEMO_MAX_LEN:
+        return _read_number_memo(raw)
+    return _read_number(raw)
+
+
+def _read_number(raw: str) -> Reading:
     t = nfkc(raw)
     t = SPACE_OR_ZERO_WIDTH_RUN.sub(" ", t).strip()
     if not t:
@@ -200,6 +210,9 @@ def read_number(raw: str) -> Reading:
     if re.fullmatch(r"[\d.]+(?: [\d.]+)+", t) or (re.fullmatch(r"\d+", compact) and " " in t):
         return Reading("run", None, raw)
     return Reading("text", None, raw)
+
+
+_read_number_memo = functools.lru_cache(maxsize=8192)(_read_number)
 
 
 def has_digit(text: str) -> bool:

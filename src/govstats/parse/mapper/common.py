@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...catalogue.findings import finding
+from ...catalogue.indicators import catalogue
 from ...catalogue.layouts import ColumnSpec, Layout, RowSpec, TableSpec
 from ...model import Candidates, Cell, Finding, Grid, UnreadCell, Value
 from ...normalize import collapse_ws, nfkc, normalize_label, read_number
@@ -103,8 +104,6 @@ class SectionContext:
 def unit_of(
     spec: TableSpec, row: RowSpec | None, col: ColumnSpec, printed: str | None
 ) -> str | None:
-    from ...catalogue.indicators import catalogue
-
     if printed:
         return collapse_ws(nfkc(printed)) or None
     if col.unit:
