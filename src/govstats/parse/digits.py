@@ -209,6 +209,20 @@ class _Seg:
     def count(self) -> int:
         return self.suf[0][0]
 
+    def first_split(self) -> tuple[str, ...]:
+        """The first split :meth:`splits` enumerates (the segment has one): at each cell the
+        first placement the rest of the segment can still follow."""
+        out: list[str] = []
+        p = 0
+        for k in range(self.n):
+            suf_next = self.suf[k + 1]
+            for end, text, _ in self.starts_at[p]:
+                if suf_next[end]:
+                    out.append(text)
+                    p = end
+                    break
+        return tuple(out)
+
     def splits(self) -> Iterator[tuple[str, ...]]:
         """Enumerate the digit-valid splits lazily."""
 
@@ -871,7 +885,7 @@ def _split(
     if digit_total == 1:
         values: dict[int, str] = {}
         for seg in segs:
-            values.update(zip(range(seg.start, seg.start + seg.n), next(seg.splits()), strict=True))
+            values.update(zip(range(seg.start, seg.start + seg.n), seg.first_split(), strict=True))
         cells: list[str | None] = [values.get(c) for c in range(width)]
         failures = [f for rel in rels if (f := _failure(rel, values)) is not None]
         if failures and any(seg.lines for seg in segs):
