@@ -39,6 +39,10 @@ ZERO_WIDTH_SPACES = "\u200b\ufeff"
 #: :mod:`govstats.normalize`).
 SPACE_OR_ZERO_WIDTH_RUN = re.compile(rf"[\s{ZERO_WIDTH_SPACES}]+")
 
+#: The full-width punctuation of Chinese text and the ideographic space: nearly all a
+#: report's text changes under NFKC (:func:`govstats.normalize.nfkc` replaces them first).
+WIDE_PUNCTUATION = "，（）：；．\u3000"
+
 # --------------------------------------------------------------------------- placeholders
 
 #: The single marks a form prints for a cell with nothing to count: hyphen-minus, em dash,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -115,7 +115,7 @@ class TableSpec:
     label_columns: Synonyms | None = None
     unit_columns: Synonyms | None = None
 
-    @property
+    @cached_property  # asked for in every loop over a table's cells; the spec never changes
     def value_columns(self) -> tuple[ColumnSpec, ...]:
         return tuple(c for c in self.columns if c.role == "value")
 

@@ -16,6 +16,7 @@ Everything here is pure (no I/O).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Iterator, Sequence
@@ -138,6 +139,54 @@ class _BudgetExceeded(Exception):
     pass
 
 
+class _Digits:
+    """The digit-rule tables of one printed run split into a number of cells, and what is
+    derived from them alone.  They depend on the run's text and cell count only, so the calls
+    that solve the same table again (with extra relations, row by row) share them."""
+
+    __slots__ = ("common", "lines", "moves", "pre", "ranges", "s", "soft", "starts_at", "suf")
+
+    def __init__(
+        self,
+        s: str,
+        starts_at: list[list[tuple[int, str, Number]]],
+        pre: list[list[int]],
+        suf: list[list[int]],
+        soft: bool,
+        lines: bool,
+    ) -> None:
+        self.s = s
+        self.starts_at = starts_at
+        self.pre = pre
+        self.suf = suf
+        self.soft = soft
+        self.lines = lines
+        n = len(pre) - 1
+        # per cell: the digits it prints in every digit-valid split, or None
+        common: list[str | None] = []
+        for k in range(n):
+            texts = {text for _, _, text, _ in _placements(starts_at, pre, suf, k)}
+            common.append(texts.pop() if len(texts) == 1 else None)
+        self.common: tuple[str | None, ...] = tuple(common)
+        self.moves: dict[bool, list[list[list[tuple[int, str, Number]]]]] = {}
+        self.ranges: dict[tuple[tuple[int, ...], bool], list[list[_Interval | None]]] = {}
+
+
+def _placements(
+    starts_at: list[list[tuple[int, str, Number]]], pre: list[list[int]], suf: list[list[int]],
+    k: int,
+) -> list[tuple[int, int, str, Number]]:
+    """Every (start, end, text, value) cell k takes in some digit-valid split."""
+    out = []
+    pre_k, suf_next = pre[k], suf[k + 1]
+    for p, ways in enumerate(pre_k):
+        if ways:
+            for end, text, value in starts_at[p]:
+                if suf_next[end]:
+                    out.append((p, end, text, value))
+    return out
+
+
 @dataclass
 class _Seg:
     """A parsed segment: its characters without spaces and the digit-rule tables."""
@@ -152,23 +201,27 @@ class _Seg:
     suf: list[list[int]]  # suf[k][p]: ways to fill s[p:] with cells k..n-1
     # lines printed for more or fewer cells than the row has (see :class:`Segment`): a split
     # that is the only one the lines allow is still not certain unless the relations hold
-    soft: bool = False
-    lines: bool = False  # numbers printed one per line (see :class:`Segment`)
+    soft: bool
+    lines: bool  # numbers printed one per line (see :class:`Segment`)
+    digits: _Digits  # the tables above and what they alone decide, shared between calls
 
     @property
     def count(self) -> int:
         return self.suf[0][0]
 
-    def placements(self, k: int) -> list[tuple[int, int, str, Number]]:
-        """Every (start, end, text, value) cell k takes in some digit-valid split."""
-        out = []
-        pre_k, suf_next = self.pre[k], self.suf[k + 1]
-        for p, ways in enumerate(pre_k):
-            if ways:
-                for end, text, value in self.starts_at[p]:
-                    if suf_next[end]:
-                        out.append((p, end, text, value))
-        return out
+    def first_split(self) -> tuple[str, ...]:
+        """The first split :meth:`splits` enumerates (the segment has one): at each cell the
+        first placement the rest of the segment can still follow."""
+        out: list[str] = []
+        p = 0
+        for k in range(self.n):
+            suf_next = self.suf[k + 1]
+            for end, text, _ in self.starts_at[p]:
+                if suf_next[end]:
+                    out.append(text)
+                    p = end
+                    break
+        return tuple(out)
 
     def splits(self) -> Iterator[tuple[str, ...]]:
         """Enumerate the digit-valid splits lazily."""
@@ -215,21 +268,36 @@ def _parse_segment(index: int, seg: Segment, max_cell_len: int) -> _Seg:
             f"segment {index} has start={seg.start} and n_cells={seg.n_cells}; "
             "start must be >= 0 and n_cells >= 1"
         )
-    if seg.lines or "\n" in text:
-        return _parse_lines(index, seg, max_cell_len)
-    for ch in text:
-        if ch not in _ALLOWED:
-            raise _InvalidInput(
-                f"segment {index} ({text!r}) contains {ch!r}; only digits, '.' and spaces "
-                "are allowed"
-            )
+    try:
+        d = _digit_tables(text, seg.n_cells, seg.lines or "\n" in text, max_cell_len)
+    except _InvalidInput as exc:
+        raise _InvalidInput(f"segment {index} {exc}") from None
+    return _Seg(
+        index=index, start=seg.start, n=seg.n_cells, s=d.s, starts_at=d.starts_at, pre=d.pre,
+        suf=d.suf, soft=d.soft, lines=d.lines, digits=d,
+    )
+
+
+# A parse solves the same rows several times (the whole table, then with figures of the
+# prose as extra relations, or row by row): their tables are built once.  Kept small: runs
+# seldom recur between reports, and many large tables kept alive slow the garbage collector.
+@functools.lru_cache(maxsize=64)
+def _digit_tables(text: str, n_cells: int, lines: bool, max_cell_len: int) -> _Digits:
+    """The digit-rule tables of a run; :class:`_InvalidInput` (its message without the
+    segment's number) when the run cannot be read."""
+    if lines:
+        return _parse_lines(text, n_cells, max_cell_len)
+    if not _ALLOWED.issuperset(text):
+        ch = next(ch for ch in text if ch not in _ALLOWED)
+        raise _InvalidInput(
+            f"({text!r}) contains {ch!r}; only digits, '.' and spaces are allowed"
+        )
     chunks = [c for c in text.split(" ") if c]
     if not chunks:
-        raise _InvalidInput(f"segment {index} ({text!r}) has no digits")
-    if len(chunks) > seg.n_cells:
+        raise _InvalidInput(f"({text!r}) has no digits")
+    if len(chunks) > n_cells:
         raise _InvalidInput(
-            f"segment {index} ({text!r}) has {len(chunks)} space-separated chunks but only "
-            f"{seg.n_cells} cells"
+            f"({text!r}) has {len(chunks)} space-separated chunks but only {n_cells} cells"
         )
     s = "".join(chunks)
     cuts: list[int] = []
@@ -249,47 +317,42 @@ def _parse_segment(index: int, seg: Segment, max_cell_len: int) -> _Seg:
             if _valid_cell(piece):
                 row.append((end, piece, _to_number(piece)))
         starts_at.append(row)
-    return _counted(index, seg, s, starts_at)
+    return _counted(n_cells, s, starts_at)
 
 
 def _counted(
-    index: int, seg: Segment, s: str, starts_at: list[list[tuple[int, str, Number]]],
+    n: int, s: str, starts_at: list[list[tuple[int, str, Number]]],
     soft: bool = False, lines: bool = False,
-) -> _Seg:
-    """The segment with its counts of ways: ``pre[k][p]`` fills ``s[:p]`` with cells 0..k-1,
+) -> _Digits:
+    """The run with its counts of ways: ``pre[k][p]`` fills ``s[:p]`` with cells 0..k-1,
     ``suf[k][p]`` fills ``s[p:]`` with cells k..n-1.  A move may take no characters (a line
     standing for a second equal cell), so every position, the last included, is visited."""
     length = len(s)
-    n = seg.n_cells
+    ends = [[end for end, _, _ in row] for row in starts_at]
     suf = [[0] * (length + 1) for _ in range(n + 1)]
     suf[n][length] = 1
     for k in range(n - 1, -1, -1):
-        nxt, cur = suf[k + 1], suf[k]
-        for p in range(length + 1):
-            cur[p] = sum(nxt[end] for end, _, _ in starts_at[p])
+        nxt = suf[k + 1]
+        suf[k] = [sum([nxt[end] for end in row]) for row in ends]
     pre = [[0] * (length + 1) for _ in range(n + 1)]
     pre[0][0] = 1
     for k in range(n):
         cur, nxt = pre[k], pre[k + 1]
         for p in range(length + 1):
-            if cur[p]:
-                for end, _, _ in starts_at[p]:
-                    nxt[end] += cur[p]
-    return _Seg(
-        index=index, start=seg.start, n=n, s=s, starts_at=starts_at, pre=pre, suf=suf,
-        soft=soft, lines=lines,
-    )
+            ways = cur[p]
+            if ways:
+                for end in ends[p]:
+                    nxt[end] += ways
+    return _Digits(s, starts_at, pre, suf, soft, lines)
 
 
-def _parse_lines(index: int, seg: Segment, max_cell_len: int) -> _Seg:
-    """A segment of numbers printed one per line (see :class:`Segment`)."""
-    lines = seg.text.split("\n")
+def _parse_lines(text: str, n: int, max_cell_len: int) -> _Digits:
+    """A run of numbers printed one per line (see :class:`Segment`)."""
+    lines = text.split("\n")
     for line in lines:
         if not line or any(ch not in "0123456789." for ch in line) or not _valid_cell(line):
-            raise _InvalidInput(
-                f"segment {index} ({seg.text!r}) has a line {line!r} that is not one number"
-            )
-    m, n = len(lines), seg.n_cells
+            raise _InvalidInput(f"({text!r}) has a line {line!r} that is not one number")
+    m = len(lines)
     s = "".join(lines)
     bounds = [0]
     for line in lines:
@@ -312,7 +375,7 @@ def _parse_lines(index: int, seg: Segment, max_cell_len: int) -> _Seg:
     if m < n:
         last = lines[-1]
         starts_at[len(s)].append((len(s), last, _to_number(last)))
-    return _counted(index, seg, s, starts_at, soft=m != n, lines=True)
+    return _counted(n, s, starts_at, soft=m != n, lines=True)
 
 
 def _label(terms: Sequence[tuple[int, int]], op: str, constant: int) -> str:
@@ -406,12 +469,8 @@ class _Budget:
 
 def _solve_free(seg: _Seg, max_candidates: int) -> _CompResult:
     """A segment no relation touches: digit rules only, solved by dynamic programming."""
-    common: list[str | None] = []
-    for k in range(seg.n):
-        texts = {text for _, _, text, _ in seg.placements(k)}
-        common.append(texts.pop() if len(texts) == 1 else None)
     cands = list(itertools.islice(seg.splits(), max_candidates))
-    return _CompResult(count=seg.count, common=tuple(common), candidates=cands)
+    return _CompResult(count=seg.count, common=seg.digits.common, candidates=cands)
 
 
 def _moves(seg: _Seg, forward: bool) -> list[list[list[tuple[int, str, Number]]]]:
@@ -419,8 +478,16 @@ def _moves(seg: _Seg, forward: bool) -> list[list[list[tuple[int, str, Number]]]
 
     Forward, p is where cell k starts and each move is (end, text, value) with the rest of
     the segment still fillable.  Backward, p is where cell k ends and each move is
-    (start, text, value) with the beginning of the segment still fillable.
+    (start, text, value) with the beginning of the segment still fillable.  Built once per
+    run and direction (shared with later calls: see :class:`_Digits`).
     """
+    known = seg.digits.moves.get(forward)
+    if known is None:
+        known = seg.digits.moves[forward] = _build_moves(seg, forward)
+    return known
+
+
+def _build_moves(seg: _Seg, forward: bool) -> list[list[list[tuple[int, str, Number]]]]:
     length = len(seg.s)
     if forward:
         return [
@@ -548,28 +615,50 @@ def _solve_linked(
     tables: dict[tuple[int, int], list[list[_Interval | None]]] = {}
     whole: dict[tuple[int, int], _Interval] = {}
     coef_at: list[dict[int, int]] = []
+    rank_of_cell = {seg.start + k: r for r, seg in enumerate(seq) for k in range(seg.n)}
+    slots_at: list[list[int]] = [[] for _ in seq]  # per segment rank: relations with a cell there
     for slot, rel in enumerate(rels):
         idx = [pos_of[c] for c, _ in rel.terms]
         first_last.append((min(idx), max(idx)))
         coef_at.append({pos_of[c]: k for c, k in rel.terms})
-        for seg in seq:
-            coefs = [0] * seg.n
-            for c, k in rel.terms:
-                if seg.start <= c < seg.start + seg.n:
-                    coefs[c - seg.start] = k
+        # the relation's coefficients in each segment it has a cell in
+        by_rank: dict[int, list[int]] = {}
+        for c, k in rel.terms:
+            r = rank_of_cell[c]
+            if r not in by_rank:
+                by_rank[r] = [0] * seq[r].n
+            by_rank[r][c - seq[r].start] = k
+        for r in sorted(by_rank):
+            seg, coefs = seq[r], by_rank[r]
             if not any(coefs):
                 continue
-            table = _rest_intervals(seg, coefs, moves[id(seg)], forward)
+            slots_at[r].append(slot)
+            key = (tuple(coefs), forward)
+            table = seg.digits.ranges.get(key)
+            if table is None:  # the same form over the same run: built once (see _Digits)
+                table = seg.digits.ranges[key] = _rest_intervals(
+                    seg, coefs, moves[id(seg)], forward
+                )
             tables[slot, seg_rank[id(seg)]] = table
             full = table[0][0] if forward else table[seg.n][len(seg.s)]
             if full is None:  # cannot happen: every segment has a digit-valid split
                 return _CompResult(0, (None,) * n_order, [])
             whole[slot, seg_rank[id(seg)]] = full
 
-    # a relation no digit-valid split can satisfy, whatever the others do
+    # per relation, its whole-segment ranges by segment rank (in visiting order), summed
+    # once here: the ranges of the segments still to come after each one
+    ranks_of: list[list[tuple[int, _Interval]]] = [[] for _ in rels]
+    for (slot, rank), iv in whole.items():
+        ranks_of[slot].append((rank, iv))
+    later: dict[tuple[int, int], _Interval] = {}
     for slot, rel in enumerate(rels):
-        lo = sum(iv[0] for (s, _), iv in whole.items() if s == slot)
-        hi = sum(iv[1] for (s, _), iv in whole.items() if s == slot)
+        lo: Number = 0
+        hi: Number = 0
+        for rank, iv in sorted(ranks_of[slot], reverse=True):
+            later[slot, rank] = (lo, hi)
+            lo += iv[0]
+            hi += iv[1]
+        # a relation no digit-valid split can satisfy, whatever the others do
         if not _feasible(lo, hi, rel.op, rel.constant):
             return _CompResult(0, (None,) * n_order, [])
 
@@ -579,16 +668,12 @@ def _solve_linked(
     for i, (seg, _) in enumerate(order):
         rank = seg_rank[id(seg)]
         items = []
-        for slot, rel in enumerate(rels):
-            table_here = tables.get((slot, rank))
-            if table_here is None or first_last[slot][1] < i:
+        for slot in slots_at[rank]:
+            if first_last[slot][1] < i:
                 continue
-            later_lo: Number = 0
-            later_hi: Number = 0
-            for (s, r), (lo, hi) in whole.items():
-                if s == slot and r > rank:
-                    later_lo += lo
-                    later_hi += hi
+            rel = rels[slot]
+            table_here = tables[slot, rank]
+            later_lo, later_hi = later[slot, rank]
             items.append(
                 (
                     slot,
@@ -604,10 +689,12 @@ def _solve_linked(
         # exact checks first, then relations this cell enters: they fail most often
         items.sort(key=lambda item: (not item[2], item[1] == 0))
         watch.append(items)
-    active: list[tuple[int, ...]] = [
-        tuple(slot for slot, (f, last) in enumerate(first_last) if f < i <= last)
-        for i in range(n_order)
-    ]
+    # active[i]: the relations open when order[i] is placed (a cell placed, one still to come)
+    open_at: list[list[int]] = [[] for _ in range(n_order)]
+    for slot, (f, last) in enumerate(first_last):
+        for i in range(f + 1, last + 1):
+            open_at[i].append(slot)
+    active = [tuple(slots) for slots in open_at]
     end: _Key = ("end",)
     memo: dict[_Key, _Sub] = {end: (1, (), [])}
     step = 1 if forward else 0
@@ -683,11 +770,16 @@ def _solve_linked(
                 yield (text, *rest)
 
     start_p = 0 if forward else len(order[0][0].s)
-    root = visit(0, start_p, tuple(0 for _ in rels))
-    count, common, _ = memo[root]
-    if not count:
-        return _CompResult(0, (None,) * n_order, [])
-    cands = list(itertools.islice(paths(root), max_candidates))
+    try:
+        root = visit(0, start_p, tuple(0 for _ in rels))
+        count, common, _ = memo[root]
+        if not count:
+            return _CompResult(0, (None,) * n_order, [])
+        cands = list(itertools.islice(paths(root), max_candidates))
+    finally:
+        # visit and paths refer to themselves, so the memo they hold would otherwise wait
+        # for the garbage collector (whose passes grow with it) instead of going now
+        memo.clear()
     # back to global cell order
     perm = sorted(range(n_order), key=lambda i: order[i][0].start + order[i][1])
     return _CompResult(
@@ -793,7 +885,7 @@ def _split(
     if digit_total == 1:
         values: dict[int, str] = {}
         for seg in segs:
-            values.update(zip(range(seg.start, seg.start + seg.n), next(seg.splits()), strict=True))
+            values.update(zip(range(seg.start, seg.start + seg.n), seg.first_split(), strict=True))
         cells: list[str | None] = [values.get(c) for c in range(width)]
         failures = [f for rel in rels if (f := _failure(rel, values)) is not None]
         if failures and any(seg.lines for seg in segs):
@@ -832,9 +924,8 @@ def _split(
     digit_common: dict[int, str] = {}
     for seg in segs:
         for k in range(seg.n):
-            texts = {t for _, _, t, _ in seg.placements(k)}
-            if len(texts) == 1:
-                digit_common[seg.start + k] = texts.pop()
+            if seg.digits.common[k] is not None:
+                digit_common[seg.start + k] = seg.digits.common[k]
 
     # ---- group segments linked by relations (union-find)
     parent = list(range(len(segs)))

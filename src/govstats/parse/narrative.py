@@ -12,13 +12,13 @@ from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 
-from ..lexicon import SPACE_RUN
 from ..model import Document, NarrativeFigure
 from ..normalize import nfkc
 from ..yamlio import load_yaml
 
 # quotation marks around a term (“同意公开”88件) are not part of what the patterns read
-_QUOTES = str.maketrans("", "", "“”‘’\"'「」『』")
+# (deleted with str.replace: much faster than str.translate on every line of a report)
+_QUOTES = "“”‘’\"'「」『』"
 
 
 @lru_cache(maxsize=1)
@@ -66,7 +66,11 @@ def prose_lines(text: str) -> list[tuple[str, list[tuple[int, int]]]]:
     starts: list[tuple[int, int]] = []
     size = 0
     for ln, line in enumerate(text.splitlines(), start=1):
-        flat = SPACE_RUN.sub("", nfkc(line)).translate(_QUOTES)
+        # whitespace out: str.split cuts at the characters \s matches (str.isspace)
+        flat = "".join(nfkc(line).split())
+        for ch in _QUOTES:
+            if ch in flat:
+                flat = flat.replace(ch, "")
         if not flat:
             continue
         if parts and _HEADING.match(flat):

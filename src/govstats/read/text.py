@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 
 from ..lexicon import (
     APPROXIMATE_AFTER,
@@ -35,7 +34,7 @@ from ..lexicon import (
     char_class,
 )
 from ..model import Cell, Document, Grid
-from ..normalize import has_digit
+from ..normalize import has_digit, nfkc
 
 _TAB_LINE = re.compile(r"^\t")
 
@@ -130,7 +129,7 @@ def _tab_grid(lines: list[str], start: int, end: int, index: int) -> Grid:
 
 
 def _looks_like_label(text: str) -> bool:
-    t = unicodedata.normalize("NFKC", text).strip()
+    t = nfkc(text).strip()
     return bool(t) and not has_digit(t) and len(t) > 2
 
 
@@ -277,7 +276,7 @@ def line_roles(lines: list[str]) -> list[str]:
     the prose around them.  ``mixed``: anything else (numbers inside text, several numbers),
     cut into tokens by :func:`_tokens`.  Blank lines are ``blank``.
     """
-    norm = [unicodedata.normalize("NFKC", x).strip() for x in lines]
+    norm = [nfkc(x).strip() for x in lines]
     nxt: list[str] = [""] * len(norm)
     following = ""
     for i in range(len(norm) - 1, -1, -1):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...catalogue.findings import finding
+from ...catalogue.indicators import catalogue
 from ...catalogue.layouts import ColumnSpec, Layout, RowSpec, TableSpec
 from ...model import Candidates, Cell, Finding, Grid, UnreadCell, Value
 from ...normalize import collapse_ws, nfkc, normalize_label, read_number
@@ -103,8 +104,6 @@ class SectionContext:
 def unit_of(
     spec: TableSpec, row: RowSpec | None, col: ColumnSpec, printed: str | None
 ) -> str | None:
-    from ...catalogue.indicators import catalogue
-
     if printed:
         return collapse_ws(nfkc(printed)) or None
     if col.unit:
@@ -203,24 +202,45 @@ def emit_cell(
         )
 
 
+# per layout (kept here, so its id cannot be reused): its header-only tables with the group
+# names and column labels they are recognised by, worked out once instead of for every label
+_HeaderOnly = tuple[TableSpec, tuple[str, ...], tuple[ColumnSpec, ...], tuple[set[str], ...]]
+_HEADER_ONLY: dict[int, tuple[Layout, list[_HeaderOnly]]] = {}
+
+
+def _header_only_specs(layout: Layout) -> list[_HeaderOnly]:
+    entry = _HEADER_ONLY.get(id(layout))
+    if entry is None or entry[0] is not layout:
+        specs: list[_HeaderOnly] = []
+        for spec in layout.tables:
+            if spec.rows:
+                continue
+            columns = spec.value_columns
+            groups = {g for c in columns if c.group for g in c.group.plain}
+            if groups:
+                chars = tuple(set(c.labels.plain[0]) for c in columns if c.labels.plain)
+                specs.append((spec, tuple(groups), columns, chars))
+        if len(_HEADER_ONLY) >= 64:
+            _HEADER_ONLY.clear()
+        entry = _HEADER_ONLY[id(layout)] = (layout, specs)
+    return entry[1]
+
+
 def header_only_tables(label: str, layout: Layout) -> list[TableSpec]:
     """Header-only tables (no row labels, e.g. table 四) whose column labels all appear."""
     plain, exact = label_forms(label)
     out = []
-    for spec in layout.tables:
-        if spec.rows:
-            continue
-        groups = {g for c in spec.value_columns if c.group for g in c.group.plain}
+    for spec, groups, columns, column_chars in _header_only_specs(layout):
         # a heading in brackets names the group too: 行政诉讼（未经复议直接起诉）
-        if not groups or not all(g in plain or g in exact for g in groups):
+        if not all(g in plain or g in exact for g in groups):
             continue
-        if all(c.labels.within(plain) >= 0 for c in spec.value_columns):
+        if all(c.labels.within(plain) >= 0 for c in columns):
             out.append(spec)
             continue
         # a header torn into columns of characters by a converter ("结果结果其他尚未 /
         # 维持纠正结果审结"): every group name is printed whole and every character of every
         # column label is there; the cells then follow the form's column order
         chars = set(plain)
-        if all(set(c.labels.plain[0]) <= chars for c in spec.value_columns if c.labels.plain):
+        if all(c <= chars for c in column_chars):
             out.append(spec)
     return out
