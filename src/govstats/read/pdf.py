@@ -281,19 +281,17 @@ def _cluster_ids(values: Iterable[float], tolerance: float) -> dict[float, int]:
 def _by_line(objs: Sequence[Any], top: Callable[[Any], float], tolerance: float) -> list[list[Any]]:
     """Objects clustered by their top as pdfplumber's ``cluster_objects`` does it: the
     clusters top to bottom, each in the objects' own order."""
-    ids = _cluster_ids(map(top, objs), tolerance)
+    tops = list(map(top, objs))
+    ids = _cluster_ids(tops, tolerance)
     groups: list[list[Any]] = [[] for _ in range(len(set(ids.values())))]
-    for o in objs:
-        groups[ids[top(o)]].append(o)
+    for o, t in zip(objs, tops, strict=True):
+        groups[ids[t]].append(o)
     return groups
 
 
-def _char_top(c: dict[str, Any]) -> float:
-    return c["top"]
-
-
-def _char_x0(c: dict[str, Any]) -> float:
-    return c["x0"]
+_TOP = itemgetter("top")
+_X0 = itemgetter("x0")
+_TEXT = itemgetter("text")
 
 
 def _word_chars(
@@ -304,34 +302,46 @@ def _word_chars(
     starts left of the last one's start or more than ``x_tolerance`` right of its end, or
     where its top differs by more than ``y_tolerance``."""
     words: list[list[dict[str, Any]]] = []
-    for line in _by_line(chars, _char_top, y_tolerance):
+    for line in _by_line(chars, _TOP, y_tolerance):
+        line.sort(key=_X0)
         current: list[dict[str, Any]] = []
-        for c in sorted(line, key=_char_x0):
+        # the last character of the current word, kept in locals: the loop runs per character
+        px0 = px1 = ptop = 0.0
+        for c in line:
             text = c["text"]
             if text.isspace():
                 if current:
                     words.append(current)
                 current = []
-            elif text == "":  # pdfplumber sets an empty text apart as a word of its own
+                continue
+            if text == "":  # pdfplumber sets an empty text apart as a word of its own
                 if current:
                     words.append(current)
                 words.append([c])
                 current = []
-            elif current and (
-                c["x0"] < (prev := current[-1])["x0"]
-                or c["x0"] > prev["x1"] + x_tolerance
-                or abs(c["top"] - prev["top"]) > y_tolerance
+                continue
+            x0, top = c["x0"], c["top"]
+            if current and (
+                x0 < px0 or x0 > px1 + x_tolerance or abs(top - ptop) > y_tolerance
             ):
                 words.append(current)
                 current = [c]
             else:
                 current.append(c)
+            px0, px1, ptop = x0, c["x1"], top
         if current:
             words.append(current)
     return words
 
 
-def _word_text(chars: Iterable[dict[str, Any]]) -> str:
+# pdfplumber spells out these ligature characters in a word's text
+_LIGATURE_RE = re.compile("[\ufb00-\ufb06]")
+
+
+def _word_text(chars: Sequence[dict[str, Any]]) -> str:
+    text = "".join(map(_TEXT, chars))
+    if _LIGATURE_RE.search(text) is None:
+        return text
     from pdfplumber.utils.text import LIGATURES
 
     return "".join(LIGATURES.get(c["text"], c["text"] or "") for c in chars)
@@ -645,30 +655,68 @@ def _pdfium_color(getter: Any, obj: Any) -> tuple[float, float, float] | None:
     import ctypes
 
     r, g, b, a = (ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint())
-    if not getter(obj, r, g, b, a):
+    if not getter(obj, ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a)):
         return None
     return (r.value / 255, g.value / 255, b.value / 255)
 
 
 @functools.cache
-def _pdfium_char_calls() -> tuple[Any, ...]:
-    """pdfium's per-character text functions as bare C function pointers.
-
-    The reader makes several of these calls for every character of a page.  pypdfium2's
-    checked prototypes convert every argument and wrap every returned handle, which costs a
-    few times the call itself.  Here the same functions are declared with their return
-    type only; the caller passes exactly what their C signatures take (a handle as
-    ``c_void_p``, an index as a Python int, i.e. a C ``int``, a ``float`` as ``c_float``,
-    out-parameters by reference).  pypdfium2 loads pdfium with the C calling convention,
-    which ``CFUNCTYPE`` also uses."""
+def _pdfium_path_calls() -> tuple[Any, ...]:
+    """pdfium's per-object and per-segment path functions as bare C function pointers
+    (:func:`_bare`)."""
     import ctypes
 
     import pypdfium2.raw as pdfium_c
 
-    def bare(fn: Any, restype: Any) -> Any:
-        return ctypes.CFUNCTYPE(restype)(ctypes.cast(fn, ctypes.c_void_p).value)
+    bare, c_int, handle = _bare, ctypes.c_int, _handle_type()
+    return (
+        bare(pdfium_c.FPDFPage_GetObject, handle),  # (page, index)
+        bare(pdfium_c.FPDFPageObj_GetType, c_int),  # (object)
+        bare(pdfium_c.FPDFPath_GetDrawMode, c_int),  # (object, int* fill, int* stroke)
+        bare(pdfium_c.FPDFPageObj_GetMatrix, c_int),  # (object, FS_MATRIX*)
+        bare(pdfium_c.FPDFPageObj_GetStrokeColor, c_int),  # (object, unsigned* x4)
+        bare(pdfium_c.FPDFPageObj_GetFillColor, c_int),  # (object, unsigned* x4)
+        bare(pdfium_c.FPDFPath_CountSegments, c_int),  # (object)
+        bare(pdfium_c.FPDFPath_GetPathSegment, handle),  # (object, index)
+        bare(pdfium_c.FPDFPathSegment_GetPoint, c_int),  # (segment, float* x, float* y)
+        bare(pdfium_c.FPDFPathSegment_GetType, c_int),  # (segment)
+        bare(pdfium_c.FPDFPathSegment_GetClose, c_int),  # (segment)
+    )
 
-    c_int, c_void_p = ctypes.c_int, ctypes.c_void_p
+
+def _bare(fn: Any, restype: Any) -> Any:
+    """A pdfium function of pypdfium2 as a bare C function pointer.
+
+    The reader makes several pdfium calls for every character and path of a page.
+    pypdfium2's checked prototypes convert every argument and wrap every returned handle,
+    which costs a few times the call itself.  A bare pointer is declared with its return
+    type only; the caller passes exactly what the C signature takes (a handle as a
+    ``c_void_p``, an index as a Python int, i.e. a C ``int``, a ``float`` as a ``c_float``,
+    out-parameters by reference).  pypdfium2 loads pdfium with the C calling convention,
+    which ``CFUNCTYPE`` also uses."""
+    import ctypes
+
+    return ctypes.CFUNCTYPE(restype)(ctypes.cast(fn, ctypes.c_void_p).value)
+
+
+@functools.cache
+def _handle_type() -> Any:
+    """The return type of bare functions that return a handle: a ``c_void_p`` subclass, so
+    ctypes hands back the handle itself (passed on to the next call as it is) instead of
+    converting it to an int that would have to be wrapped again."""
+    import ctypes
+
+    return type("_PdfiumHandle", (ctypes.c_void_p,), {})
+
+
+@functools.cache
+def _pdfium_char_calls() -> tuple[Any, ...]:
+    """pdfium's per-character text functions as bare C function pointers (:func:`_bare`)."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    bare, c_int = _bare, ctypes.c_int
     return (
         bare(pdfium_c.FPDFText_IsGenerated, c_int),  # (text page, index)
         bare(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint),  # (text page, index)
@@ -678,8 +726,8 @@ def _pdfium_char_calls() -> tuple[Any, ...]:
         bare(pdfium_c.FPDFText_GetFontSize, ctypes.c_double),  # (text page, index)
         bare(pdfium_c.FPDFText_GetCharBox, c_int),  # (text page, index, double* x4)
         bare(pdfium_c.FPDFText_GetCharOrigin, c_int),  # (text page, index, double* x2)
-        bare(pdfium_c.FPDFText_GetTextObject, c_void_p),  # (text page, index)
-        bare(pdfium_c.FPDFTextObj_GetFont, c_void_p),  # (text object)
+        bare(pdfium_c.FPDFText_GetTextObject, _handle_type()),  # (text page, index)
+        bare(pdfium_c.FPDFTextObj_GetFont, _handle_type()),  # (text object)
         bare(pdfium_c.FPDFFont_GetDescent, c_int),  # (font, float size, float*)
     )
 
@@ -720,6 +768,7 @@ def _pdfium_chars(textpage: Any, height: float, doctop: float) -> list[dict[str,
     # object the object's matrix and font size, and the font's descent follows from those),
     # fetched once per object: (m.a, m.d, font size, descent), None for skewed text.
     per_object: dict[int | None, tuple[float, float, float, float] | None] = {}
+    descents: dict[tuple[int | None, float], float] = {}  # a font's descent at a size
     chars: list[dict[str, Any]] = []
     for i in range(n):
         u = get_unicode(raw, i)
@@ -730,7 +779,8 @@ def _pdfium_chars(textpage: Any, height: float, doctop: float) -> list[dict[str,
         if map_error(raw, i) or u == 0 or 0xD800 <= u <= 0xDFFF or u in (0xFFFE, 0xFFFF):
             return None
         obj = get_object(raw, i)
-        known = per_object.get(obj, False)
+        key = obj.value
+        known = per_object.get(key, False)
         if known is False:
             known = None
             if get_matrix(raw, i, m_ref) and not (m.b or m.c or m.a <= 0 or m.d <= 0):
@@ -738,10 +788,14 @@ def _pdfium_chars(textpage: Any, height: float, doctop: float) -> list[dict[str,
                 # /Descent, not the font program's bounding box pdfium's loose box uses) up
                 # one font size
                 font_size = get_size(raw, i)
-                font = get_font(ctypes.c_void_p(obj)) if obj else None
-                if font and get_descent(ctypes.c_void_p(font), ctypes.c_float(font_size), d_ref):
-                    known = (m.a, m.d, font_size, d.value)
-            per_object[obj] = known
+                font = get_font(obj) if key else None
+                if font:
+                    descent = descents.get((font.value, font_size))
+                    if descent is None and get_descent(font, ctypes.c_float(font_size), d_ref):
+                        descent = descents[(font.value, font_size)] = d.value
+                    if descent is not None:
+                        known = (m.a, m.d, font_size, descent)
+            per_object[key] = known
         if known is None:
             return None
         if not get_box(raw, i, box_ref):
@@ -812,45 +866,59 @@ def _pdfium_paths(
     lines: list[dict[str, Any]] = []
     curves: list[dict[str, Any]] = []
     rects: list[dict[str, Any]] = []
+    (
+        get_object,
+        get_type,
+        draw_mode,
+        get_matrix,
+        stroke_color,
+        fill_color,
+        count_segments,
+        get_segment,
+        segment_point,
+        segment_type,
+        segment_close,
+    ) = _pdfium_path_calls()
     m = pdfium_c.FS_MATRIX()
+    m_ref = ctypes.byref(m)
     fx, fy = ctypes.c_float(), ctypes.c_float()
+    f_refs = (ctypes.byref(fx), ctypes.byref(fy))
     fill_mode, stroke_flag = ctypes.c_int(), ctypes.c_int()
-    raw_page = page.raw
+    mode_refs = (ctypes.byref(fill_mode), ctypes.byref(stroke_flag))
+    raw_page = ctypes.cast(page.raw, ctypes.c_void_p)
     images = 0
-    for k in range(pdfium_c.FPDFPage_CountObjects(raw_page)):
-        obj = pdfium_c.FPDFPage_GetObject(raw_page, k)
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
+    for k in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+        obj = get_object(raw_page, k)
+        kind = get_type(obj)
         if kind == _OBJ_FORM:
             return None
         if kind == _OBJ_IMAGE:
             images += 1
         if kind != _OBJ_PATH:
             continue
-        if not pdfium_c.FPDFPath_GetDrawMode(
-            obj, ctypes.byref(fill_mode), ctypes.byref(stroke_flag)
-        ):
+        if not draw_mode(obj, *mode_refs):
             return None
         stroke, fill = bool(stroke_flag.value), fill_mode.value != 0
         if not (stroke or fill):
             continue
-        if not pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
+        if not get_matrix(obj, m_ref):
             return None
         a, b, c, d, e, f = m.a, m.b, m.c, m.d, m.e, m.f
-        scolor = _pdfium_color(pdfium_c.FPDFPageObj_GetStrokeColor, obj)
-        ncolor = _pdfium_color(pdfium_c.FPDFPageObj_GetFillColor, obj)
+        scolor = _pdfium_color(stroke_color, obj)
+        ncolor = _pdfium_color(fill_color, obj)
         if not (stroke and not _is_white(scolor)) and not (fill and not _is_white(ncolor)):
             continue  # no visible ruling (a white cell background): see _ruling_edges_of
         # subpaths as pdfminer sees them: (operator, point) with "h" closing on the start
         subpaths: list[list[tuple[str, tuple[float, float]]]] = []
-        n_seg = pdfium_c.FPDFPath_CountSegments(obj)
+        n_seg = count_segments(obj)
         bezier = 0
         for s in range(n_seg):
-            seg = pdfium_c.FPDFPath_GetPathSegment(obj, s)
-            if not pdfium_c.FPDFPathSegment_GetPoint(seg, ctypes.byref(fx), ctypes.byref(fy)):
+            seg = get_segment(obj, s)
+            if not segment_point(seg, *f_refs):
                 return None
             x, y = fx.value, fy.value
             pt = (a * x + c * y + e, height - (b * x + d * y + f))
-            t = pdfium_c.FPDFPathSegment_GetType(seg)
+            t = segment_type(seg)
             if t == _SEG_MOVETO:
                 subpaths.append([("m", pt)])
                 bezier = 0
@@ -866,7 +934,7 @@ def _pdfium_paths(
                     bezier = 0
             else:
                 return None
-            if pdfium_c.FPDFPathSegment_GetClose(seg):
+            if segment_close(seg):
                 subpaths[-1].append(("h", subpaths[-1][0][1]))
         style = {
             "stroke": stroke,
