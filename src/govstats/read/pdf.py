@@ -222,15 +222,17 @@ def _inside(x: float, y: float, bbox: tuple[float, float, float, float], pad: fl
 def _lines_of(words: Sequence[_Word]) -> list[list[_Word]]:
     """Words clustered into lines by vertical centre, each sorted left to right."""
     lines: list[list[_Word]] = []
+    cy = h = 0.0  # the last line's mean centre and tallest word, updated as it grows
     for w in sorted(words, key=lambda w: (w.cy, w.x0)):
         if lines:
             last = lines[-1]
-            cy = statistics.fmean(x.cy for x in last)
-            h = max(x.h for x in last)
             if abs(w.cy - cy) <= 0.45 * max(h, w.h):
                 last.append(w)
+                cy = statistics.fmean(x.cy for x in last)
+                h = max(x.h for x in last)
                 continue
         lines.append([w])
+        cy, h = w.cy, w.h
     return [sorted(line, key=lambda w: w.x0) for line in lines]
 
 
@@ -282,8 +284,12 @@ def _by_line(objs: Sequence[Any], top: Callable[[Any], float], tolerance: float)
     """Objects clustered by their top as pdfplumber's ``cluster_objects`` does it: the
     clusters top to bottom, each in the objects' own order."""
     tops = list(map(top, objs))
+    # tops spanning no more than ``tolerance`` (compared as the chain compares them) make
+    # one cluster: the common case of a cell's single line, found without sorting
+    if tops and max(tops) <= min(tops) + tolerance:
+        return [list(objs)]
     ids = _cluster_ids(tops, tolerance)
-    groups: list[list[Any]] = [[] for _ in range(len(set(ids.values())))]
+    groups: list[list[Any]] = [[] for _ in range(max(ids.values(), default=-1) + 1)]
     for o, t in zip(objs, tops, strict=True):
         groups[ids[t]].append(o)
     return groups
@@ -349,6 +355,9 @@ def _word_text(chars: Sequence[dict[str, Any]]) -> str:
 
 def _word_box(chars: Sequence[dict[str, Any]]) -> tuple[float, float, float, float]:
     """A word's box as pdfplumber merges its characters' boxes (x0, top, x1, bottom)."""
+    if len(chars) == 1:
+        c = chars[0]
+        return c["x0"], c["top"], c["x1"], c["bottom"]
     return (
         min(c["x0"] for c in chars),
         min(c["top"] for c in chars),
@@ -543,8 +552,14 @@ def _intersections_to_cells(
     joined by common edges."""
     from pdfplumber.utils import obj_to_bbox
 
-    v_boxes = {p: {obj_to_bbox(e) for e in d["v"]} for p, d in points.items()}
-    h_boxes = {p: {obj_to_bbox(e) for e in d["h"]} for p, d in points.items()}
+    # an edge meets several points: its box is made once
+    boxes: dict[int, tuple[float, float, float, float]] = {}
+    for d in points.values():
+        for e in itertools.chain(d["v"], d["h"]):
+            if id(e) not in boxes:
+                boxes[id(e)] = obj_to_bbox(e)
+    v_boxes = {p: {boxes[id(e)] for e in d["v"]} for p, d in points.items()}
+    h_boxes = {p: {boxes[id(e)] for e in d["h"]} for p, d in points.items()}
     by_x: dict[float, list[tuple[float, float]]] = {}
     by_top: dict[float, list[tuple[float, float]]] = {}
     for p in sorted(points):  # sorted: each list ascends in the other coordinate
@@ -1051,17 +1066,23 @@ class _CharIndex:
 
 
 def _cell_text(chars: _CharIndex, bbox: tuple[float, float, float, float]) -> str:
-    from pdfplumber.utils import extract_text
-
     inside = chars.inside(bbox)
     if not inside:
         return ""
     if _upright(inside):
         return clean_cell_text(_plain_text(inside))
+    from pdfplumber.utils import extract_text
+
     return clean_cell_text(extract_text(inside, x_tolerance=2, y_tolerance=3))
 
 
-def _ruled_table(page: _Page, cell_boxes: list[tuple[float, float, float, float]]) -> _Table | None:
+def _ruled_table(
+    page: _Page,
+    cell_boxes: list[tuple[float, float, float, float]],
+    index: _CharIndex | None = None,
+) -> _Table | None:
+    """A ruled table from its cell boxes; ``index``: the page's characters indexed (made
+    here when not given; a page with several tables indexes them once)."""
     xs = _cluster_values([b[0] for b in cell_boxes] + [b[2] for b in cell_boxes], 2.0)
     ys = _cluster_values([b[1] for b in cell_boxes] + [b[3] for b in cell_boxes], 2.0)
     if len(xs) < 3 or len(ys) < 2:  # one column: a framed paragraph, not a table
@@ -1075,7 +1096,8 @@ def _ruled_table(page: _Page, cell_boxes: list[tuple[float, float, float, float]
         raw.append((r0, c0, r1 - r0, c1 - c0, b))
     raw.sort(key=lambda t: (t[0], t[1]))
     cells: list[Cell] = []
-    index = _CharIndex(page.chars)
+    if index is None:
+        index = _CharIndex(page.chars)
     for r0, c0, rs, cs, b in raw:
         cells.append(Cell(_cell_text(index, b), r0, c0, rs, cs, page=page.number))
     if not any(c.text for c in cells):
@@ -1542,7 +1564,10 @@ def _attach_rows(table: _Table, rows: list[list[_Word]], page: int) -> None:
 
 def _page_tables(page: _Page) -> tuple[list[_Table], list[list[_Word]]]:
     """The tables of one page, and the text lines outside them."""
-    tables = [t for t in (_ruled_table(page, boxes) for boxes in page.tables) if t is not None]
+    index = _CharIndex(page.chars) if page.tables else None
+    tables = [
+        t for t in (_ruled_table(page, boxes, index) for boxes in page.tables) if t is not None
+    ]
     free = [w for w in page.words if not any(_inside(w.cx, w.cy, t.bbox, 1.0) for t in tables)]
     lines = _lines_of(free)
     if not lines:
