@@ -566,31 +566,31 @@ def _intersections_to_cells(
         by_x.setdefault(p[0], []).append(p)
         by_top.setdefault(p[1], []).append(p)
 
-    def v_joined(a: tuple[float, float], b: tuple[float, float]) -> bool:
-        return not v_boxes[a].isdisjoint(v_boxes[b])
-
-    def h_joined(a: tuple[float, float], b: tuple[float, float]) -> bool:
-        return not h_boxes[a].isdisjoint(h_boxes[b])
-
     cells: list[tuple[float, float, float, float]] = []
     for pt in sorted(points):
         column = by_x[pt[0]]
         row = by_top[pt[1]]
-        below = [p for p in column[column.index(pt) + 1 :] if v_joined(pt, p)]
-        if not below:
-            continue
-        right = [p for p in row[row.index(pt) + 1 :] if h_joined(pt, p)]
-        cell = next(
-            (
-                (pt[0], pt[1], r[0], b[1])
-                for b in below
-                for r in right
-                if (r[0], b[1]) in points
-                and v_joined((r[0], b[1]), r)
-                and h_joined((r[0], b[1]), b)
-            ),
-            None,
-        )
+        pv, ph = v_boxes[pt], h_boxes[pt]
+        right: list[tuple[float, float]] | None = None  # made when first needed
+        cell: tuple[float, float, float, float] | None = None
+        for b in column[column.index(pt) + 1 :]:
+            if pv.isdisjoint(v_boxes[b]):
+                continue
+            if right is None:
+                right = [r for r in row[row.index(pt) + 1 :] if not ph.isdisjoint(h_boxes[r])]
+            if not right:
+                break  # no point to the right: no cell, whichever point below
+            for r in right:
+                corner = (r[0], b[1])
+                if (
+                    corner in points
+                    and not v_boxes[corner].isdisjoint(v_boxes[r])
+                    and not h_boxes[corner].isdisjoint(h_boxes[b])
+                ):
+                    cell = (pt[0], pt[1], r[0], b[1])
+                    break
+            if cell is not None:
+                break
         if cell is not None:
             cells.append(cell)
     return cells
@@ -666,12 +666,14 @@ _SEG_LINETO, _SEG_BEZIERTO, _SEG_MOVETO = 0, 1, 2
 _OBJ_PATH, _OBJ_IMAGE, _OBJ_FORM = 2, 3, 5
 
 
-def _pdfium_color(getter: Any, obj: Any) -> tuple[float, float, float] | None:
-    import ctypes
-
-    r, g, b, a = (ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint())
-    if not getter(obj, ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a)):
+def _pdfium_color(
+    getter: Any, obj: Any, rgba: tuple[Any, ...], refs: tuple[Any, ...]
+) -> tuple[float, float, float] | None:
+    """An object's stroke or fill colour through a bare getter, read into ``rgba`` (four
+    ``c_uint``, reused for every object) by reference (``refs``)."""
+    if not getter(obj, *refs):
         return None
+    r, g, b, _ = rgba
     return (r.value / 255, g.value / 255, b.value / 255)
 
 
@@ -900,6 +902,8 @@ def _pdfium_paths(
     f_refs = (ctypes.byref(fx), ctypes.byref(fy))
     fill_mode, stroke_flag = ctypes.c_int(), ctypes.c_int()
     mode_refs = (ctypes.byref(fill_mode), ctypes.byref(stroke_flag))
+    rgba = (ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint())
+    rgba_refs = tuple(ctypes.byref(v) for v in rgba)
     raw_page = ctypes.cast(page.raw, ctypes.c_void_p)
     images = 0
     for k in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
@@ -919,8 +923,8 @@ def _pdfium_paths(
         if not get_matrix(obj, m_ref):
             return None
         a, b, c, d, e, f = m.a, m.b, m.c, m.d, m.e, m.f
-        scolor = _pdfium_color(stroke_color, obj)
-        ncolor = _pdfium_color(fill_color, obj)
+        scolor = _pdfium_color(stroke_color, obj, rgba, rgba_refs)
+        ncolor = _pdfium_color(fill_color, obj, rgba, rgba_refs)
         if not (stroke and not _is_white(scolor)) and not (fill and not _is_white(ncolor)):
             continue  # no visible ruling (a white cell background): see _ruling_edges_of
         # subpaths as pdfminer sees them: (operator, point) with "h" closing on the start
@@ -1057,11 +1061,19 @@ class _CharIndex:
         self.chars = chars
         self.cy = [t[0] for t in centres]
         self.rest = [(t[1], t[2]) for t in centres]
+        # the characters of a horizontal band (a row's cells share it) sorted by their
+        # horizontal centre, made once per band: (centres, indices)
+        self.bands: dict[tuple[int, int], tuple[list[float], list[int]]] = {}
 
     def inside(self, bbox: tuple[float, float, float, float]) -> list[dict[str, Any]]:
         lo = bisect.bisect_left(self.cy, bbox[1])
         hi = bisect.bisect_right(self.cy, bbox[3])
-        found = sorted(i for cx, i in self.rest[lo:hi] if bbox[0] <= cx <= bbox[2])
+        band = self.bands.get((lo, hi))
+        if band is None:
+            by_x = sorted(self.rest[lo:hi])
+            band = self.bands[(lo, hi)] = ([t[0] for t in by_x], [t[1] for t in by_x])
+        xs, ids = band
+        found = sorted(ids[bisect.bisect_left(xs, bbox[0]) : bisect.bisect_right(xs, bbox[2])])
         return [self.chars[i] for i in found]
 
 
