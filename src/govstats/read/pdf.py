@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import functools
 import io
 import itertools
 import logging
@@ -46,6 +47,7 @@ import re
 import statistics
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from ..catalogue.findings import finding
@@ -202,7 +204,15 @@ def _cluster_values(values: Iterable[float], tol: float) -> list[float]:
 
 
 def _nearest_index(bounds: Sequence[float], v: float) -> int:
-    return min(range(len(bounds)), key=lambda i: abs(bounds[i] - v))
+    """The index of the bound nearest ``v`` (the first of two as near).  ``bounds`` are
+    ascending and more than a point apart (:func:`_cluster_values`), so the nearest is one of
+    the two around ``v``: found by bisection instead of measuring every bound."""
+    i = bisect.bisect_left(bounds, v)
+    if i == 0:
+        return 0
+    if i == len(bounds) or abs(bounds[i - 1] - v) <= abs(bounds[i] - v):
+        return i - 1
+    return i
 
 
 def _inside(x: float, y: float, bbox: tuple[float, float, float, float], pad: float = 0) -> bool:
@@ -212,15 +222,17 @@ def _inside(x: float, y: float, bbox: tuple[float, float, float, float], pad: fl
 def _lines_of(words: Sequence[_Word]) -> list[list[_Word]]:
     """Words clustered into lines by vertical centre, each sorted left to right."""
     lines: list[list[_Word]] = []
+    cy = h = 0.0  # the last line's mean centre and tallest word, updated as it grows
     for w in sorted(words, key=lambda w: (w.cy, w.x0)):
         if lines:
             last = lines[-1]
-            cy = statistics.fmean(x.cy for x in last)
-            h = max(x.h for x in last)
             if abs(w.cy - cy) <= 0.45 * max(h, w.h):
                 last.append(w)
+                cy = statistics.fmean(x.cy for x in last)
+                h = max(x.h for x in last)
                 continue
         lines.append([w])
+        cy, h = w.cy, w.h
     return [sorted(line, key=lambda w: w.x0) for line in lines]
 
 
@@ -236,6 +248,169 @@ def _bbox_of(words: Iterable[_Word]) -> tuple[float, float, float, float]:
         max(w.x1 for w in ws),
         max(w.bottom for w in ws),
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Words and text of upright characters, grouped exactly as pdfplumber groups them
+#
+# pdfplumber's WordExtractor and TextMap serve every direction, layout and option; a page of
+# upright text read with the few settings used here needs a small part of that.  The
+# functions below do that part directly (a page's text and words and a cell's text cost a
+# fraction of the general machinery) and give the same strings, boxes and order.  Characters
+# that are not all upright still go to pdfplumber.
+
+
+def _upright(chars: Iterable[dict[str, Any]]) -> bool:
+    """Whether every character is upright: then pdfplumber reads them as one run of
+    left-to-right lines, top to bottom, the only case the functions below reproduce."""
+    return all(c["upright"] is True for c in chars)
+
+
+def _cluster_ids(values: Iterable[float], tolerance: float) -> dict[float, int]:
+    """pdfplumber's clusters of values (``make_cluster_dict``): the distinct values sorted,
+    a new cluster where one is more than ``tolerance`` above the one before."""
+    ids: dict[float, int] = {}
+    last: float | None = None
+    k = -1
+    for v in sorted(set(values)):
+        if last is None or not v <= last + tolerance:
+            k += 1
+        ids[v] = k
+        last = v
+    return ids
+
+
+def _by_line(objs: Sequence[Any], top: Callable[[Any], float], tolerance: float) -> list[list[Any]]:
+    """Objects clustered by their top as pdfplumber's ``cluster_objects`` does it: the
+    clusters top to bottom, each in the objects' own order."""
+    tops = list(map(top, objs))
+    # tops spanning no more than ``tolerance`` (compared as the chain compares them) make
+    # one cluster: the common case of a cell's single line, found without sorting
+    if tops and max(tops) <= min(tops) + tolerance:
+        return [list(objs)]
+    ids = _cluster_ids(tops, tolerance)
+    groups: list[list[Any]] = [[] for _ in range(max(ids.values(), default=-1) + 1)]
+    for o, t in zip(objs, tops, strict=True):
+        groups[ids[t]].append(o)
+    return groups
+
+
+_TOP = itemgetter("top")
+_X0 = itemgetter("x0")
+_TEXT = itemgetter("text")
+
+
+def _word_chars(
+    chars: Sequence[dict[str, Any]], x_tolerance: float, y_tolerance: float
+) -> list[list[dict[str, Any]]]:
+    """Upright characters grouped into words as pdfplumber's WordExtractor groups them: lines
+    by top, each sorted by x0; a word ends at a blank character, where the next character
+    starts left of the last one's start or more than ``x_tolerance`` right of its end, or
+    where its top differs by more than ``y_tolerance``."""
+    words: list[list[dict[str, Any]]] = []
+    for line in _by_line(chars, _TOP, y_tolerance):
+        line.sort(key=_X0)
+        current: list[dict[str, Any]] = []
+        # the last character of the current word, kept in locals: the loop runs per character
+        px0 = px1 = ptop = 0.0
+        for c in line:
+            text = c["text"]
+            if text.isspace():
+                if current:
+                    words.append(current)
+                current = []
+                continue
+            if text == "":  # pdfplumber sets an empty text apart as a word of its own
+                if current:
+                    words.append(current)
+                words.append([c])
+                current = []
+                continue
+            x0, top = c["x0"], c["top"]
+            if current and (
+                x0 < px0 or x0 > px1 + x_tolerance or abs(top - ptop) > y_tolerance
+            ):
+                words.append(current)
+                current = [c]
+            else:
+                current.append(c)
+            px0, px1, ptop = x0, c["x1"], top
+        if current:
+            words.append(current)
+    return words
+
+
+# pdfplumber spells out these ligature characters in a word's text
+_LIGATURE_RE = re.compile("[\ufb00-\ufb06]")
+
+
+def _word_text(chars: Sequence[dict[str, Any]]) -> str:
+    text = "".join(map(_TEXT, chars))
+    if _LIGATURE_RE.search(text) is None:
+        return text
+    from pdfplumber.utils.text import LIGATURES
+
+    return "".join(LIGATURES.get(c["text"], c["text"] or "") for c in chars)
+
+
+def _word_box(chars: Sequence[dict[str, Any]]) -> tuple[float, float, float, float]:
+    """A word's box as pdfplumber merges its characters' boxes (x0, top, x1, bottom)."""
+    if len(chars) == 1:
+        c = chars[0]
+        return c["x0"], c["top"], c["x1"], c["bottom"]
+    return (
+        min(c["x0"] for c in chars),
+        min(c["top"] for c in chars),
+        max(c["x1"] for c in chars),
+        max(c["bottom"] for c in chars),
+    )
+
+
+def _page_text(chars: Sequence[dict[str, Any]]) -> str:
+    """pdfplumber's ``chars_to_textmap(...).as_string`` (no layout) of upright characters:
+    words (default tolerances) in their order, a new line where the cluster of their tops
+    changes, words one space apart."""
+    words = _word_chars(chars, 3, 3)
+    texts = [_word_text(w) for w in words]
+    tops = [min(c["top"] for c in w) for w in words]
+    ids = _cluster_ids(tops, 3)
+    out: list[str] = []
+    prev: int | None = None
+    line_len = 0
+    for text, top in zip(texts, tops, strict=True):
+        k = ids[top]
+        if prev is not None and k != prev:
+            out.append("\n")
+            line_len = 0
+        prev = k
+        if line_len:  # one space before every word but the line's first letters
+            out.append(" ")
+            line_len += 1
+        out.append(text)
+        line_len += len(text)
+    return "".join(out)
+
+
+def _page_words(chars: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """pdfplumber's ``extract_words(chars, x_tolerance=2, y_tolerance=3, extra_attrs=["size"])``
+    of upright characters: words never run over a change of ``size``."""
+    words: list[dict[str, Any]] = []
+    for _size, group in itertools.groupby(chars, key=lambda c: c["size"]):
+        for w in _word_chars(list(group), 2, 3):
+            x0, top, x1, bottom = _word_box(w)
+            words.append(
+                {"text": _word_text(w), "x0": x0, "x1": x1, "top": top, "bottom": bottom,
+                 "size": w[0]["size"]}
+            )  # fmt: skip
+    return words
+
+
+def _plain_text(chars: Sequence[dict[str, Any]]) -> str:
+    """pdfplumber's ``extract_text(chars, x_tolerance=2, y_tolerance=3)`` of upright
+    characters: words clustered into lines by their tops, lines top to bottom."""
+    words = [(min(c["top"] for c in w), _word_text(w)) for w in _word_chars(chars, 2, 3)]
+    lines = _by_line(words, itemgetter(0), 3)
+    return "\n".join(" ".join(w[1] for w in line) for line in lines)
 
 
 # --------------------------------------------------------------------------------------------
@@ -339,6 +514,88 @@ def _closing_edges(v: list[dict[str, Any]], h: list[dict[str, Any]]) -> list[dic
     return out
 
 
+def _explicit_tables(
+    v: list[dict[str, Any]], h: list[dict[str, Any]]
+) -> list[list[tuple[float, float, float, float]]]:
+    """The cells of each table pdfplumber's table finder finds on explicit edges only (it
+    never looks at the page), the cells of a table in its order.  The finder's own steps are
+    used, except that cells are found by :func:`_intersections_to_cells`."""
+    from pdfplumber.table import (
+        TableFinder,
+        TableSettings,
+        cells_to_tables,
+        edges_to_intersections,
+    )
+
+    settings = dict(_TABLE_SETTINGS, explicit_vertical_lines=v, explicit_horizontal_lines=h)
+    # the finder's edges without running its constructor (which would find the cells its way)
+    finder = TableFinder.__new__(TableFinder)
+    finder.page = None  # type: ignore[assignment]
+    finder.settings = TableSettings.resolve(settings)
+    edges = finder.get_edges()
+    points = edges_to_intersections(
+        edges, finder.settings.intersection_x_tolerance, finder.settings.intersection_y_tolerance
+    )
+    return cells_to_tables(_intersections_to_cells(points))
+
+
+def _intersections_to_cells(
+    points: dict[tuple[float, float], dict[str, list[dict[str, Any]]]],
+) -> list[tuple[float, float, float, float]]:
+    """pdfplumber's ``intersections_to_cells``, the same cells in the same order.
+
+    pdfplumber scans every later point for each point and rebuilds the sets of edge boxes
+    at two points for every pair it tests, which grows with the square of a table's size.
+    Here each point's edge boxes are built once and the points below and to the right of a
+    point are looked up by their shared x or top.  As there, a point's cell is the first one
+    (points below top to bottom, then points to the right left to right) whose corners are
+    joined by common edges."""
+    from pdfplumber.utils import obj_to_bbox
+
+    # an edge meets several points: its box is made once
+    boxes: dict[int, tuple[float, float, float, float]] = {}
+    for d in points.values():
+        for e in itertools.chain(d["v"], d["h"]):
+            if id(e) not in boxes:
+                boxes[id(e)] = obj_to_bbox(e)
+    v_boxes = {p: {boxes[id(e)] for e in d["v"]} for p, d in points.items()}
+    h_boxes = {p: {boxes[id(e)] for e in d["h"]} for p, d in points.items()}
+    by_x: dict[float, list[tuple[float, float]]] = {}
+    by_top: dict[float, list[tuple[float, float]]] = {}
+    for p in sorted(points):  # sorted: each list ascends in the other coordinate
+        by_x.setdefault(p[0], []).append(p)
+        by_top.setdefault(p[1], []).append(p)
+
+    cells: list[tuple[float, float, float, float]] = []
+    for pt in sorted(points):
+        column = by_x[pt[0]]
+        row = by_top[pt[1]]
+        pv, ph = v_boxes[pt], h_boxes[pt]
+        right: list[tuple[float, float]] | None = None  # made when first needed
+        cell: tuple[float, float, float, float] | None = None
+        for b in column[column.index(pt) + 1 :]:
+            if pv.isdisjoint(v_boxes[b]):
+                continue
+            if right is None:
+                right = [r for r in row[row.index(pt) + 1 :] if not ph.isdisjoint(h_boxes[r])]
+            if not right:
+                break  # no point to the right: no cell, whichever point below
+            for r in right:
+                corner = (r[0], b[1])
+                if (
+                    corner in points
+                    and not v_boxes[corner].isdisjoint(v_boxes[r])
+                    and not h_boxes[corner].isdisjoint(h_boxes[b])
+                ):
+                    cell = (pt[0], pt[1], r[0], b[1])
+                    break
+            if cell is not None:
+                break
+        if cell is not None:
+            cells.append(cell)
+    return cells
+
+
 def _build_page(
     number: int,
     width: float,
@@ -353,36 +610,38 @@ def _build_page(
     (the same text, words and ruled tables whichever library read the page).  A word never
     runs over a change of font size (``size``, rounded to 0.001 pt: pdfminer's sizes differ
     in their last bits from one font to another)."""
-    from pdfplumber.table import TableFinder
     from pdfplumber.utils import chars_to_textmap, extract_words
 
-    bbox = (0.0, 0.0, width, height)
-    text = (
-        chars_to_textmap(
-            chars, layout_bbox=bbox, layout_width=width, layout_height=height
-        ).as_string
-        if chars
-        else ""
-    )
-    words = [
-        _Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], float(w.get("size") or 0))
-        for w in extract_words(
+    if _upright(chars):
+        text = _page_text(chars)
+        found = _page_words(chars)
+    else:
+        bbox = (0.0, 0.0, width, height)
+        text = (
+            chars_to_textmap(
+                chars, layout_bbox=bbox, layout_width=width, layout_height=height
+            ).as_string
+            if chars
+            else ""
+        )
+        found = extract_words(
             chars,
             x_tolerance=2,
             y_tolerance=3,
             keep_blank_chars=False,
             extra_attrs=["size"],
         )
+    words = [
+        _Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], float(w.get("size") or 0))
+        for w in found
         if not _CID_RE.fullmatch(w["text"])
     ]
     tables: list[list[tuple[float, float, float, float]]] = []
     if words:
         v, h = _ruling_edges_of(lines, curves, rects)
         if len(v) >= 2 and len(h) >= 2:
-            settings = dict(_TABLE_SETTINGS, explicit_vertical_lines=v, explicit_horizontal_lines=h)
-            # explicit edges only: the finder never looks at the page
-            for t in TableFinder(None, settings).tables:  # type: ignore[arg-type]
-                tables.append([tuple(map(float, c)) for c in t.cells])
+            for cells in _explicit_tables(v, h):
+                tables.append([tuple(map(float, c)) for c in cells])
     return _Page(number, width, height, text, chars, words, tables, images)
 
 
@@ -407,13 +666,87 @@ _SEG_LINETO, _SEG_BEZIERTO, _SEG_MOVETO = 0, 1, 2
 _OBJ_PATH, _OBJ_IMAGE, _OBJ_FORM = 2, 3, 5
 
 
-def _pdfium_color(getter: Any, obj: Any) -> tuple[float, float, float] | None:
+def _pdfium_color(
+    getter: Any, obj: Any, rgba: tuple[Any, ...], refs: tuple[Any, ...]
+) -> tuple[float, float, float] | None:
+    """An object's stroke or fill colour through a bare getter, read into ``rgba`` (four
+    ``c_uint``, reused for every object) by reference (``refs``)."""
+    if not getter(obj, *refs):
+        return None
+    r, g, b, _ = rgba
+    return (r.value / 255, g.value / 255, b.value / 255)
+
+
+@functools.cache
+def _pdfium_path_calls() -> tuple[Any, ...]:
+    """pdfium's per-object and per-segment path functions as bare C function pointers
+    (:func:`_bare`)."""
     import ctypes
 
-    r, g, b, a = (ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint())
-    if not getter(obj, r, g, b, a):
-        return None
-    return (r.value / 255, g.value / 255, b.value / 255)
+    import pypdfium2.raw as pdfium_c
+
+    bare, c_int, handle = _bare, ctypes.c_int, _handle_type()
+    return (
+        bare(pdfium_c.FPDFPage_GetObject, handle),  # (page, index)
+        bare(pdfium_c.FPDFPageObj_GetType, c_int),  # (object)
+        bare(pdfium_c.FPDFPath_GetDrawMode, c_int),  # (object, int* fill, int* stroke)
+        bare(pdfium_c.FPDFPageObj_GetMatrix, c_int),  # (object, FS_MATRIX*)
+        bare(pdfium_c.FPDFPageObj_GetStrokeColor, c_int),  # (object, unsigned* x4)
+        bare(pdfium_c.FPDFPageObj_GetFillColor, c_int),  # (object, unsigned* x4)
+        bare(pdfium_c.FPDFPath_CountSegments, c_int),  # (object)
+        bare(pdfium_c.FPDFPath_GetPathSegment, handle),  # (object, index)
+        bare(pdfium_c.FPDFPathSegment_GetPoint, c_int),  # (segment, float* x, float* y)
+        bare(pdfium_c.FPDFPathSegment_GetType, c_int),  # (segment)
+        bare(pdfium_c.FPDFPathSegment_GetClose, c_int),  # (segment)
+    )
+
+
+def _bare(fn: Any, restype: Any) -> Any:
+    """A pdfium function of pypdfium2 as a bare C function pointer.
+
+    The reader makes several pdfium calls for every character and path of a page.
+    pypdfium2's checked prototypes convert every argument and wrap every returned handle,
+    which costs a few times the call itself.  A bare pointer is declared with its return
+    type only; the caller passes exactly what the C signature takes (a handle as a
+    ``c_void_p``, an index as a Python int, i.e. a C ``int``, a ``float`` as a ``c_float``,
+    out-parameters by reference).  pypdfium2 loads pdfium with the C calling convention,
+    which ``CFUNCTYPE`` also uses."""
+    import ctypes
+
+    return ctypes.CFUNCTYPE(restype)(ctypes.cast(fn, ctypes.c_void_p).value)
+
+
+@functools.cache
+def _handle_type() -> Any:
+    """The return type of bare functions that return a handle: a ``c_void_p`` subclass, so
+    ctypes hands back the handle itself (passed on to the next call as it is) instead of
+    converting it to an int that would have to be wrapped again."""
+    import ctypes
+
+    return type("_PdfiumHandle", (ctypes.c_void_p,), {})
+
+
+@functools.cache
+def _pdfium_char_calls() -> tuple[Any, ...]:
+    """pdfium's per-character text functions as bare C function pointers (:func:`_bare`)."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    bare, c_int = _bare, ctypes.c_int
+    return (
+        bare(pdfium_c.FPDFText_IsGenerated, c_int),  # (text page, index)
+        bare(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint),  # (text page, index)
+        bare(pdfium_c.FPDFText_HasUnicodeMapError, c_int),  # (text page, index)
+        bare(pdfium_c.FPDFText_GetMatrix, c_int),  # (text page, index, FS_MATRIX*)
+        bare(pdfium_c.FPDFText_GetLooseCharBox, c_int),  # (text page, index, FS_RECTF*)
+        bare(pdfium_c.FPDFText_GetFontSize, ctypes.c_double),  # (text page, index)
+        bare(pdfium_c.FPDFText_GetCharBox, c_int),  # (text page, index, double* x4)
+        bare(pdfium_c.FPDFText_GetCharOrigin, c_int),  # (text page, index, double* x2)
+        bare(pdfium_c.FPDFText_GetTextObject, _handle_type()),  # (text page, index)
+        bare(pdfium_c.FPDFTextObj_GetFont, _handle_type()),  # (text object)
+        bare(pdfium_c.FPDFFont_GetDescent, c_int),  # (font, float size, float*)
+    )
 
 
 def _pdfium_chars(textpage: Any, height: float, doctop: float) -> list[dict[str, Any]] | None:
@@ -424,57 +757,73 @@ def _pdfium_chars(textpage: Any, height: float, doctop: float) -> list[dict[str,
 
     import pypdfium2.raw as pdfium_c
 
-    raw = textpage.raw
-    n = pdfium_c.FPDFText_CountChars(raw)
+    raw = ctypes.cast(textpage.raw, ctypes.c_void_p)
+    n = pdfium_c.FPDFText_CountChars(textpage.raw)
+    (
+        is_generated,
+        get_unicode,
+        map_error,
+        get_matrix,
+        get_box,
+        get_size,
+        get_glyph,
+        get_origin,
+        get_object,
+        get_font,
+        get_descent,
+    ) = _pdfium_char_calls()
     box = pdfium_c.FS_RECTF()
     m = pdfium_c.FS_MATRIX()
-    is_generated = pdfium_c.FPDFText_IsGenerated
-    map_error = pdfium_c.FPDFText_HasUnicodeMapError
-    get_unicode = pdfium_c.FPDFText_GetUnicode
-    get_matrix = pdfium_c.FPDFText_GetMatrix
-    get_box = pdfium_c.FPDFText_GetLooseCharBox
-    get_size = pdfium_c.FPDFText_GetFontSize
-    get_glyph = pdfium_c.FPDFText_GetCharBox
-    get_origin = pdfium_c.FPDFText_GetCharOrigin
     gl, gr, gb, gt = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
     ox, oy = ctypes.c_double(), ctypes.c_double()
     o_refs = (ctypes.byref(ox), ctypes.byref(oy))
-    get_object = pdfium_c.FPDFText_GetTextObject
-    get_font = pdfium_c.FPDFTextObj_GetFont
-    get_descent = pdfium_c.FPDFFont_GetDescent
     d = ctypes.c_float()
     d_ref = ctypes.byref(d)
-    descents: dict[tuple[int | None, float], float] = {}
     box_ref, m_ref = ctypes.byref(box), ctypes.byref(m)
     g_refs = (ctypes.byref(gl), ctypes.byref(gr), ctypes.byref(gb), ctypes.byref(gt))
+    # What a character takes from its text object (pdfium gives every character of a text
+    # object the object's matrix and font size, and the font's descent follows from those),
+    # fetched once per object: (m.a, m.d, font size, descent), None for skewed text.
+    per_object: dict[int | None, tuple[float, float, float, float] | None] = {}
+    descents: dict[tuple[int | None, float], float] = {}  # a font's descent at a size
     chars: list[dict[str, Any]] = []
     for i in range(n):
-        if is_generated(raw, i):
-            continue
         u = get_unicode(raw, i)
+        # pdfium's generated characters (the spaces and line breaks it inserts) are all
+        # blanks or line breaks, so only such a code needs asking whether it is one
+        if u <= 0x20 and is_generated(raw, i):
+            continue
         if map_error(raw, i) or u == 0 or 0xD800 <= u <= 0xDFFF or u in (0xFFFE, 0xFFFF):
             return None
-        if not get_matrix(raw, i, m_ref) or not get_box(raw, i, box_ref):
+        obj = get_object(raw, i)
+        key = obj.value
+        known = per_object.get(key, False)
+        if known is False:
+            known = None
+            if get_matrix(raw, i, m_ref) and not (m.b or m.c or m.a <= 0 or m.d <= 0):
+                # pdfminer's box: from the baseline + the font's descent (its descriptor's
+                # /Descent, not the font program's bounding box pdfium's loose box uses) up
+                # one font size
+                font_size = get_size(raw, i)
+                font = get_font(obj) if key else None
+                if font:
+                    descent = descents.get((font.value, font_size))
+                    if descent is None and get_descent(font, ctypes.c_float(font_size), d_ref):
+                        descent = descents[(font.value, font_size)] = d.value
+                    if descent is not None:
+                        known = (m.a, m.d, font_size, descent)
+            per_object[key] = known
+        if known is None:
             return None
-        if m.b or m.c or m.a <= 0 or m.d <= 0:
+        if not get_box(raw, i, box_ref):
             return None
         if not get_glyph(raw, i, *g_refs):
             return None
         if not get_origin(raw, i, *o_refs):
             return None
-        # pdfminer's box: from the baseline + the font's descent (its descriptor's /Descent,
-        # not the font program's bounding box pdfium's loose box uses) up one font size
-        font_size = get_size(raw, i)
-        obj = get_object(raw, i)
-        key = (ctypes.cast(obj, ctypes.c_void_p).value, font_size)
-        descent = descents.get(key)
-        if descent is None:
-            font = get_font(obj)
-            if not font or not get_descent(font, ctypes.c_float(font_size), d_ref):
-                return None
-            descent = descents[key] = d.value
-        size = font_size * m.d
-        y0 = oy.value + descent * m.d
+        ma, md, font_size, descent = known
+        size = font_size * md
+        y0 = oy.value + descent * md
         y1 = y0 + size
         top = height - y1
         x0, x1 = box.left, box.right
@@ -490,7 +839,7 @@ def _pdfium_chars(textpage: Any, height: float, doctop: float) -> list[dict[str,
             or gb.value < y0 - slack
             or gt.value > y1 + slack
         ):
-            x0, x1 = ox.value, ox.value + font_size * m.a
+            x0, x1 = ox.value, ox.value + font_size * ma
             y0, y1 = oy.value, oy.value + size
             top = height - y1
             if (
@@ -521,10 +870,12 @@ def _pdfium_chars(textpage: Any, height: float, doctop: float) -> list[dict[str,
 
 def _pdfium_paths(
     page: Any, height: float, doctop: float
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]] | None:
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], int] | None:
     """The painted paths of a pdfium page split into lines, rectangles and curves the way
-    pdfminer splits them (one object per subpath), or ``None`` when the page draws through
-    form XObjects (whose nested coordinates pdfium gives relative to the form)."""
+    pdfminer splits them (one object per subpath), and the number of image objects it draws
+    (at its top level; counted in the same pass over the page's objects), or ``None`` when
+    the page draws through form XObjects (whose nested coordinates pdfium gives relative to
+    the form)."""
     import ctypes
 
     import pypdfium2.raw as pdfium_c
@@ -532,42 +883,61 @@ def _pdfium_paths(
     lines: list[dict[str, Any]] = []
     curves: list[dict[str, Any]] = []
     rects: list[dict[str, Any]] = []
+    (
+        get_object,
+        get_type,
+        draw_mode,
+        get_matrix,
+        stroke_color,
+        fill_color,
+        count_segments,
+        get_segment,
+        segment_point,
+        segment_type,
+        segment_close,
+    ) = _pdfium_path_calls()
     m = pdfium_c.FS_MATRIX()
+    m_ref = ctypes.byref(m)
     fx, fy = ctypes.c_float(), ctypes.c_float()
+    f_refs = (ctypes.byref(fx), ctypes.byref(fy))
     fill_mode, stroke_flag = ctypes.c_int(), ctypes.c_int()
-    raw_page = page.raw
-    for k in range(pdfium_c.FPDFPage_CountObjects(raw_page)):
-        obj = pdfium_c.FPDFPage_GetObject(raw_page, k)
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
+    mode_refs = (ctypes.byref(fill_mode), ctypes.byref(stroke_flag))
+    rgba = (ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint())
+    rgba_refs = tuple(ctypes.byref(v) for v in rgba)
+    raw_page = ctypes.cast(page.raw, ctypes.c_void_p)
+    images = 0
+    for k in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+        obj = get_object(raw_page, k)
+        kind = get_type(obj)
         if kind == _OBJ_FORM:
             return None
+        if kind == _OBJ_IMAGE:
+            images += 1
         if kind != _OBJ_PATH:
             continue
-        if not pdfium_c.FPDFPath_GetDrawMode(
-            obj, ctypes.byref(fill_mode), ctypes.byref(stroke_flag)
-        ):
+        if not draw_mode(obj, *mode_refs):
             return None
         stroke, fill = bool(stroke_flag.value), fill_mode.value != 0
         if not (stroke or fill):
             continue
-        if not pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
+        if not get_matrix(obj, m_ref):
             return None
         a, b, c, d, e, f = m.a, m.b, m.c, m.d, m.e, m.f
-        scolor = _pdfium_color(pdfium_c.FPDFPageObj_GetStrokeColor, obj)
-        ncolor = _pdfium_color(pdfium_c.FPDFPageObj_GetFillColor, obj)
+        scolor = _pdfium_color(stroke_color, obj, rgba, rgba_refs)
+        ncolor = _pdfium_color(fill_color, obj, rgba, rgba_refs)
         if not (stroke and not _is_white(scolor)) and not (fill and not _is_white(ncolor)):
             continue  # no visible ruling (a white cell background): see _ruling_edges_of
         # subpaths as pdfminer sees them: (operator, point) with "h" closing on the start
         subpaths: list[list[tuple[str, tuple[float, float]]]] = []
-        n_seg = pdfium_c.FPDFPath_CountSegments(obj)
+        n_seg = count_segments(obj)
         bezier = 0
         for s in range(n_seg):
-            seg = pdfium_c.FPDFPath_GetPathSegment(obj, s)
-            if not pdfium_c.FPDFPathSegment_GetPoint(seg, ctypes.byref(fx), ctypes.byref(fy)):
+            seg = get_segment(obj, s)
+            if not segment_point(seg, *f_refs):
                 return None
             x, y = fx.value, fy.value
             pt = (a * x + c * y + e, height - (b * x + d * y + f))
-            t = pdfium_c.FPDFPathSegment_GetType(seg)
+            t = segment_type(seg)
             if t == _SEG_MOVETO:
                 subpaths.append([("m", pt)])
                 bezier = 0
@@ -583,7 +953,7 @@ def _pdfium_paths(
                     bezier = 0
             else:
                 return None
-            if pdfium_c.FPDFPathSegment_GetClose(seg):
+            if segment_close(seg):
                 subpaths[-1].append(("h", subpaths[-1][0][1]))
         style = {
             "stroke": stroke,
@@ -610,7 +980,7 @@ def _pdfium_paths(
                     curves.append(_path_obj("curve", pts, style, height, doctop))
             elif len(pts) > 1:
                 curves.append(_path_obj("curve", pts, style, height, doctop))
-    return lines, curves, rects
+    return lines, curves, rects, images
 
 
 def _path_obj(
@@ -662,19 +1032,8 @@ def _pdfium_page(page: Any, number: int, doctop: float) -> _Page | None:
     paths = _pdfium_paths(page, height, doctop)
     if paths is None:
         return None
-    lines, curves, rects = paths
-    return _build_page(number, width, height, chars, lines, curves, rects, _pdfium_images(page))
-
-
-def _pdfium_images(page: Any) -> int:
-    """How many image objects a pdfium page draws (at its top level)."""
-    import pypdfium2.raw as pdfium_c
-
-    raw = page.raw
-    return sum(
-        pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFPage_GetObject(raw, k)) == _OBJ_IMAGE
-        for k in range(pdfium_c.FPDFPage_CountObjects(raw))
-    )
+    lines, curves, rects, images = paths
+    return _build_page(number, width, height, chars, lines, curves, rects, images)
 
 
 # --------------------------------------------------------------------------------------------
@@ -702,24 +1061,40 @@ class _CharIndex:
         self.chars = chars
         self.cy = [t[0] for t in centres]
         self.rest = [(t[1], t[2]) for t in centres]
+        # the characters of a horizontal band (a row's cells share it) sorted by their
+        # horizontal centre, made once per band: (centres, indices)
+        self.bands: dict[tuple[int, int], tuple[list[float], list[int]]] = {}
 
     def inside(self, bbox: tuple[float, float, float, float]) -> list[dict[str, Any]]:
         lo = bisect.bisect_left(self.cy, bbox[1])
         hi = bisect.bisect_right(self.cy, bbox[3])
-        found = sorted(i for cx, i in self.rest[lo:hi] if bbox[0] <= cx <= bbox[2])
+        band = self.bands.get((lo, hi))
+        if band is None:
+            by_x = sorted(self.rest[lo:hi])
+            band = self.bands[(lo, hi)] = ([t[0] for t in by_x], [t[1] for t in by_x])
+        xs, ids = band
+        found = sorted(ids[bisect.bisect_left(xs, bbox[0]) : bisect.bisect_right(xs, bbox[2])])
         return [self.chars[i] for i in found]
 
 
 def _cell_text(chars: _CharIndex, bbox: tuple[float, float, float, float]) -> str:
-    from pdfplumber.utils import extract_text
-
     inside = chars.inside(bbox)
     if not inside:
         return ""
+    if _upright(inside):
+        return clean_cell_text(_plain_text(inside))
+    from pdfplumber.utils import extract_text
+
     return clean_cell_text(extract_text(inside, x_tolerance=2, y_tolerance=3))
 
 
-def _ruled_table(page: _Page, cell_boxes: list[tuple[float, float, float, float]]) -> _Table | None:
+def _ruled_table(
+    page: _Page,
+    cell_boxes: list[tuple[float, float, float, float]],
+    index: _CharIndex | None = None,
+) -> _Table | None:
+    """A ruled table from its cell boxes; ``index``: the page's characters indexed (made
+    here when not given; a page with several tables indexes them once)."""
     xs = _cluster_values([b[0] for b in cell_boxes] + [b[2] for b in cell_boxes], 2.0)
     ys = _cluster_values([b[1] for b in cell_boxes] + [b[3] for b in cell_boxes], 2.0)
     if len(xs) < 3 or len(ys) < 2:  # one column: a framed paragraph, not a table
@@ -733,7 +1108,8 @@ def _ruled_table(page: _Page, cell_boxes: list[tuple[float, float, float, float]
         raw.append((r0, c0, r1 - r0, c1 - c0, b))
     raw.sort(key=lambda t: (t[0], t[1]))
     cells: list[Cell] = []
-    index = _CharIndex(page.chars)
+    if index is None:
+        index = _CharIndex(page.chars)
     for r0, c0, rs, cs, b in raw:
         cells.append(Cell(_cell_text(index, b), r0, c0, rs, cs, page=page.number))
     if not any(c.text for c in cells):
@@ -1200,7 +1576,10 @@ def _attach_rows(table: _Table, rows: list[list[_Word]], page: int) -> None:
 
 def _page_tables(page: _Page) -> tuple[list[_Table], list[list[_Word]]]:
     """The tables of one page, and the text lines outside them."""
-    tables = [t for t in (_ruled_table(page, boxes) for boxes in page.tables) if t is not None]
+    index = _CharIndex(page.chars) if page.tables else None
+    tables = [
+        t for t in (_ruled_table(page, boxes, index) for boxes in page.tables) if t is not None
+    ]
     free = [w for w in page.words if not any(_inside(w.cx, w.cy, t.bbox, 1.0) for t in tables)]
     lines = _lines_of(free)
     if not lines:
