@@ -121,13 +121,9 @@ def shapes(corpus: Path, repeat: int) -> None:
     }
     best = [float("inf")] * len(jobs)
     for _ in range(max(1, repeat)):
-        for k, (_shape, what, p) in enumerate(jobs):
-            if what == "parse":  # the parses of a round one after another, as in a build
-                best[k] = min(best[k], _best(lambda p=p: calls["parse"](p), 1))
         for k, (shape, what, p) in enumerate(jobs):
-            if what != "parse":
-                fn = FLOORS[shape] if what == "floor" else calls[what]
-                best[k] = min(best[k], _best(lambda p=p, fn=fn: fn(p), 1))
+            fn = FLOORS[shape] if what == "floor" else calls[what]
+            best[k] = min(best[k], _best(lambda p=p, fn=fn: fn(p), 1))
     by_shape: dict[str, dict[str, float]] = {}
     for (shape, what, _p), t in zip(jobs, best, strict=True):
         row = by_shape.setdefault(shape, {"n": 0, "parse": 0.0, "floor": 0.0, "reader": 0.0})

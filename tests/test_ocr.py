@@ -225,7 +225,7 @@ def test_a_rule_read_as_a_character_is_dropped() -> None:
 
 
 def test_a_column_of_the_form_not_read_has_a_finding() -> None:
-    from govstats.parse.ocr_evidence import _columns_not_read
+    from govstats.parse.ocr_evidence import _columns_not_read, _seen_cells
 
     (layout,) = layout_for("R3")
     t3 = next(t for t in layout.tables if t.id == "t3")
@@ -236,10 +236,10 @@ def test_a_column_of_the_form_not_read_has_a_finding() -> None:
         for c in t3.value_columns
         if c.applicant != "commercial"
     ]  # fmt: skip
-    (note,) = _columns_not_read(layout, values, [])
+    (note,) = _columns_not_read(layout, _seen_cells(values, []))
     assert note.rule == "ocr.column_not_read" and row.code in note.indicators
     assert {c["applicant"] for c in note.cells} == {"commercial"}
-    assert _columns_not_read(layout, values[:0], []) == []  # a table not read at all: none
+    assert _columns_not_read(layout, _seen_cells(values[:0], [])) == []  # a table not read: none
 
 
 def test_sure_readings_pass_untouched() -> None:

@@ -28,6 +28,7 @@ __all__ = [
     "Limits",
     "address_space",
     "allow_address_space",
+    "cap_address_space",
     "check",
     "current_limits",
     "inflated_size",
@@ -176,22 +177,32 @@ def address_space() -> int:
         return 0
 
 
+def cap_address_space(extra: int) -> None:
+    """Cap this process's address space (``RLIMIT_AS``, where the platform has it) at
+    ``extra`` bytes more than it holds now, within the hard cap (a build worker's bound)."""
+    _set_address_space(extra, only_raise=False)
+
+
 def allow_address_space(extra: int) -> None:
     """Where this process's address space is capped (a build worker, ``RLIMIT_AS``), let it
     grow to ``extra`` bytes more than it holds now, within the hard cap; never lowers the
     cap, and does nothing where there is none."""
+    _set_address_space(extra, only_raise=True)
+
+
+def _set_address_space(extra: int, *, only_raise: bool) -> None:
     try:
         import resource
     except ImportError:  # pragma: no cover - Windows
         return
     with contextlib.suppress(ValueError, OSError):
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if soft == resource.RLIM_INFINITY:
+        if only_raise and soft == resource.RLIM_INFINITY:
             return
         want = address_space() + extra
         if hard != resource.RLIM_INFINITY:
             want = min(want, hard)
-        if want > soft:
+        if not only_raise or want > soft:
             resource.setrlimit(resource.RLIMIT_AS, (want, hard))
 
 

@@ -115,14 +115,19 @@ def normalize_label(text: str, *, keep_parens: bool = False) -> str:
     return _normalize_label(text, keep_parens)
 
 
+def delete_chars(text: str, chars: str) -> str:
+    """``text`` without any of ``chars`` (one ``str.replace`` per character present: several
+    times faster than ``str.translate`` or a regular expression on a whole document)."""
+    for ch in chars:
+        if ch in text:
+            text = text.replace(ch, "")
+    return text
+
+
 def _without_spaces(text: str) -> str:
     """``SPACE_OR_ZERO_WIDTH_RUN.sub("", text)``, faster on a long text: ``str.split`` cuts at
     the very characters ``\\s`` matches (those ``str.isspace`` accepts)."""
-    t = "".join(text.split())
-    for ch in ZERO_WIDTH_SPACES:
-        if ch in t:
-            t = t.replace(ch, "")
-    return t
+    return delete_chars("".join(text.split()), ZERO_WIDTH_SPACES)
 
 
 def _normalize_label(text: str, keep_parens: bool) -> str:
@@ -135,10 +140,7 @@ def _normalize_label(text: str, keep_parens: bool) -> str:
             prev = t
             t = _PAREN.sub("", t)
         t = t.replace("(", "").replace(")", "")
-    for ch in _QUOTES:
-        if ch in t:
-            t = t.replace(ch, "")
-    return t.rstrip(":：、,，.。;；")
+    return delete_chars(t, _QUOTES).rstrip(":：、,，.。;；")
 
 
 _normalize_label_memo = functools.lru_cache(maxsize=1 << 16)(_normalize_label)

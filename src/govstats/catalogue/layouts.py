@@ -119,6 +119,18 @@ class TableSpec:
     def value_columns(self) -> tuple[ColumnSpec, ...]:
         return tuple(c for c in self.columns if c.role == "value")
 
+    @cached_property
+    def group_names(self) -> frozenset[str]:
+        """The group names of its value columns (行政复议, 行政诉讼…), normalised: what a
+        heading of a table without row labels is recognised by."""
+        return frozenset(g for c in self.value_columns if c.group for g in c.group.plain)
+
+    @cached_property
+    def column_label_chars(self) -> tuple[frozenset[str], ...]:
+        """The characters of each value column's first label (a heading a converter tore
+        into columns of characters still holds them all)."""
+        return tuple(frozenset(c.labels.plain[0]) for c in self.value_columns if c.labels.plain)
+
     def indicator(self, row: RowSpec | None, col: ColumnSpec) -> tuple[str, str]:
         """(indicator code, applicant) of the cell at ``row`` × ``col``."""
         if col.code:

@@ -280,17 +280,16 @@ def _suffix(file: str) -> str:
 
 def _sidecar(s: ReportSource) -> dict[str, Any]:
     """The report's meta.json, or nothing."""
-    if not s.has_meta:
+    if s.meta_file is None:
         return {}
-    with open(os.path.join(os.path.dirname(s.file), "meta.json"), encoding="utf-8") as f:
+    with open(s.meta_file, encoding="utf-8") as f:
         return json.load(f)
 
 
 class _Index:
     """What the resolved layer needs of every report, kept in flat arrays (a tuple and a year
-    object per report would stay in memory for the whole build): the report's position in
-    the sorted file list, its body, its year (0 when unknown) and whether it has open
-    readings."""
+    object per report would stay in memory for the whole build), in the order of the sorted
+    file list: its body, its year (0 when unknown) and whether it has open readings."""
 
     def __init__(self) -> None:
         self.bodies: list[str] = []  # the registry's own id strings: a reference each

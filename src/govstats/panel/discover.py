@@ -53,9 +53,14 @@ class ReportSource:
         return Path(self.file)
 
     @property
+    def meta_file(self) -> str | None:
+        """The report's ``meta.json`` as a string, if it has one."""
+        return os.path.join(os.path.dirname(self.file), "meta.json") if self.has_meta else None
+
+    @property
     def meta_path(self) -> Path | None:
         """The report's ``meta.json``, if it has one."""
-        return Path(self.file).parent / "meta.json" if self.has_meta else None
+        return Path(self.meta_file) if self.meta_file else None
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from .fields import (
     pandas_dtype,
     resource,
 )
-from .store import MANIFEST, PARTITION_KEYS
+from .store import MANIFEST, PARTITION_KEYS, province_codes
 from .writers import check_published
 
 __all__ = ["LAYERS", "data_dir", "load_panel", "read_resolved", "tidy", "with_resolved"]
@@ -97,17 +97,13 @@ def _filter_frame(df: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     on the Parquet file."""
     import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     expr = _expression(filters)
     table = pa.Table.from_pandas(df, preserve_index=False).append_column(
         "__row", pa.array(np.arange(len(df)))
     )
     if "province_code" not in table.column_names:  # the dataset's partition key, from code
-        table = table.append_column(
-            "province_code",
-            pc.utf8_slice_codeunits(table.column("code").cast(pa.string()), 0, 2).cast(pa.int32()),
-        )
+        table = table.append_column("province_code", province_codes(table.column("code")))
     rows = table.filter(expr).column("__row").to_numpy()
     return df.iloc[rows]
 

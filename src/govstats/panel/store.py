@@ -49,7 +49,7 @@ __all__ = [
     "MANIFEST", "MAX_OPEN", "MAX_ROW_GROUPS", "NULL_VALUE", "PARTITION_KEYS", "PENDING_ROWS",
     "ROW_GROUP_ROWS",
     "DatasetWriter", "StoreError", "dataset_schema", "file_schema", "open_dataset",
-    "partition_key", "read_manifest",
+    "partition_key", "province_codes", "read_manifest",
 ]
 
 #: the manifest of a dataset folder (a leading ``_``: dataset readers skip it)
@@ -89,14 +89,25 @@ def partition_key(year: int | None, code: str | None) -> tuple[int | None, int |
             int(prov) if len(prov) == 2 and prov.isdigit() else None)
 
 
+def province_codes(codes: Any) -> pyarrow.Array:
+    """:func:`partition_key`'s province number for a column of codes (a pyarrow array): the
+    first two digits as a number, null where they are not two digits."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    prov = pc.utf8_slice_codeunits(pc.cast(codes, pa.string()), 0, 2)
+    two_digits = pc.fill_null(pc.match_substring_regex(prov, "^[0-9]{2}$"), False)
+    return pc.cast(pc.if_else(two_digits, prov, pa.scalar(None, pa.string())), pa.int32())
+
+
 def _folder(key: tuple[int | None, int | None]) -> str:
     year, prov = key
     return (f"year={NULL_VALUE if year is None else year}/"
             f"province_code={NULL_VALUE if prov is None else prov}")
 
 
-def _order(key: tuple[int | None, int | None]) -> tuple[bool, int, bool, str]:
-    return (key[0] is None, key[0] or 0, key[1] is None, key[1] or "")
+def _order(key: tuple[int | None, int | None]) -> tuple[bool, int, bool, int]:
+    return (key[0] is None, key[0] or 0, key[1] is None, key[1] or 0)
 
 
 def file_schema() -> pyarrow.Schema:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import GovstatsError
-from ..limits import Limits, address_space, current_limits
+from ..limits import Limits, cap_address_space, current_limits
 from .cache import transient_path
 from .discover import ReportSource
 
@@ -225,16 +225,11 @@ def _die_with_parent(parent: int) -> None:
 
 def _bound_resources(memory_bytes: int, cpu_seconds: float | None) -> None:
     """Cap this worker's address space and CPU time (where the platform has them)."""
+    cap_address_space(memory_bytes)
     try:
         import resource
     except ImportError:  # pragma: no cover - Windows
         return
-    with contextlib.suppress(ValueError, OSError):
-        _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        cap = address_space() + memory_bytes
-        if hard != resource.RLIM_INFINITY:
-            cap = min(cap, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
     if cpu_seconds:
         with contextlib.suppress(ValueError, OSError):
             used = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
@@ -303,7 +298,6 @@ def _death(exitcode: int | None, limits: Limits) -> str:
 @dataclass
 class _Running:
     proc: Any  # multiprocessing.Process
-    name: str  # the report id
     cache_file: Path
     started: float
 
@@ -322,7 +316,6 @@ def run(
 ) -> None:
     """Parse ``todo`` into their cache files, each in a worker process of its own, ``jobs``
     at a time (default: the CPUs); see :func:`run_tasks`."""
-    limits = limits or current_limits()
     if _can_fork() and todo:
         warm_up()
     tasks = ((s.report_id, s.file, str(cache_files[s.report_id])) for s in todo)
@@ -379,7 +372,7 @@ def run_tasks(
                     args=(parent, path, cache_file, timeout, limits), daemon=True,
                 )  # fmt: skip
                 proc.start()
-                running[proc.sentinel] = _Running(proc, name, Path(cache_file), time.monotonic())
+                running[proc.sentinel] = _Running(proc, Path(cache_file), time.monotonic())
             if not running:
                 continue
             for sentinel in wait(list(running), timeout=0.5):
@@ -423,8 +416,7 @@ class Launcher:
     The build sends the files to parse through a pipe, one at a time as the launcher asks
     for them (a full pipe makes the build wait), then waits for the launcher to finish.
     Everything inherited by fork (the limits in force, the environment) reaches the workers
-    as before.  Use it as a context manager: leaving the block ends the launcher and its
-    workers if they are still running.
+    as before.  :meth:`close` ends the launcher and its workers if they are still running.
     """
 
     def __init__(self, jobs: int | None, progress: bool, timeout: float | None,
@@ -468,12 +460,6 @@ class Launcher:
         if self._proc.is_alive():
             self._proc.kill()
         self._proc.join()
-
-    def __enter__(self) -> Launcher:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def _launch(parent: int, receive: Any, jobs: int | None, progress: bool,

@@ -144,14 +144,15 @@ class PanelWriter:
             self.dataset.abort()
             raise
         finally:
-            self._csv.close()
-            self._gz.close()
-            self._raw.close()
+            self._close_csv()
         return manifest
 
     def abort(self) -> None:
         """Close every file (the build failed: nothing of it is published)."""
         self.dataset.abort()
+        self._close_csv()
+
+    def _close_csv(self) -> None:
         self._csv.close()
         self._gz.close()
         self._raw.close()

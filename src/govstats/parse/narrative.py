@@ -13,7 +13,7 @@ from functools import lru_cache
 from importlib import resources
 
 from ..model import Document, NarrativeFigure
-from ..normalize import nfkc
+from ..normalize import delete_chars, nfkc
 from ..yamlio import load_yaml
 
 # quotation marks around a term (“同意公开”88件) are not part of what the patterns read
@@ -67,10 +67,7 @@ def prose_lines(text: str) -> list[tuple[str, list[tuple[int, int]]]]:
     size = 0
     for ln, line in enumerate(text.splitlines(), start=1):
         # whitespace out: str.split cuts at the characters \s matches (str.isspace)
-        flat = "".join(nfkc(line).split())
-        for ch in _QUOTES:
-            if ch in flat:
-                flat = flat.replace(ch, "")
+        flat = delete_chars("".join(nfkc(line).split()), _QUOTES)
         if not flat:
             continue
         if parts and _HEADING.match(flat):

@@ -113,12 +113,10 @@ def _seen_cells(
     return seen
 
 
-def _rows_not_read(
-    layout: Layout, values: Sequence[Value], unread: Sequence[UnreadCell]
-) -> list[Finding]:
-    """Rows of the form, in a table the OCR reading has cells of, for which it has none (a
-    label the engine misread leaves its row unmapped; the report may also not print it)."""
-    seen = _seen_cells(values, unread)
+def _rows_not_read(layout: Layout, seen: dict[str, set[tuple[str, str]]]) -> list[Finding]:
+    """Rows of the form, in a table the OCR reading has cells of (``seen``,
+    :func:`_seen_cells`), for which it has none (a label the engine misread leaves its row
+    unmapped; the report may also not print it)."""
     out: list[Finding] = []
     for spec in layout.tables:
         codes = {code for code, _ in seen.get(spec.id, ())}
@@ -140,12 +138,10 @@ def _rows_not_read(
     return out
 
 
-def _columns_not_read(
-    layout: Layout, values: Sequence[Value], unread: Sequence[UnreadCell]
-) -> list[Finding]:
-    """Value columns of the form, in a table the OCR reading has cells of in other columns,
-    of which it has no cell (a heading the engine misread leaves its column unmapped)."""
-    seen = _seen_cells(values, unread)
+def _columns_not_read(layout: Layout, seen: dict[str, set[tuple[str, str]]]) -> list[Finding]:
+    """Value columns of the form, in a table the OCR reading has cells of in other columns
+    (``seen``), of which it has no cell (a heading the engine misread leaves its column
+    unmapped)."""
     out: list[Finding] = []
     for spec in layout.tables:
         cells = seen.get(spec.id)
@@ -229,11 +225,10 @@ def confirm_ocr(
                     )
                     if unseen or broken:
                         doubt.update(k for k in cells if k in ocr)
-    rows = (
-        _rows_not_read(layout, values, unread) + _columns_not_read(layout, values, unread)
-        if layout is not None and ocr
-        else []
-    )
+    rows: list[Finding] = []
+    if layout is not None and ocr:
+        seen = _seen_cells(values, unread)
+        rows = _rows_not_read(layout, seen) + _columns_not_read(layout, seen)
     if not doubt:
         return values, [], rows
     known = {k: v for k, v in read.items() if k not in doubt}

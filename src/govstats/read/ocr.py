@@ -701,17 +701,10 @@ def _page_of(
     tables = _ruled_cells(scan.rules, per_point) if placed else []
     page = _pdf._Page(number, width, height, text, chars, placed, tables)
     evidence = [
-        _Evidence(
-            w.text,
-            read[id(w)].text,
-            read[id(w)].confidence,
-            w.cx,
-            w.cy,
-            read[id(w)].reread,
-            read[id(w)].reread_confidence,
-        )
+        _Evidence(w.text, o.text, o.confidence, w.cx, w.cy, o.reread, o.reread_confidence)
         for line in lines
         for w in line
+        for o in (read[id(w)],)
     ]
     return page, evidence
 
@@ -738,16 +731,14 @@ def _mark(cell: Cell, found: Sequence[_Evidence]) -> Cell:
         return replace(cell, confidence=0.0)
     read = " ".join(e.read for e in found)
     printed = " ".join(e.text for e in found)
-    again = [e for e in found if e.reread is not None and e.reread_confidence is not None]
+    reread = all(e.reread is not None and e.reread_confidence is not None for e in found)
     return replace(
         cell,
         confidence=round(min(e.confidence for e in found), 4),
         ocr_read=read if read != printed else None,
-        ocr_reread=" ".join(str(e.reread) for e in again) if len(again) == len(found) else None,
+        ocr_reread=" ".join(str(e.reread) for e in found) if reread else None,
         ocr_reread_confidence=(
-            round(min(float(e.reread_confidence or 0) for e in again), 4)
-            if again and len(again) == len(found)
-            else None
+            round(min(float(e.reread_confidence or 0) for e in found), 4) if reread else None
         ),
     )
 

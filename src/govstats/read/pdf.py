@@ -1089,12 +1089,10 @@ def _cell_text(chars: _CharIndex, bbox: tuple[float, float, float, float]) -> st
 
 
 def _ruled_table(
-    page: _Page,
-    cell_boxes: list[tuple[float, float, float, float]],
-    index: _CharIndex | None = None,
+    page: _Page, cell_boxes: list[tuple[float, float, float, float]], index: _CharIndex
 ) -> _Table | None:
-    """A ruled table from its cell boxes; ``index``: the page's characters indexed (made
-    here when not given; a page with several tables indexes them once)."""
+    """A ruled table from its cell boxes; ``index``: the page's characters indexed (once for
+    all the page's tables)."""
     xs = _cluster_values([b[0] for b in cell_boxes] + [b[2] for b in cell_boxes], 2.0)
     ys = _cluster_values([b[1] for b in cell_boxes] + [b[3] for b in cell_boxes], 2.0)
     if len(xs) < 3 or len(ys) < 2:  # one column: a framed paragraph, not a table
@@ -1108,8 +1106,6 @@ def _ruled_table(
         raw.append((r0, c0, r1 - r0, c1 - c0, b))
     raw.sort(key=lambda t: (t[0], t[1]))
     cells: list[Cell] = []
-    if index is None:
-        index = _CharIndex(page.chars)
     for r0, c0, rs, cs, b in raw:
         cells.append(Cell(_cell_text(index, b), r0, c0, rs, cs, page=page.number))
     if not any(c.text for c in cells):

@@ -202,45 +202,22 @@ def emit_cell(
         )
 
 
-# per layout (kept here, so its id cannot be reused): its header-only tables with the group
-# names and column labels they are recognised by, worked out once instead of for every label
-_HeaderOnly = tuple[TableSpec, tuple[str, ...], tuple[ColumnSpec, ...], tuple[set[str], ...]]
-_HEADER_ONLY: dict[int, tuple[Layout, list[_HeaderOnly]]] = {}
-
-
-def _header_only_specs(layout: Layout) -> list[_HeaderOnly]:
-    entry = _HEADER_ONLY.get(id(layout))
-    if entry is None or entry[0] is not layout:
-        specs: list[_HeaderOnly] = []
-        for spec in layout.tables:
-            if spec.rows:
-                continue
-            columns = spec.value_columns
-            groups = {g for c in columns if c.group for g in c.group.plain}
-            if groups:
-                chars = tuple(set(c.labels.plain[0]) for c in columns if c.labels.plain)
-                specs.append((spec, tuple(groups), columns, chars))
-        if len(_HEADER_ONLY) >= 64:
-            _HEADER_ONLY.clear()
-        entry = _HEADER_ONLY[id(layout)] = (layout, specs)
-    return entry[1]
-
-
 def header_only_tables(label: str, layout: Layout) -> list[TableSpec]:
     """Header-only tables (no row labels, e.g. table 四) whose column labels all appear."""
     plain, exact = label_forms(label)
     out = []
-    for spec, groups, columns, column_chars in _header_only_specs(layout):
+    for spec in layout.tables:
+        groups = spec.group_names
         # a heading in brackets names the group too: 行政诉讼（未经复议直接起诉）
-        if not all(g in plain or g in exact for g in groups):
+        if spec.rows or not groups or not all(g in plain or g in exact for g in groups):
             continue
-        if all(c.labels.within(plain) >= 0 for c in columns):
+        if all(c.labels.within(plain) >= 0 for c in spec.value_columns):
             out.append(spec)
             continue
         # a header torn into columns of characters by a converter ("结果结果其他尚未 /
         # 维持纠正结果审结"): every group name is printed whole and every character of every
         # column label is there; the cells then follow the form's column order
         chars = set(plain)
-        if all(c <= chars for c in column_chars):
+        if all(c <= chars for c in spec.column_label_chars):
             out.append(spec)
     return out
